@@ -1,0 +1,69 @@
+# The two commands: `make run` and `make test`. Everything else is what they stand on.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed-requirements
+
+.PHONY: setup run test test-fast lint format messages makemessages migrate db-stop clean-db browser
+
+## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations
+setup: $(STAMP) messages migrate
+
+$(STAMP): requirements.txt build-constraints.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing Python packages into $(VENV) ..."
+	@PIP_CONSTRAINT=build-constraints.txt $(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+messages: $(STAMP)
+	@$(PY) -m portfolio_site.compile_translations
+
+migrate: $(STAMP)
+	@$(PY) manage.py migrate --noinput -v0
+
+## run: set up, add demo data on the first run, serve on 127.0.0.1:$(PORT)
+run: setup
+	@$(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
+	@$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## test: set up, then the whole suite (browser tests included)
+test: setup browser
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-fast: the suite without the browser tests
+test-fast: setup
+	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## browser: Debian's Chromium for the browser tests (installed when running as root)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests ..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else \
+	    echo "chromium is missing: install it (apt-get install chromium) for the browser tests."; \
+	  fi; }
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .
+
+## makemessages: collect new strings into locale/ (needs GNU gettext)
+makemessages: $(STAMP)
+	@$(PY) manage.py makemessages -l ru -l ky --no-obsolete --ignore=.venv --ignore=var
+
+## db-stop: stop the embedded PostgreSQL (it keeps running between commands)
+db-stop: $(STAMP)
+	@$(PY) -c "from pathlib import Path; from portfolio_site import embedded_db; print('stopped' if embedded_db.stop(Path('var')) else 'not running')"
+
+## clean-db: stop the embedded PostgreSQL and delete its data
+clean-db: db-stop
+	rm -rf var/pgdata

@@ -1,0 +1,165 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Cohort, EmployerProfile, Program, User
+
+
+def _helper(submit_label, *layout) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class UniqueEmailMixin:
+    """E-mail addresses are unique regardless of letter case."""
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        others = User.objects.filter(email__iexact=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("An account with this e-mail address already exists."), code="email_taken"
+            )
+        return email
+
+
+class SignUpForm(UniqueEmailMixin, auth_forms.UserCreationForm):
+    """What every self-service account gives: a name, an address and a password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = _(
+            "Letters, digits and @ . + - _ only; you can also sign in with your e-mail."
+        )
+
+    def account_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "username": data["username"],
+            "email": data["email"],
+            "password": data["password1"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+        }
+
+
+class StudentSignUpForm(SignUpForm):
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.none(), empty_label=_("Choose your program")
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Year of entry"),
+        queryset=Cohort.objects.none(),
+        empty_label=_("Choose your year of entry"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(is_active=True).select_related(
+            "faculty"
+        )
+        self.fields["cohort"].queryset = Cohort.objects.filter(is_active=True)
+        self.fields["cohort"].label_from_instance = lambda cohort: str(cohort.entry_year)
+        domains = settings.STUDENT_EMAIL_DOMAINS
+        if domains:
+            self.fields["email"].help_text = _("Use your university address (%(domains)s).") % {
+                "domains": ", ".join("@" + d for d in domains)
+            }
+        self.helper = _helper(
+            _("Create my account"),
+            Fieldset(_("About you"), Div("first_name", "last_name"), "email"),
+            Fieldset(_("Your studies"), "program", "cohort"),
+            Fieldset(_("Signing in"), "username", "password1", "password2"),
+        )
+
+    def clean_email(self):
+        email = super().clean_email()
+        domains = settings.STUDENT_EMAIL_DOMAINS
+        if domains and email.rsplit("@", 1)[-1].lower() not in domains:
+            raise forms.ValidationError(
+                _("Use an address at %(domains)s to sign up as a student."),
+                code="email_domain",
+                params={"domains": ", ".join("@" + d for d in domains)},
+            )
+        return email
+
+
+class EmployerSignUpForm(SignUpForm):
+    organisation = forms.CharField(label=_("Organisation"), max_length=200)
+    website = forms.URLField(label=_("Organisation website"), required=False, assume_scheme="https")
+    position = forms.CharField(label=_("Your position"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _("Ask for an employer account"),
+            Fieldset(_("About you"), Div("first_name", "last_name"), "email", "position"),
+            Fieldset(_("Your organisation"), "organisation", "website"),
+            Fieldset(_("Signing in"), "username", "password1", "password2"),
+        )
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    error_messages = {
+        # One message for every failure: it must not tell whether the account exists.
+        "invalid_login": _("The username, e-mail or password is wrong. Please try again."),
+        "inactive": _("The username, e-mail or password is wrong. Please try again."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username or e-mail")
+        self.helper = _helper(_("Log in"), "username", "password")
+
+
+class ProfileForm(UniqueEmailMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email", "preferred_language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["preferred_language"].choices = [
+            ("", _("As my browser asks")),
+            *settings.LANGUAGES,
+        ]
+
+
+class EmployerProfileForm(forms.ModelForm):
+    class Meta:
+        model = EmployerProfile
+        fields = ("organisation", "website", "position")
+
+
+class CrispyPasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Change my password"), *self.fields)
+
+
+class CrispyPasswordResetForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Send me a reset link"), "email")
+
+
+class CrispySetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Set my new password"), *self.fields)

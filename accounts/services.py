@@ -1,0 +1,185 @@
+"""Writes for accounts: sign-up, profile changes, employer approval, supervisor links."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import Cohort, EmployerProfile, Program, Role, SupervisorAssignment, User
+
+STAFF_GROUP_NAME = "Site staff"
+STAFF_APP_LABELS = ("accounts", "portfolios", "achievements", "feedback", "analytics", "axes")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    email: str,
+    role: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    preferred_language: str = "",
+    program: Program | None = None,
+    cohort: Cohort | None = None,
+) -> User:
+    """Create any account. Staff members get Django's staff flag and the staff group."""
+    user = User(
+        username=username,
+        email=email,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=preferred_language,
+        program=program,
+        cohort=cohort,
+        is_staff=role == Role.STAFF,
+    )
+    if password_hash is not None:
+        user.password = password_hash
+    elif password is not None:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    if role == Role.STAFF:
+        user.groups.add(staff_group_ensure())
+    return user
+
+
+@transaction.atomic
+def student_sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    program: Program,
+    cohort: Cohort,
+    preferred_language: str = "",
+) -> User:
+    return user_create(
+        username=username,
+        email=email,
+        password=password,
+        role=Role.STUDENT,
+        first_name=first_name,
+        last_name=last_name,
+        program=program,
+        cohort=cohort,
+        preferred_language=preferred_language,
+    )
+
+
+@transaction.atomic
+def employer_sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    organisation: str,
+    website: str = "",
+    position: str = "",
+    preferred_language: str = "",
+) -> User:
+    """An employer account waits for staff approval before it sees more than a visitor."""
+    user = user_create(
+        username=username,
+        email=email,
+        password=password,
+        role=Role.EMPLOYER,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=preferred_language,
+    )
+    profile = EmployerProfile(
+        user=user, organisation=organisation, website=website, position=position
+    )
+    profile.full_clean()
+    profile.save()
+    return user
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, email: str, preferred_language: str
+) -> User:
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.preferred_language = preferred_language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["first_name", "last_name", "email", "preferred_language"])
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    user.preferred_language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["preferred_language"])
+
+
+def employers_decide(*, profiles, approve: bool, by: User, request=None) -> int:
+    """Approve or reject employer accounts; each employer decided now gets an e-mail.
+
+    Returns how many profiles changed state.
+    """
+    new_status = EmployerProfile.Status.APPROVED if approve else EmployerProfile.Status.REJECTED
+    changed = []
+    with transaction.atomic():
+        for profile in profiles.select_related("user").select_for_update(of=("self",)):
+            if profile.status == new_status:
+                continue
+            profile.status = new_status
+            profile.decided_at = timezone.now()
+            profile.decided_by = by
+            profile.save(update_fields=["status", "decided_at", "decided_by"])
+            changed.append(profile)
+    for profile in changed:
+        _send_employer_decision(profile, request=request)
+    return len(changed)
+
+
+def _send_employer_decision(profile: EmployerProfile, request=None) -> None:
+    user = profile.user
+    if not user.email:
+        return
+    login_url = reverse("accounts:login")
+    if request is not None:
+        login_url = request.build_absolute_uri(login_url)
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {"user": user, "profile": profile, "login_url": login_url}
+        subject = render_to_string("accounts/email/employer_decision_subject.txt", context)
+        body = render_to_string("accounts/email/employer_decision.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+@transaction.atomic
+def supervisor_assign(*, supervisor: User, student: User) -> SupervisorAssignment:
+    """Link a supervisor to a student; linking them again changes nothing."""
+    existing = SupervisorAssignment.objects.filter(supervisor=supervisor, student=student).first()
+    if existing is not None:
+        return existing
+    assignment = SupervisorAssignment(supervisor=supervisor, student=student)
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+def staff_group_ensure() -> Group:
+    """The group that gives staff members every permission on the site's own models."""
+    group, _created = Group.objects.get_or_create(name=STAFF_GROUP_NAME)
+    permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APP_LABELS)
+    group.permissions.add(*permissions)
+    return group

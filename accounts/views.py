@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts import access, selectors, services
+from accounts.forms import (
+    CrispyPasswordChangeForm,
+    CrispyPasswordResetForm,
+    CrispySetPasswordForm,
+    EmployerProfileForm,
+    EmployerSignUpForm,
+    LoginForm,
+    ProfileForm,
+    StudentSignUpForm,
+)
+from accounts.models import Role
+
+BACKEND = "accounts.backends.UsernameOrEmailBackend"
+
+
+def _current_language(request) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _anonymous_only(view):
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("accounts:dashboard")
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_anonymous_only
+def student_signup(request):
+    """A student creates their own account and is signed in straight away."""
+    form = StudentSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.student_sign_up(
+            **form.account_fields(),
+            program=form.cleaned_data["program"],
+            cohort=form.cleaned_data["cohort"],
+            preferred_language=_current_language(request),
+        )
+        login(request, user, backend=BACKEND)
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/signup_student.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@_anonymous_only
+def employer_signup(request):
+    """An employer asks for an account; staff approve it before it sees more than a visitor."""
+    form = EmployerSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.employer_sign_up(
+            **form.account_fields(),
+            organisation=form.cleaned_data["organisation"],
+            website=form.cleaned_data["website"],
+            position=form.cleaned_data["position"],
+            preferred_language=_current_language(request),
+        )
+        login(request, user, backend=BACKEND)
+        messages.info(
+            request,
+            _("Thank you! Staff will check your organisation and approve your account soon."),
+        )
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/signup_employer.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out by POST only (Django refuses GET)."""
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = CrispyPasswordChangeForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = CrispyPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = CrispySetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request):
+    """Name, e-mail and preferred language; an employer also edits their organisation."""
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, instance=user)
+    employer_profile = getattr(user, "employer_profile", None) if user.is_employer else None
+    org_form = (
+        EmployerProfileForm(data, instance=employer_profile, prefix="org")
+        if employer_profile is not None
+        else None
+    )
+    if request.method == "POST" and form.is_valid() and (org_form is None or org_form.is_valid()):
+        with transaction.atomic():
+            services.user_update_profile(
+                user=user,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                email=form.cleaned_data["email"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+            if org_form is not None:
+                org_form.save()
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("accounts:profile")
+        if user.preferred_language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+    return render(request, "accounts/profile.html", {"form": form, "org_form": org_form})
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    """Each role's starting page."""
+    user = request.user
+    if user.is_staff_member:
+        return render(request, "accounts/dashboard_staff.html", selectors.staff_overview())
+    if user.role == Role.STUDENT:
+        student = selectors.student_with_supervisors(user)
+        links = list(student.supervisor_links.all())
+        steps = selectors.student_next_steps(student, supervisor_count=len(links))
+        return render(
+            request,
+            "accounts/dashboard_student.html",
+            {
+                "student": student,
+                "supervisors": [link.supervisor for link in links],
+                "steps": steps,
+                "steps_done": sum(step.done for step in steps),
+            },
+        )
+    if user.role == Role.SUPERVISOR:
+        students = list(selectors.students_of(user))
+        return render(request, "accounts/dashboard_supervisor.html", {"students": students})
+    return render(
+        request,
+        "accounts/dashboard_employer.html",
+        {"profile": getattr(user, "employer_profile", None)},
+    )
+
+
+@access.role_required(Role.SUPERVISOR)
+@require_safe
+def student_detail(request, pk: int):
+    """A student's account as their supervisors and staff see it."""
+    student = selectors.student_with_supervisors(access.access_student(request.user, pk))
+    return render(request, "accounts/student_detail.html", {"student": student})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in user's choice is also saved to their profile."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes calls this after too many failed logins for a username from one address."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(request, "accounts/lockout.html", {"lockout_minutes": minutes}, status=429)

@@ -1,0 +1,1 @@
+"""Achievements and their evidence files (issue: achievements with file evidence)."""

@@ -1,0 +1,1 @@
+"""Activity log, engagement metrics and the analytics dashboards."""

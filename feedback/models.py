@@ -1,0 +1,1 @@
+"""Comments, supervisor reviews with rubric scores, verification, employer feedback."""

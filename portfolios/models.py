@@ -1,0 +1,1 @@
+"""Portfolio, sections, public page, share links, export and the journal (issue: portfolios)."""
