@@ -6,10 +6,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast lint format messages makemessages migrate db-stop clean-db browser
+.PHONY: setup run test test-fast lint format messages static makemessages migrate db-stop clean-db browser
 
 ## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations
-setup: $(STAMP) messages migrate
+setup: $(STAMP) messages static migrate
 
 $(STAMP): requirements.txt build-constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(STAMP): requirements.txt build-constraints.txt
 
 messages: $(STAMP)
 	@$(PY) -m portfolio_site.compile_translations
+
+## static: gather the site's and Bootstrap's files into var/static (what production serves)
+static: $(STAMP)
+	@$(PY) manage.py collectstatic --noinput -v0
 
 migrate: $(STAMP)
 	@$(PY) manage.py migrate --noinput -v0

@@ -46,6 +46,9 @@ class SignUpForm(UniqueEmailMixin, auth_forms.UserCreationForm):
         self.fields["username"].help_text = _(
             "Letters, digits and @ . + - _ only; you can also sign in with your e-mail."
         )
+        # The form starts with the name, not with the username Django focuses by default.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["first_name"].widget.attrs["autofocus"] = True
 
     def account_fields(self) -> dict:
         data = self.cleaned_data
@@ -101,7 +104,7 @@ class StudentSignUpForm(SignUpForm):
 
 class EmployerSignUpForm(SignUpForm):
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
-    website = forms.URLField(label=_("Organisation website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Organisation website"), required=False)
     position = forms.CharField(label=_("Your position"), max_length=150, required=False)
 
     def __init__(self, *args, **kwargs):

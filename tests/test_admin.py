@@ -1,0 +1,112 @@
+import pytest
+from django.contrib import admin
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import EmployerProfile, Role, User
+from tests.factories import (
+    EmployerFactory,
+    StaffFactory,
+    StudentFactory,
+    SupervisorAssignmentFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"accounts", "portfolios", "achievements", "feedback", "analytics"}
+
+
+@pytest.fixture
+def staff_client(client):
+    from accounts.services import staff_group_ensure
+
+    staff = StaffFactory()
+    staff.groups.add(staff_group_ensure())
+    client.force_login(staff)
+    return client
+
+
+def our_models():
+    return [m for m in admin.site._registry if m._meta.app_label in OUR_APPS]
+
+
+def test_every_model_of_ours_is_registered_usefully():
+    from django.apps import apps
+
+    ours = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
+    assert set(ours) <= set(admin.site._registry)
+    for model in ours:
+        model_admin = admin.site._registry[model]
+        assert model_admin.list_display != ("__str__",), model
+        assert model_admin.search_fields, model
+
+
+@pytest.mark.parametrize("model", our_models(), ids=lambda m: m._meta.label)
+def test_staff_member_uses_every_changelist(staff_client, model):
+    SupervisorAssignmentFactory()
+    EmployerFactory()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.get(url, {"q": "a"}).status_code == 200
+    assert staff_client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")).status_code == 200  # fmt: skip
+
+
+def test_non_staff_cannot_open_admin(client):
+    client.force_login(StudentFactory())
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+
+
+def test_approve_employers_action(staff_client):
+    first = EmployerFactory(preferred_language="ru")
+    second = EmployerFactory()
+    response = staff_client.post(
+        reverse("admin:accounts_employerprofile_changelist"),
+        {
+            "action": "approve",
+            "_selected_action": [first.employer_profile.pk, second.employer_profile.pk],
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    first.employer_profile.refresh_from_db()
+    assert first.employer_profile.status == EmployerProfile.Status.APPROVED
+    assert first.employer_profile.decided_by.role == Role.STAFF
+    assert User.objects.get(pk=first.pk).is_approved_employer
+    assert len(mail.outbox) == 2
+    russian = next(m for m in mail.outbox if m.to == [first.email])
+    assert "approved" not in russian.subject  # written in the employer's language
+
+
+def test_staff_creates_a_supervisor_in_admin(staff_client):
+    response = staff_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "newsupervisor",
+            "email": "new@example.edu",
+            "first_name": "Нурлан",
+            "last_name": "Токтогулов",
+            "role": Role.SUPERVISOR,
+            "usable_password": "true",
+            "password1": "Another-Strong-Pass-77",
+            "password2": "Another-Strong-Pass-77",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(username="newsupervisor").role == Role.SUPERVISOR
+
+
+def test_admin_refuses_a_student_without_program(staff_client):
+    response = staff_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "lost",
+            "email": "lost@example.edu",
+            "role": Role.STUDENT,
+            "usable_password": "true",
+            "password1": "Another-Strong-Pass-77",
+            "password2": "Another-Strong-Pass-77",
+        },
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(username="lost").exists()

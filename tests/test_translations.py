@@ -1,0 +1,137 @@
+"""No English left on a Russian or Kyrgyz page, and catalogs with no gaps."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import (
+    EmployerFactory,
+    StaffFactory,
+    StudentFactory,
+    SupervisorAssignmentFactory,
+    SupervisorFactory,
+)
+
+LOCALES = ("ru", "ky")
+
+
+class _TextCollector(HTMLParser):
+    """Visible text and the attributes people read (placeholders, labels, titles)."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("placeholder", "aria-label", "title", "alt") and value:
+                self.texts.append(value.strip())
+            if name == "content" and tag == "meta" and value and " " in value:
+                self.texts.append(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def english_leftovers(html: str, allowed: set[str]) -> list[str]:
+    parser = _TextCollector()
+    parser.feed(html)
+    leftovers = []
+    for text in parser.texts:
+        if text in allowed or "@" in text or text.startswith("http"):
+            continue
+        if re.search(r"\b[A-Za-z]{3,}\b", text):
+            leftovers.append(text)
+    return leftovers
+
+
+@pytest.mark.parametrize("path", sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po")))
+def test_catalog_is_complete(path):
+    catalog = polib.pofile(str(path))
+    assert catalog.untranslated_entries() == []
+    assert catalog.fuzzy_entries() == []
+    assert catalog.percent_translated() == 100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LOCALES)
+def test_no_english_left_on_pages(client, language):
+    supervisor = SupervisorFactory(username="sup", first_name="Гульнара", last_name="Мамбетова")
+    student = StudentFactory(username="stud", first_name="Айбек", last_name="Осмонов")
+    SupervisorAssignmentFactory(supervisor=supervisor, student=student)
+    employer = EmployerFactory(username="emp", first_name="Эмиль", last_name="Касымов")
+    staff = StaffFactory(username="staffer", first_name="Замира", last_name="Усенова")
+    # Names users chose (usernames, organisations) and the language names are not English text.
+    allowed = {"English", "EN", "RU", "KY", "Русский", "Кыргызча", "sup", "stud", "emp", "staffer",
+               employer.employer_profile.organisation, "https://example.com"}  # fmt: skip
+    anonymous_pages = [
+        reverse("home"),
+        reverse("accounts:login"),
+        reverse("accounts:signup"),
+        reverse("accounts:signup-employer"),
+        reverse("accounts:password-reset"),
+        reverse("accounts:password-reset-done"),
+        reverse("accounts:password-reset-complete"),
+        "/no-such-page/",
+    ]
+    signed_in_pages = {
+        student: [reverse("accounts:dashboard"), reverse("accounts:profile"),
+                  reverse("accounts:password-change")],
+        supervisor: [reverse("accounts:dashboard"),
+                     reverse("accounts:student-detail", args=[student.pk])],
+        employer: [reverse("accounts:dashboard"), reverse("accounts:profile")],
+        staff: [reverse("accounts:dashboard")],
+    }  # fmt: skip
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    found = {}
+    for path in anonymous_pages:
+        html = client.get(path).content.decode()
+        assert f'<html lang="{language}">' in html
+        found[path] = english_leftovers(html, allowed)
+    for user, paths in signed_in_pages.items():
+        client.force_login(user)
+        for path in paths:
+            html = client.get(path).content.decode()
+            found[f"{user.username} {path}"] = english_leftovers(html, allowed)
+        client.logout()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert {page: texts for page, texts in found.items() if texts} == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LOCALES)
+def test_form_errors_are_translated(client, language):
+    response = client.post(
+        reverse("accounts:signup"), {"email": "not-an-address"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    errors = " ".join(" ".join(e) for e in response.context["form"].errors.values())
+    assert errors
+    assert not re.search(r"[A-Za-z]{4,}", errors), errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LOCALES)
+def test_model_choices_and_admin_labels_are_translated(language):
+    from django.utils import translation
+
+    from accounts.models import EmployerProfile, Role, User
+
+    with translation.override(language):
+        labels = [str(label) for _, label in Role.choices]
+        labels += [str(label) for _, label in EmployerProfile.Status.choices]
+        labels += [str(User._meta.verbose_name), str(EmployerProfile._meta.verbose_name_plural)]
+    for label in labels:
+        assert not re.search(r"[A-Za-z]{3,}", label), label
