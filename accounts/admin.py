@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -86,8 +87,12 @@ class StudentOfSupervisorInline(admin.TabularInline):
     verbose_name_plural = _("students")
 
 
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class EmployerProfileInline(admin.StackedInline):
     model = EmployerProfile
+    formfield_overrides = HTTPS_URLS
     fk_name = "user"
     extra = 0
     max_num = 1
@@ -199,6 +204,7 @@ class EmployerProfileAdmin(admin.ModelAdmin):
     readonly_fields = ("decided_at", "decided_by", "created_at")
     autocomplete_fields = ("user",)
     actions = ("approve", "reject")
+    formfield_overrides = HTTPS_URLS
 
     @admin.display(description=_("e-mail"), ordering="user__email")
     def user_email(self, obj):

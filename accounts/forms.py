@@ -104,7 +104,7 @@ class StudentSignUpForm(SignUpForm):
 
 class EmployerSignUpForm(SignUpForm):
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
-    website = forms.URLField(label=_("Organisation website"), required=False)
+    website = forms.URLField(label=_("Organisation website"), required=False, assume_scheme="https")
     position = forms.CharField(label=_("Your position"), max_length=150, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -145,6 +145,8 @@ class ProfileForm(UniqueEmailMixin, forms.ModelForm):
 
 
 class EmployerProfileForm(forms.ModelForm):
+    website = forms.URLField(label=_("Organisation website"), required=False, assume_scheme="https")
+
     class Meta:
         model = EmployerProfile
         fields = ("organisation", "website", "position")

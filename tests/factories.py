@@ -1,7 +1,15 @@
 import factory
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import Cohort, EmployerProfile, Faculty, Program, Role, SupervisorAssignment, User
+from accounts.models import (
+    Cohort,
+    EmployerProfile,
+    Faculty,
+    Program,
+    Role,
+    SupervisorAssignment,
+    User,
+)
 
 TEST_PASSWORD = "Correct-Horse-Battery-42"
 # Hashed once: hashing per user would make the suite slow.

@@ -58,7 +58,9 @@ def english_leftovers(html: str, allowed: set[str]) -> list[str]:
     return leftovers
 
 
-@pytest.mark.parametrize("path", sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po")))
+@pytest.mark.parametrize(
+    "path", sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"))
+)
 def test_catalog_is_complete(path):
     catalog = polib.pofile(str(path))
     assert catalog.untranslated_entries() == []

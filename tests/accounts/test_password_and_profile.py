@@ -55,7 +55,11 @@ def test_change_password(client):
     client.force_login(user)
     response = client.post(
         reverse("accounts:password-change"),
-        {"old_password": TEST_PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -86,7 +90,11 @@ def test_profile_saves_name_email_and_language(client):
     assert response.status_code == 302
     assert response.cookies["portfolio_language"].value == "ky"
     user.refresh_from_db()
-    assert (user.first_name, user.email, user.preferred_language) == ("Бегимай", "b@example.edu", "ky")
+    assert (user.first_name, user.email, user.preferred_language) == (
+        "Бегимай",
+        "b@example.edu",
+        "ky",
+    )
     page = client.get(reverse("accounts:profile"))
     assert 'lang="ky"' in page.content.decode()
 

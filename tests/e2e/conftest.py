@@ -1,0 +1,83 @@
+"""Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
+
+No browser download: the system's /usr/bin/chromium is used (``make test`` installs it when
+running as root). The browser may not leave the machine: every request to another host is
+aborted and recorded, and a test fails if any was made.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
+# body are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def outside_requests():
+    return []
+
+
+@pytest.fixture
+def new_page(browser, live_server, transactional_db, outside_requests):
+    """Open a page in a fresh browser context, optionally with a language cookie."""
+    contexts = []
+
+    def open_page(language: str | None = None, locale: str = "en-US"):
+        context = browser.new_context(base_url=live_server.url, locale=locale)
+        if language:
+            host = live_server.url.split("//", 1)[1].split(":")[0]
+            context.add_cookies(
+                [{"name": "portfolio_language", "value": language, "domain": host, "path": "/"}]
+            )
+
+        def only_local(route):
+            if route.request.url.startswith(live_server.url):
+                route.continue_()
+            else:
+                outside_requests.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_local)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert outside_requests == [], "the page tried to reach another host"
