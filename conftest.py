@@ -1,4 +1,4 @@
-"""Fixtures for the whole suite (pytest-django on PostgreSQL: the embedded server or DATABASE_URL)."""
+"""Fixtures for the whole suite: pytest-django on PostgreSQL (embedded, or DATABASE_URL)."""
 
 import pytest
 
