@@ -27,7 +27,7 @@ time_make_run() {
   run_pid=$!
   for _ in $(seq 1 900); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = 200 ]; then
-      echo "$(now) - $start" | bc
+      python3 -c "print($(now) - $start)"
       kill -- -"$run_pid" 2>/dev/null || true
       wait "$run_pid" 2>/dev/null || true
       run_pid=""
@@ -45,7 +45,7 @@ first=$(time_make_run)
 second=$(time_make_run)
 start=$(now)
 (cd "$work/clone" && make test >"$work/test.log" 2>&1) || { tail -30 "$work/test.log"; exit 1; }
-test_time=$(echo "$(now) - $start" | bc)
+test_time=$(python3 -c "print($(now) - $start)")
 summary=$(grep -E "passed|failed" "$work/test.log" | tail -1)
 
 printf 'fresh clone -> first 200 from make run : %6.1f s\n' "$first"
