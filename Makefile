@@ -36,7 +36,7 @@ run: setup
 
 ## test: set up, then the whole suite (browser tests included)
 test: setup browser
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@E2E_REQUIRED=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 ## test-fast: the suite without the browser tests
 test-fast: setup

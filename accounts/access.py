@@ -52,6 +52,8 @@ def role_required(*roles: str):
                 return redirect_to_login(request.get_full_path())
             if user.role not in roles and not user.is_staff_member:
                 raise Http404
+            if user.role == Role.EMPLOYER and not user.is_approved_employer:
+                raise Http404  # until staff approve them, employers see what visitors see
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = roles

@@ -165,12 +165,25 @@ class UserAdmin(DjangoUserAdmin):
             Role.EMPLOYER: [EmployerProfileInline],
         }.get(obj.role, [])
 
-    def save_model(self, request, obj, form, change):
-        if obj.role == Role.STAFF:
-            obj.is_staff = True
-        super().save_model(request, obj, form, change)
-        if obj.role == Role.STAFF:
-            obj.groups.add(services.staff_group_ensure())
+    SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.is_superuser:
+            # Staff manage accounts, but cannot touch (or reset the password of) a superuser.
+            queryset = queryset.filter(is_superuser=False)
+        return queryset
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            readonly = (*readonly, *self.SUPERUSER_ONLY_FIELDS)
+        return readonly
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the form's own groups are saved: admin access follows the role.
+        services.user_sync_staff_access(user=form.instance)
 
 
 @admin.register(SupervisorAssignment)
@@ -224,14 +237,14 @@ class EmployerProfileAdmin(admin.ModelAdmin):
         )
         if approve:
             message = ngettext(
-                "%(count)d employer approved and told by e-mail.",
-                "%(count)d employers approved and told by e-mail.",
+                "%(count)d employer approved and notified by e-mail.",
+                "%(count)d employers approved and notified by e-mail.",
                 count,
             )
         else:
             message = ngettext(
-                "%(count)d employer rejected and told by e-mail.",
-                "%(count)d employers rejected and told by e-mail.",
+                "%(count)d employer rejected and notified by e-mail.",
+                "%(count)d employers rejected and notified by e-mail.",
                 count,
             )
         self.message_user(request, message % {"count": count}, messages.SUCCESS)

@@ -2,6 +2,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
+def lockout_username(request, credentials=None) -> str:
+    """The account a login attempt is about, for django-axes' lockout: "AIBEK",
+    "aibek" and aibek's e-mail address all count against the same account."""
+    data = credentials if credentials is not None else getattr(request, "POST", {})
+    login = (data.get("username") or "").strip()
+    if "@" in login:
+        username = (
+            get_user_model()
+            ._default_manager.filter(email__iexact=login)
+            .values_list("username", flat=True)
+            .first()
+        )
+        if username:
+            return username.lower()
+    return login.lower()
+
+
 class UsernameOrEmailBackend(ModelBackend):
     """Sign in with either the username or the e-mail address, case-insensitively."""
 

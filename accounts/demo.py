@@ -166,9 +166,7 @@ def seed(*, students: int = 60, password: str, seed_value: int = 2026) -> DemoRe
         )
 
     for username, first, last, superuser in STAFF:
-        user = make(username, role=Role.STAFF, first_name=first, last_name=last)
-        if superuser and not user.is_superuser:
-            User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+        make(username, role=Role.STAFF, first_name=first, last_name=last, is_superuser=superuser)
 
     supervisors = {
         username: (
@@ -223,8 +221,11 @@ def seed(*, students: int = 60, password: str, seed_value: int = 2026) -> DemoRe
             preferred_language="ru",
         )
         if status != EmployerProfile.Status.PENDING:
-            EmployerProfile.objects.filter(user=user).update(
-                status=status, decided_at=timezone.now(), decided_by=staff
+            services.employers_decide(
+                profiles=EmployerProfile.objects.filter(user=user),
+                approve=status == EmployerProfile.Status.APPROVED,
+                by=staff,
+                notify=False,
             )
     return DemoResult(created=created, students=students)
 

@@ -3,6 +3,7 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cohort, EmployerProfile, Program, User
@@ -44,7 +45,7 @@ class SignUpForm(UniqueEmailMixin, auth_forms.UserCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].help_text = _(
-            "Letters, digits and @ . + - _ only; you can also sign in with your e-mail."
+            "Letters, digits and . + - _ only; you can also sign in with your e-mail."
         )
         # The form starts with the name, not with the username Django focuses by default.
         self.fields["username"].widget.attrs.pop("autofocus", None)
@@ -131,6 +132,14 @@ class LoginForm(auth_forms.AuthenticationForm):
 
 
 class ProfileForm(UniqueEmailMixin, forms.ModelForm):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only when you change your e-mail address."),
+    )
+
     class Meta:
         model = User
         fields = ("first_name", "last_name", "email", "preferred_language")
@@ -139,12 +148,29 @@ class ProfileForm(UniqueEmailMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["preferred_language"].choices = [
-            ("", _("As my browser asks")),
+            ("", _("Same as my browser")),
             *settings.LANGUAGES,
         ]
+        self._email_before = self.instance.email
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        email_changed = email and email.lower() != (self._email_before or "").lower()
+        # Password resets go to this address: whoever changes it must know the password.
+        if email_changed and not self.instance.check_password(
+            cleaned.get("current_password") or ""
+        ):
+            self.add_error(
+                "current_password",
+                _("Enter your current password to change your e-mail address."),
+            )
+        return cleaned
 
 
 class EmployerProfileForm(forms.ModelForm):
+    """Organisation details; the view saves them through ``employer_profile_update``."""
+
     website = forms.URLField(label=_("Organisation website"), required=False, assume_scheme="https")
 
     class Meta:
@@ -162,6 +188,12 @@ class CrispyPasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Send me a reset link"), "email")
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """Write to each user in the language they chose, not the requester's."""
+        language = context["user"].preferred_language or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class CrispySetPasswordForm(auth_forms.SetPasswordForm):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -106,8 +107,26 @@ class AccountManager(UserManager.from_queryset(UserQuerySet)):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+class UsernameValidator(RegexValidator):
+    """Letters, digits and . + - _ — no "@", so a username never looks like an e-mail
+    address (people also sign in with their e-mail)."""
+
+    regex = r"^[\w.+-]+\Z"
+    message = _("Use only letters, digits and . + - _ in the username.")
+    flags = 0
+
+
 class User(AbstractUser):
     """Everyone who signs in: students, supervisors, employers and staff."""
+
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[UsernameValidator()],
+        help_text=_("Letters, digits and . + - _ only."),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STUDENT)
     preferred_language = models.CharField(
@@ -150,7 +169,7 @@ class User(AbstractUser):
                 Lower("email"),
                 condition=~Q(email=""),
                 name="user_email_unique_ci",
-                violation_error_message=_("A user with that email address already exists."),
+                violation_error_message=_("A user with that e-mail address already exists."),
             ),
             models.CheckConstraint(
                 condition=~Q(role="student") | Q(program__isnull=False, cohort__isnull=False),
@@ -268,7 +287,7 @@ class SupervisorAssignment(models.Model):
             models.CheckConstraint(
                 condition=~Q(supervisor=models.F("student")),
                 name="assignment_not_self",
-                violation_error_message=_("Nobody supervises themselves."),
+                violation_error_message=_("A supervisor cannot supervise themselves."),
             ),
         ]
 

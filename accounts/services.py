@@ -29,6 +29,7 @@ def user_create(
     preferred_language: str = "",
     program: Program | None = None,
     cohort: Cohort | None = None,
+    is_superuser: bool = False,
 ) -> User:
     """Create any account. Staff members get Django's staff flag and the staff group."""
     user = User(
@@ -40,7 +41,8 @@ def user_create(
         preferred_language=preferred_language,
         program=program,
         cohort=cohort,
-        is_staff=role == Role.STAFF,
+        is_staff=role == Role.STAFF or is_superuser,
+        is_superuser=is_superuser,
     )
     if password_hash is not None:
         user.password = password_hash
@@ -50,9 +52,22 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    if role == Role.STAFF:
-        user.groups.add(staff_group_ensure())
+    user_sync_staff_access(user=user)
     return user
+
+
+def user_sync_staff_access(*, user: User) -> None:
+    """Admin access follows the role: staff get Django's staff flag and the staff group;
+    anyone whose role changes away from staff loses both (superusers keep the flag)."""
+    group = staff_group_ensure()
+    should_be_staff = user.role == Role.STAFF or user.is_superuser
+    if user.is_staff != should_be_staff:
+        user.is_staff = should_be_staff
+        user.save(update_fields=["is_staff"])
+    if user.role == Role.STAFF:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
 
 
 @transaction.atomic
@@ -124,14 +139,38 @@ def user_update_profile(
     return user
 
 
+@transaction.atomic
+def employer_profile_update(
+    *, profile: EmployerProfile, organisation: str, website: str, position: str
+) -> bool:
+    """Save an employer's organisation details. Approval was given to an organisation, so a
+    new name or website sends the account back to staff for approval. Returns whether it did."""
+    saved = EmployerProfile.objects.select_for_update().get(pk=profile.pk)  # as approved
+    identity_changed = (organisation, website) != (saved.organisation, saved.website)
+    profile.organisation = organisation
+    profile.website = website
+    profile.position = position
+    back_to_review = identity_changed and profile.status != EmployerProfile.Status.PENDING
+    if back_to_review:
+        profile.status = EmployerProfile.Status.PENDING
+        profile.decided_at = None
+        profile.decided_by = None
+    profile.full_clean()
+    profile.save()
+    return back_to_review
+
+
 def user_set_language(*, user: User, language: str) -> None:
     user.preferred_language = language
     user.full_clean(exclude=["password"])
     user.save(update_fields=["preferred_language"])
 
 
-def employers_decide(*, profiles, approve: bool, by: User, request=None) -> int:
-    """Approve or reject employer accounts; each employer decided now gets an e-mail.
+def employers_decide(
+    *, profiles, approve: bool, by: User, request=None, notify: bool = True
+) -> int:
+    """Approve or reject employer accounts; each employer decided now gets an e-mail
+    (unless ``notify`` is off, as for demo data).
 
     Returns how many profiles changed state.
     """
@@ -146,7 +185,7 @@ def employers_decide(*, profiles, approve: bool, by: User, request=None) -> int:
             profile.decided_by = by
             profile.save(update_fields=["status", "decided_at", "decided_by"])
             changed.append(profile)
-    for profile in changed:
+    for profile in changed if notify else []:
         _send_employer_decision(profile, request=request)
     return len(changed)
 

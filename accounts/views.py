@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -83,10 +84,33 @@ def employer_signup(request):
     return render(request, "accounts/signup_employer.html", {"form": form})
 
 
+def _client_address(request) -> str:
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
+
+
 class LoginView(auth_views.LoginView):
+    """Log in by username or e-mail. django-axes locks a username from one address after
+    a few failures; this view also blocks an address that fails for many usernames."""
+
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def _address_key(self) -> str:
+        return f"login-failures:{_client_address(self.request)}"
+
+    def post(self, request, *args, **kwargs):
+        if cache.get(self._address_key(), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            return lockout(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        key = self._address_key()
+        cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        cache.incr(key)
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -105,11 +129,27 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Reset by e-mail. Too many requests for one address or from one client are answered
+    like any other (no hint), but send nothing, so nobody can flood a mailbox."""
+
     form_class = CrispyPasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        keys = [
+            f"password-reset:email:{form.cleaned_data['email'].lower()}",
+            f"password-reset:client:{_client_address(self.request)}",
+        ]
+        over_limit = False
+        for key in keys:
+            cache.add(key, 0, timeout=3600)
+            over_limit |= cache.incr(key) > settings.PASSWORD_RESET_LIMIT
+        if over_limit:
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -139,7 +179,8 @@ def profile(request):
         if employer_profile is not None
         else None
     )
-    if request.method == "POST" and form.is_valid() and (org_form is None or org_form.is_valid()):
+    forms_valid = form.is_valid() & (org_form is None or org_form.is_valid())
+    if request.method == "POST" and forms_valid:
         with transaction.atomic():
             services.user_update_profile(
                 user=user,
@@ -148,9 +189,18 @@ def profile(request):
                 email=form.cleaned_data["email"],
                 preferred_language=form.cleaned_data["preferred_language"],
             )
-            if org_form is not None:
-                org_form.save()
+            back_to_review = org_form is not None and services.employer_profile_update(
+                profile=employer_profile,
+                organisation=org_form.cleaned_data["organisation"],
+                website=org_form.cleaned_data["website"],
+                position=org_form.cleaned_data["position"],
+            )
         messages.success(request, _("Your profile has been saved."))
+        if back_to_review:
+            messages.info(
+                request,
+                _("Your organisation changed, so staff will approve your account again."),
+            )
         response = redirect("accounts:profile")
         if user.preferred_language:
             response.set_cookie(
@@ -159,6 +209,8 @@ def profile(request):
                 max_age=settings.LANGUAGE_COOKIE_AGE,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
+        else:  # "Same as my browser": forget an earlier choice too
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
         return response
     return render(request, "accounts/profile.html", {"form": form, "org_form": org_form})
 

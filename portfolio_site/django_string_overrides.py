@@ -56,4 +56,9 @@ STRINGS = (
     _("Enable password-based authentication"),
     _("Disable password-based authentication"),
     ngettext_lazy("entry", "entries"),
+    # Present in Django's ky catalogs but wrong there ("last name" as patronymic, "экат").
+    _("last name"),
+    _("Email"),
+    _("email address"),
+    _("Enter a valid email address."),
 )

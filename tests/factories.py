@@ -22,8 +22,8 @@ class FacultyFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name_en",)
 
     name_en = factory.Sequence(lambda n: f"Faculty {n}")
-    name_ru = factory.LazyAttribute(lambda o: f"Факультет {o.name_en}")
-    name_ky = factory.LazyAttribute(lambda o: f"{o.name_en} факультети")
+    name_ru = factory.Sequence(lambda n: f"Факультет {n}")
+    name_ky = factory.Sequence(lambda n: f"Факультет {n} (ky)")
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -33,8 +33,8 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"program-{n}")
     name_en = factory.Sequence(lambda n: f"Program {n}")
-    name_ru = factory.LazyAttribute(lambda o: f"Программа {o.name_en}")
-    name_ky = factory.LazyAttribute(lambda o: f"Программа {o.name_en} (ky)")
+    name_ru = factory.Sequence(lambda n: f"Программа {n}")
+    name_ky = factory.Sequence(lambda n: f"Программа {n} (ky)")
     faculty = factory.SubFactory(FacultyFactory)
 
 
@@ -56,7 +56,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Айбек"
     last_name = "Осмонов"
     password = _PASSWORD_HASH
-    role = Role.STAFF
+    role = Role.EMPLOYER  # the least privileged role that needs no program (never approved)
 
 
 class StudentFactory(UserFactory):

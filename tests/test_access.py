@@ -68,6 +68,7 @@ def people():
         "supervisor": supervisor,
         "other_supervisor": SupervisorFactory(),
         "employer": EmployerFactory(approved=True),
+        "pending_employer": EmployerFactory(),
         "staff": StaffFactory(),
     }
 
@@ -88,10 +89,10 @@ def test_access_rule_holds(client, people, name):
     anonymous = client.get(url)
 
     if rule == PUBLIC:
-        assert anonymous.status_code in (200, 302)
+        assert anonymous.status_code == 200
         for user in people.values():
             client.force_login(user)
-            assert client.get(url).status_code in (200, 302)
+            assert client.get(url).status_code == 200
     elif rule == ANONYMOUS_ONLY:
         assert anonymous.status_code == 200
         for user in people.values():
@@ -108,7 +109,7 @@ def test_access_rule_holds(client, people, name):
     elif rule == ASSIGNED_SUPERVISOR:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "other_supervisor", "employer"):
+        for key in ("student", "other_student", "other_supervisor", "employer", "pending_employer"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
         for key in ("supervisor", "staff"):
@@ -120,7 +121,42 @@ def test_access_rule_holds(client, people, name):
         pytest.fail(f"unknown rule {rule}")
 
 
-def test_pending_employer_sees_what_a_visitor_sees(people):
-    pending = EmployerFactory()
-    assert not pending.is_approved_employer
-    assert people["employer"].is_approved_employer
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("accounts:login", {"username": "x", "password": "y"}),
+        ("accounts:logout", {}),
+        ("set_language", {"language": "ru"}),
+        ("accounts:signup", {}),
+        ("accounts:password-reset", {"email": "a@example.edu"}),
+    ],
+)
+def test_forms_refuse_posts_without_csrf_token(people, name, data):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    if name == "accounts:logout":
+        client.force_login(people["student"])
+    assert client.post(reverse(name), data).status_code == 403
+
+
+def test_employer_pages_treat_pending_employers_as_visitors(rf, people):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404, HttpResponse
+
+    from accounts.access import role_required
+    from accounts.models import Role
+
+    view = role_required(Role.EMPLOYER)(lambda request: HttpResponse("employers only"))
+
+    def call(user):
+        request = rf.get("/employers-only/")
+        request.user = user
+        return view(request)
+
+    assert call(people["employer"]).status_code == 200
+    assert call(people["staff"]).status_code == 200
+    assert call(AnonymousUser()).status_code == 302
+    for key in ("pending_employer", "student", "supervisor"):
+        with pytest.raises(Http404):
+            call(people[key])

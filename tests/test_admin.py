@@ -111,3 +111,50 @@ def test_admin_refuses_a_student_without_program(staff_client):
     )
     assert response.status_code == 200
     assert not User.objects.filter(username="lost").exists()
+
+
+def test_staff_cannot_make_anyone_superuser_or_touch_superusers(staff_client):
+    from accounts.services import user_create
+
+    boss = user_create(username="boss", email="boss@example.edu", role=Role.STAFF,
+                       is_superuser=True)  # fmt: skip
+    me = User.objects.get(pk=staff_client.session["_auth_user_id"])
+    change_me = reverse("admin:accounts_user_change", args=[me.pk])
+    page = staff_client.get(change_me).content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    staff_client.post(
+        change_me,
+        {"username": me.username, "email": me.email, "role": Role.STAFF, "is_superuser": "on",
+         "is_active": "on", "last_login_0": "", "date_joined_0": "2026-01-01",
+         "date_joined_1": "10:00:00"},
+    )  # fmt: skip
+    me.refresh_from_db()
+    assert not me.is_superuser
+    assert (
+        staff_client.get(reverse("admin:accounts_user_change", args=[boss.pk])).status_code == 302
+    )
+    changelist = staff_client.get(reverse("admin:accounts_user_changelist"), {"q": "boss"})
+    assert "boss@example.edu" not in changelist.content.decode()
+
+
+def test_admin_access_follows_the_role(client):
+    from accounts.services import STAFF_GROUP_NAME, user_create
+
+    superuser = user_create(username="root", email="root@example.edu", role=Role.STAFF,
+                            is_superuser=True)  # fmt: skip
+    client.force_login(superuser)
+    former = user_create(username="former", email="former@example.edu", role=Role.STAFF)
+    assert former.is_staff
+    response = client.post(
+        reverse("admin:accounts_user_change", args=[former.pk]),
+        {"username": "former", "email": "former@example.edu", "role": Role.SUPERVISOR,
+         "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00",
+         "groups": [], "supervised_links-TOTAL_FORMS": "0",
+         "supervised_links-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    former.refresh_from_db()
+    assert former.role == Role.SUPERVISOR
+    assert not former.is_staff
+    assert not former.groups.filter(name=STAFF_GROUP_NAME).exists()

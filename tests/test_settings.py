@@ -11,7 +11,8 @@ SECRET = "x7$k2!pQ9@mZ4#vL8^tR1&wN6*bY3(cF5)hJ0_gD-sA+eU=iO|oP~lK;jH:gF?dS"
 
 
 def run_manage(*args, **env):
-    full_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    dropped = ("DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

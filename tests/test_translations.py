@@ -34,8 +34,8 @@ class _TextCollector(HTMLParser):
         for name, value in attrs:
             if name in ("placeholder", "aria-label", "title", "alt") and value:
                 self.texts.append(value.strip())
-            if name == "content" and tag == "meta" and value and " " in value:
-                self.texts.append(value.strip())
+        if tag == "meta" and dict(attrs).get("name") == "description":
+            self.texts.append((dict(attrs).get("content") or "").strip())
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):

@@ -40,14 +40,27 @@ def test_password_reset_for_unknown_address_looks_the_same(client):
     assert mail.outbox == []
 
 
-def test_password_reset_mail_is_in_the_requesters_language(client):
-    StudentFactory(email="aibek@example.edu")
+def test_password_reset_mail_is_in_the_users_language(client):
+    from django.utils import translation
+
+    StudentFactory(email="aibek@example.edu", preferred_language="ky")
     client.post(
         reverse("accounts:password-reset"),
         {"email": "aibek@example.edu"},
         HTTP_ACCEPT_LANGUAGE="ru",
     )
-    assert "Student Portfolio" not in mail.outbox[0].subject
+    with translation.override("ky"):
+        expected = translation.gettext("Choose a new password for Student Portfolio")
+    assert mail.outbox[0].subject == expected != "Choose a new password for Student Portfolio"
+
+
+def test_password_reset_mails_are_limited(client, settings):
+    settings.PASSWORD_RESET_LIMIT = 2
+    StudentFactory(email="aibek@example.edu")
+    for _ in range(4):
+        response = client.post(reverse("accounts:password-reset"), {"email": "aibek@example.edu"})
+        assert response.status_code == 302  # the same answer every time
+    assert len(mail.outbox) == 2
 
 
 def test_change_password(client):
@@ -85,7 +98,7 @@ def test_profile_saves_name_email_and_language(client):
     response = client.post(
         reverse("accounts:profile"),
         {"first_name": "Бегимай", "last_name": "Асанова", "email": "b@example.edu",
-         "preferred_language": "ky"},
+         "preferred_language": "ky", "current_password": TEST_PASSWORD},
     )  # fmt: skip
     assert response.status_code == 302
     assert response.cookies["portfolio_language"].value == "ky"
@@ -115,15 +128,59 @@ def test_profile_refuses_an_email_taken_by_someone_else_and_keeps_the_input(clie
     assert user.first_name == "Old"
 
 
-def test_employer_edits_their_organisation_on_the_profile(client):
-    employer = EmployerFactory()
+def test_changing_email_needs_the_current_password(client):
+    user = StudentFactory(email="old@example.edu")
+    client.force_login(user)
+    data = {"first_name": "A", "last_name": "B", "email": "thief@example.com",
+            "preferred_language": ""}  # fmt: skip
+    response = client.post(reverse("accounts:profile"), {**data, "current_password": "wrong"})
+    assert response.context["form"].errors["current_password"]
+    user.refresh_from_db()
+    assert user.email == "old@example.edu"
+    # Other changes need no password.
+    same_email = {**data, "email": "OLD@example.edu", "first_name": "Новое"}
+    assert client.post(reverse("accounts:profile"), same_email).status_code == 302
+
+
+def test_choosing_browser_language_forgets_the_cookie(client):
+    client.force_login(StudentFactory(preferred_language="ky"))
+    client.cookies["portfolio_language"] = "ky"
+    response = client.post(
+        reverse("accounts:profile"),
+        {"first_name": "A", "last_name": "B", "email": "x@example.edu", "preferred_language": "",
+         "current_password": TEST_PASSWORD},
+    )  # fmt: skip
+    assert response.cookies["portfolio_language"].value == ""
+
+
+def test_employer_edits_their_organisation_and_goes_back_to_review(client):
+    from accounts.models import EmployerProfile
+
+    employer = EmployerFactory(approved=True, email="hr@old.example")
     client.force_login(employer)
     response = client.post(
         reverse("accounts:profile"),
-        {"first_name": "A", "last_name": "B", "email": "hr@new.example", "preferred_language": "",
-         "org-organisation": "New Name LLC", "org-website": "https://new.example",
+        {"first_name": "A", "last_name": "B", "email": "hr@old.example", "preferred_language": "",
+         "org-organisation": "Google", "org-website": "https://google.example",
          "org-position": "CTO"},
     )  # fmt: skip
     assert response.status_code == 302
     employer.employer_profile.refresh_from_db()
-    assert employer.employer_profile.organisation == "New Name LLC"
+    assert employer.employer_profile.organisation == "Google"
+    assert employer.employer_profile.status == EmployerProfile.Status.PENDING
+
+
+def test_employer_changing_only_their_position_stays_approved(client):
+    from accounts.models import EmployerProfile
+
+    employer = EmployerFactory(approved=True, email="hr@old.example")
+    profile = employer.employer_profile
+    client.force_login(employer)
+    client.post(
+        reverse("accounts:profile"),
+        {"first_name": "A", "last_name": "B", "email": "hr@old.example", "preferred_language": "",
+         "org-organisation": profile.organisation, "org-website": profile.website,
+         "org-position": "Head of HR"},
+    )  # fmt: skip
+    profile.refresh_from_db()
+    assert (profile.position, profile.status) == ("Head of HR", EmployerProfile.Status.APPROVED)

@@ -47,6 +47,7 @@ def test_student_signs_up_and_is_signed_in(client, signup_data):
         ({"password2": "Something-Else-99"}, "password2"),
         ({"email": "not-an-address"}, "email"),
         ({"program": ""}, "program"),
+        ({"username": "taken@example.edu"}, "username"),  # never a username like an e-mail
     ],
 )
 def test_bad_sign_up_shows_field_errors_and_creates_nothing(client, signup_data, change, field):

@@ -1,0 +1,56 @@
+"""Dashboards show what exists, in a number of queries that does not grow with the rows."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    EmployerFactory,
+    StaffFactory,
+    StudentFactory,
+    SupervisorAssignmentFactory,
+    SupervisorFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_supervisor_sees_their_students_in_constant_queries(client, django_assert_max_num_queries):
+    supervisor = SupervisorFactory()
+    for _ in range(3):
+        SupervisorAssignmentFactory(supervisor=supervisor)
+    other = StudentFactory(first_name="Чужой")
+    client.force_login(supervisor)
+    with django_assert_max_num_queries(6):
+        small = client.get(reverse("accounts:dashboard"))
+    for _ in range(30):
+        SupervisorAssignmentFactory(supervisor=supervisor)
+    with django_assert_max_num_queries(6):
+        large = client.get(reverse("accounts:dashboard"))
+    assert len(small.context["students"]) == 3
+    assert len(large.context["students"]) == 33
+    assert other.first_name not in large.content.decode()
+
+
+def test_staff_dashboard_in_constant_queries(client, django_assert_max_num_queries):
+    for _ in range(20):
+        StudentFactory()
+    EmployerFactory()
+    client.force_login(StaffFactory())
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("accounts:dashboard"))
+    assert response.context["pending_employer_count"] == 1
+    assert response.context["unassigned_students"] == 20
+
+
+def test_student_dashboard_lists_supervisors_and_next_steps(client, django_assert_max_num_queries):
+    student = StudentFactory(preferred_language="")
+    supervisor = SupervisorFactory(first_name="Гульнара", last_name="Мамбетова")
+    SupervisorAssignmentFactory(student=student, supervisor=supervisor)
+    client.force_login(student)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("accounts:dashboard"))
+    html = response.content.decode()
+    assert "Гульнара Мамбетова" in html
+    steps = {str(step.title): step.done for step in response.context["steps"]}
+    assert steps["Choose your language"] is False
+    assert steps["Meet your supervisor"] is True
