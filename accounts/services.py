@@ -53,6 +53,10 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     user_sync_staff_access(user=user)
+    if role == Role.STUDENT:
+        from portfolios.services import portfolio_create
+
+        portfolio_create(student=user)
     return user
 
 

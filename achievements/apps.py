@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AchievementsConfig(AppConfig):
     name = "achievements"
     verbose_name = _("Achievements")
+
+    def ready(self):
+        from achievements import signals  # noqa: F401 - connects the receivers

@@ -1,1 +1,150 @@
-"""Achievements and their evidence files (issue: achievements with file evidence)."""
+"""Achievements and the evidence files behind them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from achievements.files import evidence_upload_to
+from achievements.uploads import Kind
+from portfolios.models import Category, Portfolio, Skill, Visibility
+
+
+class Level(models.TextChoices):
+    FACULTY = "faculty", _("Faculty")
+    UNIVERSITY = "university", _("University")
+    CITY = "city", _("City")
+    NATIONAL = "national", _("National")
+    INTERNATIONAL = "international", _("International")
+
+
+class AchievementQuerySet(models.QuerySet):
+    def visible_at(self, level: int):
+        """Items whose visibility is at least ``level`` (0 shows everything)."""
+        return self.filter(visibility__gte=level)
+
+    def in_display_order(self):
+        return self.order_by("category__order", "category_id", "order", "-start_date", "pk")
+
+
+class Achievement(models.Model):
+    portfolio = models.ForeignKey(
+        Portfolio,
+        on_delete=models.CASCADE,
+        related_name="achievements",
+        verbose_name=_("portfolio"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="achievements", verbose_name=_("section")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
+    )
+    start_date = models.DateField(_("date"), null=True, blank=True)
+    end_date = models.DateField(
+        _("until"), null=True, blank=True, help_text=_("Leave empty for a single day.")
+    )
+    organisation = models.CharField(_("organisation or issuer"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
+    result = models.CharField(
+        _("result or role"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example “1st place”, “speaker”, “team lead”."),
+    )
+    grade = models.CharField(
+        _("grade"), max_length=20, blank=True, help_text=_("Only for academic items.")
+    )
+    url = models.URLField(_("external link"), blank=True)
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="achievements", verbose_name=_("skills")
+    )
+    visibility = models.PositiveSmallIntegerField(
+        _("who can see it"), choices=Visibility.choices, default=Visibility.SUPERVISORS
+    )
+    featured = models.BooleanField(_("featured"), default=False)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AchievementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        ordering = ["category__order", "order", "-start_date", "pk"]
+        indexes = [
+            models.Index(fields=["portfolio", "visibility"], name="achievement_visible_idx"),
+            models.Index(fields=["portfolio", "category", "order"], name="achievement_order_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=False, end_date__gte=F("start_date")),
+                name="achievement_dates_in_order",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=[v.value for v in Visibility]),
+                name="achievement_visibility_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Evidence(models.Model):
+    """A file (or a video link) that proves an achievement."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    achievement = models.ForeignKey(
+        Achievement,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("achievement"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=200)
+    display_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=200)
+    thumbnail_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=200)
+    external_url = models.URLField(_("video link"), blank=True)
+    original_name = models.CharField(_("file name"), max_length=150, blank=True)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    stored_bytes = models.PositiveBigIntegerField(
+        _("stored bytes"), default=0, help_text=_("The file with its display copy and thumbnail.")
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="link") & ~Q(external_url="") & Q(file=""))
+                | (~Q(kind="link") & ~Q(file="") & Q(external_url="")),
+                name="evidence_file_or_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name or self.external_url
+
+    @property
+    def is_inline(self) -> bool:
+        """Shown in the page (images, audio, video, PDF); other files are downloaded."""
+        return self.kind in (Kind.IMAGE, Kind.AUDIO, Kind.VIDEO, Kind.PDF)
+
+    def stored_names(self) -> list[str]:
+        return [f.name for f in (self.file, self.display_file, self.thumbnail_file) if f]

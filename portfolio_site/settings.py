@@ -241,8 +241,33 @@ def _bootstrap_dir() -> str:
 
 
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", _bootstrap_dir())]
+# Uploaded files go through Django's storage API only. Locally they live under MEDIA_ROOT,
+# which no URL serves: every download passes an access check (achievements/delivery.py).
+# With S3_BUCKET set they go to any S3-compatible store, private, handed out as signed URLs
+# that expire after FILE_URL_EXPIRE_SECONDS.
+FILE_URL_EXPIRE_SECONDS = env_int("FILE_URL_EXPIRE_SECONDS", 300)
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": FILE_URL_EXPIRE_SECONDS,
+            "file_overwrite": False,
+            "location": os.environ.get("S3_PREFIX", ""),
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         # Production: compressed files with content hashes in their names (cache-busting),
         # served by WhiteNoise with far-future cache headers.
@@ -253,6 +278,11 @@ STORAGES = {
         )
     },
 }
+
+# Evidence uploads: limits per file and per student (bytes).
+EVIDENCE_MAX_FILE_SIZE = env_int("EVIDENCE_MAX_FILE_MB", 25) * 1024 * 1024
+EVIDENCE_MAX_VIDEO_SIZE = env_int("EVIDENCE_MAX_VIDEO_MB", 200) * 1024 * 1024
+EVIDENCE_QUOTA_PER_STUDENT = env_int("EVIDENCE_QUOTA_MB", 1024) * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

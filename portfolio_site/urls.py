@@ -14,5 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    path("", include("portfolios.urls")),
+    path("", include("achievements.urls")),
     path("admin/", admin.site.urls),
 ]

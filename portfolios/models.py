@@ -1,1 +1,220 @@
-"""Portfolio, sections, public page, share links, export and the journal (issue: portfolios)."""
+"""Portfolio, its sections (categories), skills and secret share links."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import TranslatedNameMixin
+from achievements.files import photo_upload_to
+
+
+class Visibility(models.IntegerChoices):
+    """Who may see something; a viewer sees everything at or above their level."""
+
+    PRIVATE = 0, _("Only me")
+    SUPERVISORS = 10, _("Me and my supervisors")
+    SIGNED_IN = 20, _("Signed-in users")
+    PUBLIC = 30, _("Everyone")
+
+
+class Category(TranslatedNameMixin):
+    """A section of the portfolio: academic, sports, conferences, ..."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    guidance_ru = models.TextField(_("guidance (Russian)"), blank=True)
+    guidance_ky = models.TextField(_("guidance (Kyrgyz)"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    allows_grade = models.BooleanField(
+        _("items have grades"), default=False, help_text=_("Academic items can carry a grade.")
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "name_en"]
+
+    @property
+    def guidance(self) -> str:
+        language = (translation.get_language() or "en").split("-")[0]
+        return getattr(self, f"guidance_{language}", "") or self.guidance_en
+
+
+class Skill(models.Model):
+    """A normalised skill tag ("Python", "Public speaking") shared by all portfolios."""
+
+    name = models.CharField(_("name"), max_length=60)
+    key = models.CharField(_("normalised name"), max_length=60, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def normalise(name: str) -> tuple[str, str]:
+        """The display form (single spaces, trimmed) and the key (case-folded)."""
+        display = " ".join(name.split())[:60]
+        return display, display.casefold()
+
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$",
+    _(
+        "Use 3–40 lowercase Latin letters, digits and hyphens, starting and ending with a "
+        "letter or digit."
+    ),
+    code="invalid_slug",
+)
+
+
+class Portfolio(models.Model):
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="portfolio",
+        verbose_name=_("student"),
+    )
+    slug = models.CharField(
+        _("public address"),
+        max_length=40,
+        unique=True,
+        validators=[slug_validator],
+        help_text=_("Your page will be at /p/<address>/."),
+    )
+    headline = models.CharField(
+        _("headline"),
+        max_length=150,
+        blank=True,
+        help_text=_("One line about you, e.g. “Future maths teacher and robotics coach”."),
+    )
+    about = models.TextField(
+        _("about me"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
+    )
+    interests = models.CharField(_("interests"), max_length=300, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="portfolios")
+    photo = models.FileField(_("photo"), upload_to=photo_upload_to, blank=True, max_length=200)
+    photo_thumbnail = models.FileField(
+        upload_to=photo_upload_to, blank=True, editable=False, max_length=200
+    )
+    show_email = models.BooleanField(_("show my e-mail address"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    linkedin = models.URLField(_("LinkedIn"), blank=True)
+    github = models.URLField(_("GitHub"), blank=True)
+    telegram = models.CharField(
+        _("Telegram"),
+        max_length=33,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^@?[A-Za-z0-9_]{5,32}$",
+                _("A Telegram username has 5–32 Latin letters, digits or underscores."),
+            )
+        ],
+    )
+    open_to_work = models.BooleanField(_("open to work"), default=False)
+    visibility = models.PositiveSmallIntegerField(
+        _("who can see my page"),
+        choices=Visibility.choices,
+        default=Visibility.SUPERVISORS,
+        help_text=_("Who can open your page at all. Items can be more private than the page."),
+    )
+    default_visibility = models.PositiveSmallIntegerField(
+        _("default visibility of new items"),
+        choices=Visibility.choices,
+        default=Visibility.SUPERVISORS,
+    )
+    noindex = models.BooleanField(
+        _("ask search engines not to index my page"), default=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("portfolio")
+        verbose_name_plural = _("portfolios")
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="portfolio_slug_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portfolios:public", args=[self.slug])
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class ShareLink(models.Model):
+    """A secret address that shows the portfolio as a signed-in user sees it."""
+
+    portfolio = models.ForeignKey(
+        Portfolio, on_delete=models.CASCADE, related_name="share_links", verbose_name=_("portfolio")
+    )
+    label = models.CharField(
+        _("label"), max_length=100, help_text=_("Who it is for, e.g. “For Company X”.")
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )
+
+
+class ShareLinkVisit(models.Model):
+    link = models.ForeignKey(
+        ShareLink, on_delete=models.CASCADE, related_name="visits", verbose_name=_("share link")
+    )
+    visited_at = models.DateTimeField(_("opened"), default=timezone.now)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("share link visit")
+        verbose_name_plural = _("share link visits")
+        ordering = ["-visited_at"]
+        indexes = [models.Index(fields=["link", "-visited_at"], name="sharevisit_link_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.link} @ {self.visited_at:%Y-%m-%d %H:%M}"

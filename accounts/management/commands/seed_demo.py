@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
+from portfolios import demo as portfolio_demo
 from accounts.models import User
 
 
@@ -32,8 +33,16 @@ class Command(BaseCommand):
             self.stdout.write("The database already has accounts; demo data left as it is.")
         else:
             result = demo.seed(students=students, password=settings.DEMO_PASSWORD)
+            students_qs = User.objects.students().select_related("program").order_by("pk")
+            achievements = portfolio_demo.seed(
+                student1=students_qs.filter(username="student1").first(),
+                others=students_qs.exclude(username="student1"),
+            )
             self.stdout.write(
-                self.style.SUCCESS(f"Demo data ready: {result.created} accounts created.")
+                self.style.SUCCESS(
+                    f"Demo data ready: {result.created} accounts and "
+                    f"{achievements} achievements created."
+                )
             )
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")

@@ -1,0 +1,76 @@
+"""Storing files so that a failure anywhere leaves nothing behind.
+
+Files are written through Django's storage API only (local folder or S3-compatible store).
+``StoredFiles`` remembers what it wrote; if the block fails — validation, a storage error
+halfway, or the database transaction — everything written in it is deleted again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+RANDOM_NAME = re.compile(r"^[a-z]+/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]{1,10}$")
+
+
+def random_name(folder: str, extension: str) -> str:
+    token = uuid.uuid4().hex
+    return f"{folder}/{token[:2]}/{token}.{extension.lower() or 'bin'}"
+
+
+class StoredFiles:
+    def __init__(self):
+        self.names: list[str] = []
+
+    def save(self, field_file, content, *, folder: str, extension: str) -> str:
+        field_file.save(random_name(folder, extension), content, save=False)
+        self.names.append(field_file.name)
+        return field_file.name
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            delete_stored_files(self.names)
+        return False
+
+
+def delete_stored_files(names) -> None:
+    for name in names:
+        if not name:
+            continue
+        try:
+            default_storage.delete(name)
+        except Exception:  # noqa: BLE001 - a leftover file must not break the user's action
+            logger.exception("could not delete stored file %s", name)
+
+
+def delete_after_commit(names) -> None:
+    """Delete files once the surrounding transaction has committed (rows are gone for good)."""
+    names = [n for n in names if n]
+    if names:
+        transaction.on_commit(lambda: delete_stored_files(names))
+
+
+def _upload_to(folder: str, filename: str) -> str:
+    """Keep a name ``StoredFiles`` already made random; make any other name random."""
+    if RANDOM_NAME.match(filename) and filename.startswith(folder + "/"):
+        return filename
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return random_name(folder, extension[:10])
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    return _upload_to("evidence", filename)
+
+
+def photo_upload_to(instance, filename: str) -> str:
+    return _upload_to("photos", filename)

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from achievements.models import Achievement
+from achievements.services import prepare_uploads
+from achievements.uploads import UploadRejected, classify_link
+from portfolios.forms import SkillsField
+from portfolios.models import Category
+
+ACCEPT = (
+    "image/jpeg,image/png,image/webp,image/gif,application/pdf,.docx,.pptx,.xlsx,.odt,.odp,"
+    "audio/mpeg,audio/ogg,audio/wav,audio/mp4,.m4a,video/mp4,video/webm"
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class AchievementForm(forms.ModelForm):
+    skills_text = SkillsField()
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_(
+            "Several at once: images, PDF, Word/PowerPoint/Excel or OpenDocument, audio, video."
+        ),
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A video on YouTube, Vimeo or another https address."),
+    )
+
+    class Meta:
+        model = Achievement
+        fields = (
+            "category", "title", "description", "start_date", "end_date", "organisation",
+            "level", "result", "grade", "url", "visibility", "featured",
+        )  # fmt: skip
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, portfolio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.portfolio = portfolio
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].empty_label = None
+        self.fields["url"] = forms.URLField(
+            label=self.fields["url"].label, required=False, assume_scheme="https"
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
+        elif not self.instance.pk and "visibility" not in self.initial:
+            self.initial["visibility"] = portfolio.default_visibility
+        self.prepared_files = []
+
+    def clean_video_url(self):
+        url = self.cleaned_data.get("video_url")
+        if not url:
+            return ""
+        try:
+            return classify_link(url)
+        except UploadRejected as rejection:
+            raise forms.ValidationError(rejection.message, code=rejection.code) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        category = cleaned.get("category")
+        if cleaned.get("grade") and category is not None and not category.allows_grade:
+            self.add_error("grade", _("Only academic items have a grade."))
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if end and not start:
+            self.add_error("start_date", _("Give the start date too."))
+        elif start and end and end < start:
+            self.add_error("end_date", _("The end date cannot be before the start date."))
+        files = cleaned.get("files") or []
+        if files and not self.errors:
+            try:
+                self.prepared_files = prepare_uploads(portfolio=self.portfolio, files=files)
+            except UploadRejected as rejection:
+                self.add_error("files", rejection.message)
+        return cleaned
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EvidenceUploadForm(forms.Form):
+    files = MultipleFileField(label=_("Add files"), required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, portfolio, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.portfolio = portfolio
+        self.prepared_files = []
+
+    def clean_video_url(self):
+        url = self.cleaned_data.get("video_url")
+        if not url:
+            return ""
+        try:
+            return classify_link(url)
+        except UploadRejected as rejection:
+            raise forms.ValidationError(rejection.message, code=rejection.code) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        files = cleaned.get("files") or []
+        if not files and not cleaned.get("video_url") and not self.errors:
+            raise forms.ValidationError(_("Choose at least one file or give a video link."))
+        if files:
+            try:
+                self.prepared_files = prepare_uploads(portfolio=self.portfolio, files=files)
+            except UploadRejected as rejection:
+                self.add_error("files", rejection.message)
+        return cleaned
+
+
+class CaptionForm(forms.Form):
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

@@ -1,0 +1,214 @@
+"""Writes for achievements and their evidence."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from achievements.files import StoredFiles
+from achievements.models import Achievement, Evidence
+from achievements.uploads import Kind, PreparedFile, classify_link, prepare_upload
+from portfolios.models import Portfolio
+from portfolios.services import skills_resolve
+
+ACHIEVEMENT_FIELDS = (
+    "category", "title", "description", "start_date", "end_date", "organisation", "level",
+    "result", "grade", "url", "visibility", "featured",
+)  # fmt: skip
+
+
+def storage_used(*, portfolio: Portfolio) -> int:
+    """Bytes the student's files take, display copies and thumbnails included."""
+    return (
+        Evidence.objects.filter(achievement__portfolio=portfolio).aggregate(
+            total=Sum("stored_bytes")
+        )["total"]
+        or 0
+    )
+
+
+def storage_quota() -> int:
+    return getattr(settings, "EVIDENCE_QUOTA_PER_STUDENT", 1024**3)
+
+
+def prepare_uploads(*, portfolio: Portfolio, files) -> list[PreparedFile]:
+    """Check every file before anything is stored; the first bad one stops them all."""
+    left = storage_quota() - storage_used(portfolio=portfolio)
+    prepared = []
+    for uploaded in files:
+        item = prepare_upload(uploaded, quota_left=left)
+        left -= _stored_size(item)
+        prepared.append(item)
+    return prepared
+
+
+def _stored_size(item: PreparedFile) -> int:
+    return item.size + sum(f.size for f in (item.display, item.thumbnail) if f is not None)
+
+
+def _next_order(queryset) -> int:
+    return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+def achievement_create(
+    *,
+    portfolio: Portfolio,
+    skills: list[str] | None = None,
+    files: list[PreparedFile] | None = None,
+    captions: list[str] | None = None,
+    **fields,
+) -> Achievement:
+    """Create an achievement with its evidence; on any failure no row and no file remain."""
+    unknown = set(fields) - set(ACHIEVEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
+    fields.setdefault("visibility", portfolio.default_visibility)
+    with StoredFiles() as stored, transaction.atomic():
+        achievement = Achievement(portfolio=portfolio, **fields)
+        achievement.order = _next_order(
+            Achievement.objects.filter(portfolio=portfolio, category=achievement.category)
+        )
+        _clean_grade(achievement)
+        achievement.full_clean()
+        achievement.save()
+        achievement.skills.set(skills_resolve(skills or []))
+        _attach(stored, achievement, files or [], captions or [])
+    return achievement
+
+
+def achievement_update(
+    *,
+    achievement: Achievement,
+    skills: list[str] | None = None,
+    files: list[PreparedFile] | None = None,
+    captions: list[str] | None = None,
+    **fields,
+) -> Achievement:
+    unknown = set(fields) - set(ACHIEVEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
+    with StoredFiles() as stored, transaction.atomic():
+        moved = "category" in fields and fields["category"].pk != achievement.category_id
+        for name, value in fields.items():
+            setattr(achievement, name, value)
+        if moved:
+            achievement.order = _next_order(
+                Achievement.objects.filter(
+                    portfolio_id=achievement.portfolio_id, category=achievement.category
+                )
+            )
+        _clean_grade(achievement)
+        achievement.full_clean()
+        achievement.save()
+        if skills is not None:
+            achievement.skills.set(skills_resolve(skills))
+        _attach(stored, achievement, files or [], captions or [])
+    return achievement
+
+
+def _clean_grade(achievement: Achievement) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if achievement.grade and not achievement.category.allows_grade:
+        raise ValidationError({"grade": _("Only academic items have a grade.")})
+
+
+@transaction.atomic
+def achievement_delete(*, achievement: Achievement) -> None:
+    """Its evidence rows go with it; their files are deleted after commit (signals.py)."""
+    achievement.delete()
+
+
+@transaction.atomic
+def achievement_move(*, achievement: Achievement, direction: str) -> None:
+    """Swap with the neighbour above ("up") or below ("down") in the same section."""
+    siblings = list(
+        Achievement.objects.select_for_update()
+        .filter(portfolio_id=achievement.portfolio_id, category_id=achievement.category_id)
+        .order_by("order", "-start_date", "pk")
+    )
+    index = next(i for i, item in enumerate(siblings) if item.pk == achievement.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, item in enumerate(siblings, start=1):
+        if item.order != position:
+            item.order = position
+            item.save(update_fields=["order"])
+
+
+def _attach(stored: StoredFiles, achievement: Achievement, files, captions) -> list[Evidence]:
+    created = []
+    order = _next_order(achievement.evidence.all())
+    for position, item in enumerate(files):
+        caption = captions[position] if position < len(captions) else ""
+        evidence = Evidence(
+            achievement=achievement,
+            kind=item.kind,
+            original_name=item.display_name,
+            caption=caption[:200],
+            content_type=item.content_type,
+            size=item.size,
+            stored_bytes=_stored_size(item),
+            sha256=item.sha256,
+            width=item.width,
+            height=item.height,
+            order=order + position,
+        )
+        stored.save(evidence.file, item.content, folder="evidence", extension=item.extension)
+        if item.display is not None:
+            stored.save(evidence.display_file, item.display, folder="evidence",
+                        extension=_image_extension(item.display, item.extension))  # fmt: skip
+        if item.thumbnail is not None:
+            stored.save(evidence.thumbnail_file, item.thumbnail, folder="evidence",
+                        extension=_image_extension(item.thumbnail, item.extension))  # fmt: skip
+        evidence.full_clean()
+        evidence.save()
+        created.append(evidence)
+    return created
+
+
+def _image_extension(content, fallback: str) -> str:
+    name = getattr(content, "name", "") or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else fallback
+
+
+def evidence_attach(
+    *, achievement: Achievement, files: list[PreparedFile], captions: list[str] | None = None
+) -> list[Evidence]:
+    with StoredFiles() as stored, transaction.atomic():
+        created = _attach(stored, achievement, files, captions or [])
+        Achievement.objects.filter(pk=achievement.pk).update(updated_at=achievement.updated_at)
+    return created
+
+
+@transaction.atomic
+def evidence_add_link(*, achievement: Achievement, url: str, caption: str = "") -> Evidence:
+    evidence = Evidence(
+        achievement=achievement,
+        kind=Kind.LINK,
+        external_url=classify_link(url),
+        caption=caption[:200],
+        order=_next_order(achievement.evidence.all()),
+    )
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_update_caption(*, evidence: Evidence, caption: str) -> Evidence:
+    evidence.caption = caption[:200]
+    evidence.full_clean()
+    evidence.save(update_fields=["caption"])
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence) -> None:
+    """The files are deleted after commit (signals.py)."""
+    evidence.delete()
+

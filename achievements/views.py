@@ -1,0 +1,171 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from achievements import access, services
+from achievements.delivery import file_response
+from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
+from portfolios import access as portfolio_access
+from portfolios.models import Category
+from portfolios.selectors import skill_suggestions
+
+VARIANTS = ("original", "display", "thumb")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def achievement_create(request):
+    portfolio = portfolio_access.access_own_portfolio(request.user)
+    initial = {}
+    section = request.GET.get("section")
+    if section:
+        initial["category"] = Category.objects.filter(code=section, is_active=True).first()
+    form = AchievementForm(
+        request.POST or None, request.FILES or None, portfolio=portfolio, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        achievement = services.achievement_create(
+            portfolio=portfolio,
+            skills=form.cleaned_data["skills_text"],
+            files=form.prepared_files,
+            captions=[],
+            **form.service_fields(),
+        )
+        if form.cleaned_data["video_url"]:
+            services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
+        messages.success(request, _("“%(title)s” has been added.") % {"title": achievement.title})
+        return redirect("achievements:edit", pk=achievement.pk)
+    return render(
+        request,
+        "achievements/achievement_form.html",
+        {"form": form, "skill_suggestions": skill_suggestions()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def achievement_edit(request, pk):
+    achievement = access.access_own_achievement(request.user, pk)
+    form = AchievementForm(
+        request.POST or None, request.FILES or None, portfolio=achievement.portfolio,
+        instance=achievement,
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        services.achievement_update(
+            achievement=achievement,
+            skills=form.cleaned_data["skills_text"],
+            files=form.prepared_files,
+            **form.service_fields(),
+        )
+        if form.cleaned_data["video_url"]:
+            services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
+        messages.success(request, _("Your changes have been saved."))
+        return redirect("achievements:edit", pk=achievement.pk)
+    return render(
+        request,
+        "achievements/achievement_form.html",
+        {
+            "form": form,
+            "achievement": achievement,
+            "evidence_list": achievement.evidence.all(),
+            "skill_suggestions": skill_suggestions(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def achievement_delete(request, pk):
+    achievement = access.access_own_achievement(request.user, pk)
+    if request.method == "POST":
+        title = achievement.title
+        services.achievement_delete(achievement=achievement)
+        messages.success(request, _("“%(title)s” has been deleted.") % {"title": title})
+        return redirect("portfolios:editor")
+    return render(
+        request,
+        "achievements/achievement_confirm_delete.html",
+        {"achievement": achievement, "evidence_count": achievement.evidence.count()},
+    )
+
+
+@login_required
+@require_POST
+def achievement_move(request, pk, direction):
+    achievement = access.access_own_achievement(request.user, pk)
+    if direction not in ("up", "down"):
+        raise Http404
+    services.achievement_move(achievement=achievement, direction=direction)
+    return redirect(f"{_editor_url()}#section-{achievement.category.code}")
+
+
+def _editor_url():
+    from django.urls import reverse
+
+    return reverse("portfolios:editor")
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk):
+    achievement = access.access_own_achievement(request.user, pk)
+    form = EvidenceUploadForm(request.POST, request.FILES, portfolio=achievement.portfolio)
+    if form.is_valid():
+        created = services.evidence_attach(achievement=achievement, files=form.prepared_files)
+        if form.cleaned_data["video_url"]:
+            services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
+        messages.success(request, _("%(count)d file(s) added.") % {"count": len(created)})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("achievements:edit", pk=achievement.pk)
+
+
+@login_required
+@require_POST
+def evidence_caption(request, public_id):
+    evidence = access.access_own_evidence(request.user, public_id)
+    form = CaptionForm(request.POST)
+    if form.is_valid():
+        services.evidence_update_caption(evidence=evidence, caption=form.cleaned_data["caption"])
+        messages.success(request, _("Caption saved."))
+    return redirect("achievements:edit", pk=evidence.achievement_id)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, public_id):
+    evidence = access.access_own_evidence(request.user, public_id)
+    name = str(evidence)
+    services.evidence_delete(evidence=evidence)
+    messages.success(request, _("“%(name)s” has been deleted.") % {"name": name})
+    return redirect("achievements:edit", pk=evidence.achievement_id)
+
+
+@require_safe
+def evidence_file(request, public_id, variant):
+    evidence = access.access_evidence_file(request.user, public_id)
+    return _evidence_response(evidence, variant)
+
+
+@require_safe
+def shared_evidence_file(request, token, public_id, variant):
+    link = portfolio_access.access_share_link(token)
+    evidence = access.access_evidence_file(request.user, public_id, share_link=link)
+    return _evidence_response(evidence, variant)
+
+
+def _evidence_response(evidence, variant):
+    if variant not in VARIANTS or not evidence.file:
+        raise Http404
+    if variant == "thumb" and evidence.thumbnail_file:
+        return file_response(evidence.thumbnail_file, filename=evidence.original_name)
+    if variant in ("thumb", "display") and evidence.display_file:
+        return file_response(evidence.display_file, filename=evidence.original_name)
+    return file_response(
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
+    )

@@ -1,0 +1,114 @@
+"""Reads for portfolio pages: a fixed number of queries whatever the number of items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch
+
+from achievements.models import Achievement, Evidence
+from portfolios.access import Audience
+from portfolios.models import Category, Portfolio, ShareLink, Skill
+
+
+@dataclass
+class Section:
+    category: Category
+    achievements: list[Achievement] = field(default_factory=list)
+
+
+@dataclass
+class PortfolioView:
+    portfolio: Portfolio
+    audience: Audience
+    sections: list[Section]
+    skills: list[Skill]
+
+    @property
+    def featured(self) -> list[Achievement]:
+        return [a for s in self.sections for a in s.achievements if a.featured]
+
+    @property
+    def achievement_count(self) -> int:
+        return sum(len(s.achievements) for s in self.sections)
+
+    @property
+    def filled_sections(self) -> list[Section]:
+        return [s for s in self.sections if s.achievements]
+
+
+def portfolio_view(portfolio: Portfolio, audience: Audience) -> PortfolioView:
+    """The portfolio as ``audience`` sees it, grouped by section in display order."""
+    achievements = (
+        Achievement.objects.filter(portfolio=portfolio)
+        .visible_at(audience.level)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("order", "pk")),
+            Prefetch("skills", queryset=Skill.objects.order_by("name")),
+        )
+        .in_display_order()
+    )
+    categories = list(Category.objects.filter(is_active=True).order_by("order", "name_en"))
+    by_category = {category.pk: Section(category) for category in categories}
+    for achievement in achievements:
+        section = by_category.get(achievement.category_id)
+        if section is None:  # a section staff switched off still shows its items
+            section = by_category[achievement.category_id] = Section(achievement.category)
+        section.achievements.append(achievement)
+    skills = list(portfolio.skills.order_by("name"))
+    return PortfolioView(
+        portfolio=portfolio, audience=audience, sections=list(by_category.values()), skills=skills
+    )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: list[str]
+
+
+def completeness(view: PortfolioView) -> Completeness:
+    """How complete a portfolio is: the profile counts for 40 points, sections with items
+    for 45, evidence for 15. ``missing`` names what would raise it."""
+    from django.utils.translation import gettext as _
+
+    portfolio = view.portfolio
+    profile_checks = [
+        (bool(portfolio.headline), _("a headline")),
+        (bool(portfolio.about), _("a few lines about you")),
+        (bool(portfolio.photo), _("a photo")),
+        (bool(view.skills), _("your skills")),
+    ]
+    points = sum(10 for done, _label in profile_checks if done)
+    missing = [label for done, label in profile_checks if not done]
+    sections = [s for s in view.sections if s.category.is_active]
+    if sections:
+        filled = sum(1 for s in sections if s.achievements)
+        points += round(45 * filled / len(sections))
+    items = [a for s in view.sections for a in s.achievements]
+    with_evidence = sum(1 for a in items if a.evidence.all())
+    if items:
+        points += round(15 * with_evidence / len(items))
+    if not items or with_evidence < len(items):
+        missing.append(_("evidence for every achievement"))
+    return Completeness(percent=min(100, points), missing=missing)
+
+
+def share_links_with_visits(portfolio: Portfolio):
+    return (
+        ShareLink.objects.filter(portfolio=portfolio)
+        .annotate(visit_count=Count("visits"), last_visit=Max("visits__visited_at"))
+        .order_by("-created_at")
+    )
+
+
+def skill_suggestions(limit: int = 200) -> list[str]:
+    """The skills most used across portfolios and achievements, for the tag input."""
+    return list(
+        Skill.objects.annotate(
+            uses=Count("portfolios", distinct=True) + Count("achievements", distinct=True)
+        )
+        .order_by("-uses", "name")
+        .values_list("name", flat=True)[:limit]
+    )

@@ -1,0 +1,136 @@
+"""Writes for portfolios: creation with the account, profile edits, skills, share links."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from achievements.files import StoredFiles, delete_after_commit
+from achievements.uploads import Kind, PreparedFile
+from portfolios.models import Portfolio, ShareLink, ShareLinkVisit, Skill
+
+RESERVED_SLUGS = {"admin", "api", "static", "media", "files", "new", "edit", "share", "preview"}
+
+
+def _slug_base(username: str) -> str:
+    base = re.sub(r"[^a-z0-9-]+", "-", username.lower()).strip("-")
+    base = re.sub(r"-{2,}", "-", base)[:36]
+    if len(base) < 3 or base in RESERVED_SLUGS:
+        base = f"student-{base}".strip("-")[:36]
+    return base
+
+
+def _free_slug(base: str) -> str:
+    taken = set(
+        Portfolio.objects.filter(slug__startswith=base).values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def portfolio_get_or_create(*, student) -> Portfolio:
+    """Every student has exactly one portfolio, made with the account."""
+    existing = Portfolio.objects.filter(student=student).first()
+    if existing is not None:
+        return existing
+    return portfolio_create(student=student)
+
+
+@transaction.atomic
+def portfolio_create(*, student) -> Portfolio:
+    portfolio = Portfolio(student=student, slug=_free_slug(_slug_base(student.username)))
+    portfolio.full_clean()
+    try:
+        with transaction.atomic():
+            portfolio.save()
+    except IntegrityError:
+        # Two requests created it at once: the other one won.
+        return Portfolio.objects.get(student=student)
+    return portfolio
+
+
+def skills_resolve(names: list[str]) -> list[Skill]:
+    """Normalised skills for the given names, creating the new ones."""
+    skills: dict[str, Skill] = {}
+    for raw in names:
+        display, key = Skill.normalise(raw)
+        if not key or key in skills:
+            continue
+        skill, _created = Skill.objects.get_or_create(key=key, defaults={"name": display})
+        skills[key] = skill
+    return list(skills.values())
+
+
+PROFILE_FIELDS = (
+    "slug", "headline", "about", "interests", "show_email", "phone", "website", "linkedin",
+    "github", "telegram", "open_to_work", "visibility", "default_visibility", "noindex",
+)  # fmt: skip
+
+
+def portfolio_update(
+    *,
+    portfolio: Portfolio,
+    skills: list[str],
+    photo: PreparedFile | None = None,
+    remove_photo: bool = False,
+    **fields,
+) -> Portfolio:
+    """Save the profile. A new photo replaces the old one; the old files go after commit,
+    the new ones are deleted again if anything fails."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown portfolio fields: {sorted(unknown)}")
+    if photo is not None and photo.kind != Kind.IMAGE:
+        raise ValueError("a portfolio photo must be an image")
+    old_names = [f.name for f in (portfolio.photo, portfolio.photo_thumbnail) if f]
+    with StoredFiles() as stored, transaction.atomic():
+        for name, value in fields.items():
+            setattr(portfolio, name, value)
+        portfolio.telegram = portfolio.telegram.lstrip("@")
+        if photo is not None:
+            stored.save(
+                portfolio.photo, photo.display or photo.content, folder="photos",
+                extension=photo.extension,
+            )  # fmt: skip
+            stored.save(
+                portfolio.photo_thumbnail, photo.thumbnail or photo.content, folder="photos",
+                extension=photo.extension,
+            )  # fmt: skip
+        elif remove_photo:
+            portfolio.photo = ""
+            portfolio.photo_thumbnail = ""
+        portfolio.full_clean()
+        portfolio.save()
+        portfolio.skills.set(skills_resolve(skills))
+        if photo is not None or remove_photo:
+            delete_after_commit(old_names)
+    return portfolio
+
+
+@transaction.atomic
+def share_link_create(
+    *, portfolio: Portfolio, label: str, expires_at: datetime | None = None
+) -> ShareLink:
+    link = ShareLink(portfolio=portfolio, label=label, expires_at=expires_at)
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def share_link_revoke(*, link: ShareLink) -> ShareLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def share_link_record_visit(*, link: ShareLink, user_agent: str = "") -> ShareLinkVisit:
+    return ShareLinkVisit.objects.create(link=link, user_agent=user_agent[:200])

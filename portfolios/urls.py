@@ -1,0 +1,18 @@
+from django.urls import path
+
+from portfolios import views
+
+app_name = "portfolios"
+
+urlpatterns = [
+    path("portfolio/", views.editor, name="editor"),
+    path("portfolio/profile/", views.profile_edit, name="profile"),
+    path("portfolio/preview/<slug:audience>/", views.preview, name="preview"),
+    path("portfolio/share/", views.share_links, name="share-links"),
+    path("portfolio/share/<int:pk>/", views.share_link_visits, name="share-link-visits"),
+    path("portfolio/share/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
+    path("p/<str:slug>/", views.public_page, name="public"),
+    path("p/<str:slug>/photo/<slug:variant>/", views.photo, name="photo"),
+    path("s/<str:token>/", views.shared_page, name="shared"),
+    path("s/<str:token>/photo/<slug:variant>/", views.shared_photo, name="shared-photo"),
+]

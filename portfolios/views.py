@@ -1,0 +1,167 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from achievements.delivery import file_response
+from achievements.services import storage_quota, storage_used
+from portfolios import access, selectors, services
+from portfolios.forms import PortfolioForm, ShareLinkForm
+from portfolios.models import Visibility
+
+
+@login_required
+@require_safe
+def editor(request):
+    """The student's dashboard for their portfolio: what is there, what is missing."""
+    portfolio = access.access_own_portfolio(request.user)
+    view = selectors.portfolio_view(portfolio, access.OWNER)
+    used, quota = storage_used(portfolio=portfolio), storage_quota()
+    return render(
+        request,
+        "portfolios/editor.html",
+        {
+            "view": view,
+            "portfolio": portfolio,
+            "completeness": selectors.completeness(view),
+            "storage_used": used,
+            "storage_quota": quota,
+            "storage_percent": min(100, round(100 * used / quota)) if quota else 0,
+            "share_link_count": portfolio.share_links.usable().count(),
+            "visibility_choices": Visibility.choices,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile_edit(request):
+    portfolio = access.access_own_portfolio(request.user)
+    form = PortfolioForm(request.POST or None, request.FILES or None, instance=portfolio)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in PortfolioForm.Meta.fields}
+        services.portfolio_update(
+            portfolio=portfolio,
+            skills=form.cleaned_data["skills_text"],
+            photo=form.cleaned_data.get("photo_upload"),
+            remove_photo=form.cleaned_data.get("remove_photo", False),
+            **data,
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("portfolios:editor")
+    return render(
+        request,
+        "portfolios/profile_form.html",
+        {"form": form, "portfolio": portfolio, "skill_suggestions": selectors.skill_suggestions()},
+    )
+
+
+@login_required
+@require_safe
+def preview(request, audience):
+    """The owner's own page as the public, a signed-in user or a supervisor sees it."""
+    portfolio = access.access_own_portfolio(request.user)
+    viewer = access.PREVIEW_AUDIENCES.get(audience)
+    if viewer is None:
+        raise Http404
+    return _render_page(request, portfolio, viewer, preview=audience)
+
+
+@require_safe
+def public_page(request, slug):
+    portfolio, audience = access.access_portfolio_page(request.user, slug)
+    return _render_page(request, portfolio, audience)
+
+
+@require_safe
+def shared_page(request, token):
+    link = access.access_share_link(token)
+    services.share_link_record_visit(link=link, user_agent=request.headers.get("User-Agent", ""))
+    return _render_page(request, link.portfolio, access.share_link_audience(link))
+
+
+def _render_page(request, portfolio, audience, preview=None):
+    view = selectors.portfolio_view(portfolio, audience)
+    response = render(
+        request,
+        "portfolios/portfolio_page.html",
+        {
+            "view": view,
+            "portfolio": portfolio,
+            "student": portfolio.student,
+            "audience": audience,
+            "preview": preview,
+            "share_token": audience.share_link.token if audience.share_link else None,
+            "is_public_page": portfolio.visibility == Visibility.PUBLIC and not preview,
+            "noindex": portfolio.noindex or portfolio.visibility != Visibility.PUBLIC
+            or audience.share_link is not None or preview,
+        },
+    )
+    if audience.share_link is not None or preview:
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+def photo(request, slug, variant):
+    portfolio, _audience = access.access_portfolio_page(request.user, slug)
+    return _photo_response(portfolio, variant)
+
+
+@require_safe
+def shared_photo(request, token, variant):
+    link = access.access_share_link(token)
+    return _photo_response(link.portfolio, variant)
+
+
+def _photo_response(portfolio, variant):
+    field = portfolio.photo_thumbnail if variant == "thumb" else portfolio.photo
+    return file_response(field, filename=f"{portfolio.slug}-{variant}.{field.name.rsplit('.', 1)[-1]}"
+                         if field else "photo")  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def share_links(request):
+    portfolio = access.access_own_portfolio(request.user)
+    form = ShareLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = services.share_link_create(
+            portfolio=portfolio, label=form.cleaned_data["label"], expires_at=form.expires_at()
+        )
+        messages.success(
+            request, _("The link “%(label)s” is ready. Copy it below.") % {"label": link.label}
+        )
+        return redirect("portfolios:share-links")
+    return render(
+        request,
+        "portfolios/share_links.html",
+        {
+            "form": form,
+            "portfolio": portfolio,
+            "links": selectors.share_links_with_visits(portfolio),
+        },
+    )
+
+
+@login_required
+@require_safe
+def share_link_visits(request, pk):
+    link = access.access_own_share_link(request.user, pk)
+    return render(
+        request,
+        "portfolios/share_link_visits.html",
+        {"link": link, "visits": link.visits.all()[:500]},
+    )
+
+
+@login_required
+@require_POST
+def share_link_revoke(request, pk):
+    link = access.access_own_share_link(request.user, pk)
+    services.share_link_revoke(link=link)
+    messages.success(request, _("The link “%(label)s” no longer works.") % {"label": link.label})
+    return redirect("portfolios:share-links")
