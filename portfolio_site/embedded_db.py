@@ -8,6 +8,7 @@ inside the data folder only, never on a TCP port.
 
 from __future__ import annotations
 
+import atexit
 import warnings
 from pathlib import Path
 
@@ -17,12 +18,23 @@ DATABASE_NAME = "portfolio"
 def ensure_running(var_dir: Path) -> str:
     """Start (or reuse) the embedded server and return a ``DATABASE_URL`` for it."""
     var_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = var_dir / "pgdata"
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); harmless here.
         warnings.simplefilter("ignore")
         import pgserver
+        from pgserver.postgres_server import PostgresServer
 
-        server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+        # pgserver keeps a JSON list of the processes using the server, rewritten without
+        # care at every exit: a process killed at that moment (Ctrl+C on `make run`) leaves
+        # it empty and every later start fails. We never stop the server on exit, so the
+        # list means nothing to us: reset it under pgserver's own lock, and skip the
+        # bookkeeping at exit.
+        with PostgresServer._lock:
+            if (pgdata / "PG_VERSION").exists():
+                (pgdata / ".handle_pids.json").write_text("[]")
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+        atexit.unregister(server._cleanup)
     socket_dir = server.get_postmaster_info().socket_dir
     _create_database(socket_dir)
     return f"postgres://postgres@/{DATABASE_NAME}?host={socket_dir}"
