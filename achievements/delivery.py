@@ -11,7 +11,9 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 
 # A file opened in the browser can run nothing and load nothing from elsewhere.
-FILE_CSP = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+FILE_CSP = (
+    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+)
 INLINE_TYPES = ("image/", "audio/", "video/", "application/pdf")
 
 
@@ -22,7 +24,9 @@ def _uses_signed_urls(storage) -> bool:
 def file_response(field_file, *, filename: str, content_type: str = ""):
     if not field_file:
         raise Http404
-    content_type = content_type or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    content_type = (
+        content_type or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    )
     inline = content_type.startswith(INLINE_TYPES)
     disposition = content_disposition_header(not inline, filename)
     storage = field_file.storage

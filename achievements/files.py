@@ -7,6 +7,7 @@ halfway, or the database transaction — everything written in it is deleted aga
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import uuid
@@ -25,9 +26,18 @@ def random_name(folder: str, extension: str) -> str:
     return f"{folder}/{token[:2]}/{token}.{extension.lower() or 'bin'}"
 
 
+_open_blocks: contextvars.ContextVar[tuple[StoredFiles, ...]] = contextvars.ContextVar(
+    "stored_files_blocks", default=()
+)
+
+
 class StoredFiles:
+    """Blocks nest: an inner block that succeeds hands its files to the enclosing one, so
+    they are still deleted if the outer block fails later."""
+
     def __init__(self):
         self.names: list[str] = []
+        self._token = None
 
     def save(self, field_file, content, *, folder: str, extension: str) -> str:
         field_file.save(random_name(folder, extension), content, save=False)
@@ -35,11 +45,15 @@ class StoredFiles:
         return field_file.name
 
     def __enter__(self):
+        self._token = _open_blocks.set((*_open_blocks.get(), self))
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        _open_blocks.reset(self._token)
         if exc_type is not None:
             delete_stored_files(self.names)
+        elif _open_blocks.get():
+            _open_blocks.get()[-1].names.extend(self.names)
         return False
 
 

@@ -21,7 +21,7 @@ import struct
 import unicodedata
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -910,7 +910,36 @@ def _process_image(uploaded: File, file_type: FileType, name: str) -> _ImageResu
 # The entry point
 
 
-def prepare_upload(uploaded: UploadedFile, *, quota_left: int | None = None) -> PreparedFile:
+# Information Pillow reports for images it wrote itself without metadata.
+_PLAIN_IMAGE_INFO = {
+    "jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression",
+    "loop", "duration", "background", "transparency", "version", "gamma", "aspect",
+    "interlace", "lossless", "extrema",
+}  # fmt: skip
+_IMAGE_ENDINGS = {"JPEG": b"\xff\xd9", "PNG": b"IEND\xaeB`\x82", "GIF": b";"}
+
+
+def is_plain_image(data: bytes, file_type: FileType) -> bool:
+    """Whether ``data`` is an image as this module stores it: upright, no metadata, no
+    comment, nothing after the image's own end. Such bytes can be kept as they are, so a
+    portfolio exported and imported again keeps its checksums."""
+    ending = _IMAGE_ENDINGS.get(file_type.pillow_format or "")
+    if file_type.pillow_format == "WEBP":
+        plain_end = len(data) >= 12 and int.from_bytes(data[4:8], "little") + 8 == len(data)
+    else:
+        plain_end = ending is not None and data.endswith(ending)
+    if not plain_end:
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return set(image.info) <= _PLAIN_IMAGE_INFO and not image.getexif()
+    except Exception:  # noqa: BLE001 - anything unreadable is not plain
+        return False
+
+
+def prepare_upload(
+    uploaded: UploadedFile, *, quota_left: int | None = None, keep_plain_images: bool = False
+) -> PreparedFile:
     """Check an uploaded evidence file and prepare what should be stored.
 
     Raises ``UploadRejected`` for anything that may not be stored. The order of the checks
@@ -973,7 +1002,13 @@ def prepare_upload(uploaded: UploadedFile, *, quota_left: int | None = None) -> 
         raise _polyglot(name, file_type)
 
     if file_type.kind == Kind.IMAGE:
+        original = None
+        if keep_plain_images:
+            uploaded.seek(0)
+            original = uploaded.read()
         result = _process_image(uploaded, file_type, name)
+        if original is not None and is_plain_image(original, file_type):
+            result = replace(result, content=original)
         _check_quota(len(result.content), quota_left, name)
         stem = name.rpartition(".")[0] or FALLBACK_STEM
         return PreparedFile(

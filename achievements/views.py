@@ -92,8 +92,8 @@ def achievement_delete(request, pk):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def achievement_move(request, pk, direction):
     achievement = access.access_own_achievement(request.user, pk)
     if direction not in ("up", "down"):
@@ -108,8 +108,8 @@ def _editor_url():
     return reverse("portfolios:editor")
 
 
-@login_required
 @require_POST
+@login_required
 def evidence_upload(request, pk):
     achievement = access.access_own_achievement(request.user, pk)
     form = EvidenceUploadForm(request.POST, request.FILES, portfolio=achievement.portfolio)
@@ -125,8 +125,8 @@ def evidence_upload(request, pk):
     return redirect("achievements:edit", pk=achievement.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def evidence_caption(request, public_id):
     evidence = access.access_own_evidence(request.user, public_id)
     form = CaptionForm(request.POST)
@@ -136,8 +136,8 @@ def evidence_caption(request, public_id):
     return redirect("achievements:edit", pk=evidence.achievement_id)
 
 
-@login_required
 @require_POST
+@login_required
 def evidence_delete(request, public_id):
     evidence = access.access_own_evidence(request.user, public_id)
     name = str(evidence)

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from accounts.models import User
 from achievements.models import Achievement, Level
 from achievements.services import achievement_create, evidence_add_link
 from achievements.uploads import prepare_upload
-from accounts.models import User
 from portfolios.models import Category, Visibility
 from portfolios.services import portfolio_get_or_create, portfolio_update
 
@@ -56,9 +56,11 @@ def make_photo(seed: int) -> bytes:
 
 def make_pdf(lines: list[str]) -> bytes:
     """A one-page PDF with the given lines of (ASCII) text."""
-    text = "BT /F1 14 Tf 72 760 Td 18 TL " + " ".join(
-        f"({line.replace('(', '[').replace(')', ']')}) '" for line in lines
-    ) + " ET"
+    text = (
+        "BT /F1 14 Tf 72 760 Td 18 TL "
+        + " ".join(f"({line.replace('(', '[').replace(')', ']')}) '" for line in lines)
+        + " ET"
+    )
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -107,7 +109,7 @@ def make_docx(paragraph: str) -> bytes:
             '.org/package/2006/content-types"><Default Extension="rels" ContentType="applicat'
             'ion/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" Cont'
             'entType="application/xml"/><Override PartName="/word/document.xml" ContentType="'
-            'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml'
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
             '"/></Types>',
         )
         docx.writestr(
@@ -133,28 +135,259 @@ def _upload(name: str, content: bytes):
 V = Visibility
 # section, title, organisation, level, result, grade, visibility, featured, months ago, files
 STUDENT1_ITEMS = [
-    ("academic", "Transcript, first year", "KSPU", "university", "GPA 4.6 / 5", "4.6", V.SUPERVISORS, False, 14, ["pdf"]),  # noqa: E501
-    ("academic", "Coursework: a timetable planner in Python", "Department of Informatics", "faculty", "Excellent", "5", V.PUBLIC, True, 8, ["pdf", "image"]),  # noqa: E501
-    ("academic", "Database design course project", "Department of Informatics", "faculty", "", "A", V.SIGNED_IN, False, 4, ["docx"]),  # noqa: E501
-    ("academic", "Research seminar on learning analytics", "KSPU", "university", "participant", "", V.PRIVATE, False, 2, []),  # noqa: E501
-    ("research", "Student portfolios and learning outcomes", "Learning Analytics Lab", "university", "co-author", "", V.PUBLIC, True, 6, ["pdf"]),  # noqa: E501
-    ("research", "Survey of Kyrgyz-language educational apps", "KSPU", "faculty", "team lead", "", V.SIGNED_IN, False, 10, ["docx"]),  # noqa: E501
-    ("research", "Data for the dormitory energy study", "Green Campus club", "university", "", "", V.SUPERVISORS, False, 12, []),  # noqa: E501
-    ("conferences", "Young Scientists of Kyrgyzstan", "National Academy of Sciences", "national", "speaker", "", V.PUBLIC, True, 5, ["image", "audio"]),  # noqa: E501
-    ("conferences", "EdTech Central Asia forum", "EdTech CA", "international", "participant", "", V.SIGNED_IN, False, 3, ["image"]),  # noqa: E501
-    ("presentations", "How web portfolios help teachers", "Pedagogy week", "faculty", "talk", "", V.PUBLIC, False, 7, ["pdf", "link"]),  # noqa: E501
-    ("presentations", "Report: open data in Bishkek schools", "City education office", "city", "report", "", V.SUPERVISORS, False, 9, ["pdf"]),  # noqa: E501
-    ("presentations", "Draft slides for the thesis defence", "KSPU", "university", "", "", V.PRIVATE, False, 1, ["docx"]),  # noqa: E501
-    ("certificates", "Olympiad in programming, 2nd place", "Ministry of Education", "national", "2nd place", "", V.PUBLIC, True, 11, ["image"]),  # noqa: E501
-    ("certificates", "Cisco IT Essentials certificate", "Cisco Networking Academy", "international", "passed", "", V.PUBLIC, False, 13, ["image", "pdf"]),  # noqa: E501
-    ("certificates", "English B2 certificate", "British Council", "international", "B2", "", V.SIGNED_IN, False, 15, ["image"]),  # noqa: E501
-    ("experience", "Teaching practice: informatics at school No. 5", "School-gymnasium No. 5", "city", "student teacher", "", V.PUBLIC, False, 4, ["pdf", "image"]),  # noqa: E501
-    ("experience", "Summer internship: QA engineer", "Ala-Too Soft", "city", "intern", "", V.SIGNED_IN, False, 16, ["pdf"]),  # noqa: E501
+    (
+        "academic",
+        "Transcript, first year",
+        "KSPU",
+        "university",
+        "GPA 4.6 / 5",
+        "4.6",
+        V.SUPERVISORS,
+        False,
+        14,
+        ["pdf"],
+    ),  # noqa: E501
+    (
+        "academic",
+        "Coursework: a timetable planner in Python",
+        "Department of Informatics",
+        "faculty",
+        "Excellent",
+        "5",
+        V.PUBLIC,
+        True,
+        8,
+        ["pdf", "image"],
+    ),  # noqa: E501
+    (
+        "academic",
+        "Database design course project",
+        "Department of Informatics",
+        "faculty",
+        "",
+        "A",
+        V.SIGNED_IN,
+        False,
+        4,
+        ["docx"],
+    ),  # noqa: E501
+    (
+        "academic",
+        "Research seminar on learning analytics",
+        "KSPU",
+        "university",
+        "participant",
+        "",
+        V.PRIVATE,
+        False,
+        2,
+        [],
+    ),  # noqa: E501
+    (
+        "research",
+        "Student portfolios and learning outcomes",
+        "Learning Analytics Lab",
+        "university",
+        "co-author",
+        "",
+        V.PUBLIC,
+        True,
+        6,
+        ["pdf"],
+    ),  # noqa: E501
+    (
+        "research",
+        "Survey of Kyrgyz-language educational apps",
+        "KSPU",
+        "faculty",
+        "team lead",
+        "",
+        V.SIGNED_IN,
+        False,
+        10,
+        ["docx"],
+    ),  # noqa: E501
+    (
+        "research",
+        "Data for the dormitory energy study",
+        "Green Campus club",
+        "university",
+        "",
+        "",
+        V.SUPERVISORS,
+        False,
+        12,
+        [],
+    ),  # noqa: E501
+    (
+        "conferences",
+        "Young Scientists of Kyrgyzstan",
+        "National Academy of Sciences",
+        "national",
+        "speaker",
+        "",
+        V.PUBLIC,
+        True,
+        5,
+        ["image", "audio"],
+    ),  # noqa: E501
+    (
+        "conferences",
+        "EdTech Central Asia forum",
+        "EdTech CA",
+        "international",
+        "participant",
+        "",
+        V.SIGNED_IN,
+        False,
+        3,
+        ["image"],
+    ),  # noqa: E501
+    (
+        "presentations",
+        "How web portfolios help teachers",
+        "Pedagogy week",
+        "faculty",
+        "talk",
+        "",
+        V.PUBLIC,
+        False,
+        7,
+        ["pdf", "link"],
+    ),  # noqa: E501
+    (
+        "presentations",
+        "Report: open data in Bishkek schools",
+        "City education office",
+        "city",
+        "report",
+        "",
+        V.SUPERVISORS,
+        False,
+        9,
+        ["pdf"],
+    ),  # noqa: E501
+    (
+        "presentations",
+        "Draft slides for the thesis defence",
+        "KSPU",
+        "university",
+        "",
+        "",
+        V.PRIVATE,
+        False,
+        1,
+        ["docx"],
+    ),  # noqa: E501
+    (
+        "certificates",
+        "Olympiad in programming, 2nd place",
+        "Ministry of Education",
+        "national",
+        "2nd place",
+        "",
+        V.PUBLIC,
+        True,
+        11,
+        ["image"],
+    ),  # noqa: E501
+    (
+        "certificates",
+        "Cisco IT Essentials certificate",
+        "Cisco Networking Academy",
+        "international",
+        "passed",
+        "",
+        V.PUBLIC,
+        False,
+        13,
+        ["image", "pdf"],
+    ),  # noqa: E501
+    (
+        "certificates",
+        "English B2 certificate",
+        "British Council",
+        "international",
+        "B2",
+        "",
+        V.SIGNED_IN,
+        False,
+        15,
+        ["image"],
+    ),  # noqa: E501
+    (
+        "experience",
+        "Teaching practice: informatics at school No. 5",
+        "School-gymnasium No. 5",
+        "city",
+        "student teacher",
+        "",
+        V.PUBLIC,
+        False,
+        4,
+        ["pdf", "image"],
+    ),  # noqa: E501
+    (
+        "experience",
+        "Summer internship: QA engineer",
+        "Ala-Too Soft",
+        "city",
+        "intern",
+        "",
+        V.SIGNED_IN,
+        False,
+        16,
+        ["pdf"],
+    ),  # noqa: E501
     ("experience", "Part-time tutor", "", "", "tutor", "", V.PRIVATE, False, 20, []),
-    ("social", "Volunteer: computer literacy for seniors", "Bishkek city library", "city", "organiser", "", V.PUBLIC, False, 9, ["image"]),  # noqa: E501
-    ("social", "Student council, IT committee", "KSPU student council", "university", "member", "", V.SUPERVISORS, False, 18, []),  # noqa: E501
-    ("sports", "University volleyball cup", "KSPU sports club", "university", "1st place", "", V.PUBLIC, False, 10, ["image"]),  # noqa: E501
-    ("sports", "Chess tournament", "City chess federation", "city", "3rd place", "", V.SIGNED_IN, False, 22, []),  # noqa: E501
+    (
+        "social",
+        "Volunteer: computer literacy for seniors",
+        "Bishkek city library",
+        "city",
+        "organiser",
+        "",
+        V.PUBLIC,
+        False,
+        9,
+        ["image"],
+    ),  # noqa: E501
+    (
+        "social",
+        "Student council, IT committee",
+        "KSPU student council",
+        "university",
+        "member",
+        "",
+        V.SUPERVISORS,
+        False,
+        18,
+        [],
+    ),  # noqa: E501
+    (
+        "sports",
+        "University volleyball cup",
+        "KSPU sports club",
+        "university",
+        "1st place",
+        "",
+        V.PUBLIC,
+        False,
+        10,
+        ["image"],
+    ),  # noqa: E501
+    (
+        "sports",
+        "Chess tournament",
+        "City chess federation",
+        "city",
+        "3rd place",
+        "",
+        V.SIGNED_IN,
+        False,
+        22,
+        [],
+    ),  # noqa: E501
 ]
 
 DESCRIPTION = (
@@ -187,8 +420,16 @@ def seed_student1(student: User) -> int:
     categories = {c.code: c for c in Category.objects.all()}
     portfolio_update(
         portfolio=portfolio,
-        skills=["Python", "Django", "SQL", "Teaching", "Public speaking", "Kyrgyz", "Russian",
-                "English"],  # fmt: skip
+        skills=[
+            "Python",
+            "Django",
+            "SQL",
+            "Teaching",
+            "Public speaking",
+            "Kyrgyz",
+            "Russian",
+            "English",
+        ],  # fmt: skip
         photo=_upload("me.png", make_photo(1)),
         headline="Future informatics teacher who builds tools for schools",
         about=(
@@ -244,8 +485,20 @@ def seed_others(students, *, seed_value: int = 7) -> int:
             continue
         portfolio_update(
             portfolio=portfolio,
-            skills=rng.sample(["Python", "Teaching", "Figma", "Excel", "Research", "Design",
-                               "Public speaking", "English", "Psychology"], k=3),  # fmt: skip
+            skills=rng.sample(
+                [
+                    "Python",
+                    "Teaching",
+                    "Figma",
+                    "Excel",
+                    "Research",
+                    "Design",
+                    "Public speaking",
+                    "English",
+                    "Psychology",
+                ],
+                k=3,
+            ),  # fmt: skip
             headline=f"{student.program.name_en} student" if size > 2 else "",
             about="I keep my achievements here." if size > 3 else "",
             visibility=rng.choice([V.SUPERVISORS, V.SIGNED_IN, V.PUBLIC, V.PUBLIC]),

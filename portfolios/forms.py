@@ -12,7 +12,7 @@ from portfolios.services import RESERVED_SLUGS
 
 
 def split_skills(text: str) -> list[str]:
-    """"Python, public speaking; Figma" → ["Python", "public speaking", "Figma"]."""
+    """ "Python, public speaking; Figma" → ["Python", "public speaking", "Figma"]."""
     parts = [p for chunk in text.replace(";", ",").split(",") for p in [chunk.strip()] if p]
     seen, result = set(), []
     for part in parts:
@@ -117,3 +117,10 @@ class ShareLinkForm(forms.ModelForm):
             return None
         end_of_day = datetime.datetime.combine(day, datetime.time(23, 59, 59))
         return timezone.make_aware(end_of_day)
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Portfolio export (.zip)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+    )

@@ -137,9 +137,7 @@ class Portfolio(models.Model):
         choices=Visibility.choices,
         default=Visibility.SUPERVISORS,
     )
-    noindex = models.BooleanField(
-        _("ask search engines not to index my page"), default=False
-    )
+    noindex = models.BooleanField(_("ask search engines not to index my page"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

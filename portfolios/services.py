@@ -24,9 +24,7 @@ def _slug_base(username: str) -> str:
 
 
 def _free_slug(base: str) -> str:
-    taken = set(
-        Portfolio.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )
+    taken = set(Portfolio.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
         return base
     number = 2

@@ -1,14 +1,17 @@
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from achievements.delivery import file_response
 from achievements.services import storage_quota, storage_used
-from portfolios import access, selectors, services
-from portfolios.forms import PortfolioForm, ShareLinkForm
+from portfolios import access, selectors, services, transfer
+from portfolios.forms import ImportForm, PortfolioForm, ShareLinkForm
 from portfolios.models import Visibility
 
 
@@ -95,8 +98,10 @@ def _render_page(request, portfolio, audience, preview=None):
             "preview": preview,
             "share_token": audience.share_link.token if audience.share_link else None,
             "is_public_page": portfolio.visibility == Visibility.PUBLIC and not preview,
-            "noindex": portfolio.noindex or portfolio.visibility != Visibility.PUBLIC
-            or audience.share_link is not None or preview,
+            "noindex": portfolio.noindex
+            or portfolio.visibility != Visibility.PUBLIC
+            or audience.share_link is not None
+            or preview,
         },
     )
     if audience.share_link is not None or preview:
@@ -119,8 +124,10 @@ def shared_photo(request, token, variant):
 
 def _photo_response(portfolio, variant):
     field = portfolio.photo_thumbnail if variant == "thumb" else portfolio.photo
-    return file_response(field, filename=f"{portfolio.slug}-{variant}.{field.name.rsplit('.', 1)[-1]}"
-                         if field else "photo")  # fmt: skip
+    if not field:
+        raise Http404
+    extension = field.name.rsplit(".", 1)[-1]
+    return file_response(field, filename=f"{portfolio.slug}-{variant}.{extension}")
 
 
 @login_required
@@ -158,10 +165,48 @@ def share_link_visits(request, pk):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def share_link_revoke(request, pk):
     link = access.access_own_share_link(request.user, pk)
     services.share_link_revoke(link=link)
     messages.success(request, _("The link “%(label)s” no longer works.") % {"label": link.label})
     return redirect("portfolios:share-links")
+
+
+@login_required
+@require_safe
+def export(request):
+    """ "Download my portfolio": a zip written to a temporary file, then streamed."""
+    portfolio = access.access_own_portfolio(request.user)
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
+    transfer.export_zip(portfolio, spool)
+    spool.seek(0)
+    filename = f"portfolio-{portfolio.slug}-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(spool, as_attachment=True, filename=filename,
+                            content_type="application/zip")  # fmt: skip
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_view(request):
+    portfolio = access.access_own_portfolio(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = transfer.import_zip(portfolio, form.cleaned_data["archive"])
+        except transfer.ImportRefused as refusal:
+            form.add_error("archive", refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Your portfolio has been restored: %(count)d achievements.") % {"count": count},
+            )
+            return redirect("portfolios:editor")
+    return render(
+        request,
+        "portfolios/import.html",
+        {"form": form, "portfolio": portfolio, "has_items": portfolio.achievements.exists()},
+    )

@@ -110,3 +110,78 @@ class SupervisorAssignmentFactory(factory.django.DjangoModelFactory):
 
     supervisor = factory.SubFactory(SupervisorFactory)
     student = factory.SubFactory(StudentFactory)
+
+
+# ---------------------------------------------------------------------------------------
+# Portfolios and achievements. A student's portfolio is made by accounts.services.user_create;
+# StudentFactory bypasses services, so these helpers go through the portfolio services.
+
+
+def portfolio_for(student, **fields):
+    """The student's portfolio (made by the service), with ``fields`` saved on it."""
+    from portfolios.services import portfolio_get_or_create
+
+    portfolio = portfolio_get_or_create(student=student)
+    for name, value in fields.items():
+        setattr(portfolio, name, value)
+    if fields:
+        portfolio.save()
+    return portfolio
+
+
+def section(code):
+    """A default portfolio section (from the data migration): academic, sports, ..."""
+    from portfolios.models import Category
+
+    return Category.objects.get(code=code)
+
+
+def png_bytes(size=(40, 30), color="teal"):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes(text="Evidence"):
+    from portfolios.demo import make_pdf
+
+    return make_pdf([text])
+
+
+def uploaded_file(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def achievement_for(portfolio, *, title, visibility=None, section_code="certificates",
+                    files=(), **fields):  # fmt: skip
+    """An achievement made by the service, with evidence ``files`` given as (name, bytes)."""
+    from achievements.services import achievement_create
+    from achievements.uploads import prepare_upload
+
+    if visibility is not None:
+        fields["visibility"] = visibility
+    return achievement_create(
+        portfolio=portfolio,
+        category=section(section_code),
+        title=title,
+        files=[prepare_upload(uploaded_file(name, content)) for name, content in files],
+        **fields,
+    )
+
+
+def stored_media_files():
+    """Every file under MEDIA_ROOT, relative, sorted: what an upload left behind."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    if not root.exists():
+        return []
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())

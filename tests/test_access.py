@@ -19,6 +19,10 @@ ANONYMOUS_ONLY = "anonymous only"  # visitors get 200, signed-in users go to the
 SIGNED_IN = "signed in"  # visitors go to the login page, every signed-in user gets 200
 ASSIGNED_SUPERVISOR = "assigned supervisor"  # the student's supervisors and staff only
 POST_ONLY = "post only"  # a GET is refused
+STUDENT_ONLY = "student only"  # visitors go to the login page, students 200, everyone else 404
+OWNER_ONLY = "owner only"  # visitors go to the login page, the owning student 200, others 404
+VISIBLE = "visible"  # public page and its files: 200 for everyone once marked public
+SECRET_LINK = "secret link"  # anyone holding the token: 200
 
 RULES = {
     "home": ANONYMOUS_ONLY,
@@ -36,6 +40,27 @@ RULES = {
     "accounts:password-reset-confirm": PUBLIC,
     "accounts:password-reset-complete": PUBLIC,
     "accounts:student-detail": ASSIGNED_SUPERVISOR,
+    "portfolios:editor": STUDENT_ONLY,
+    "portfolios:profile": STUDENT_ONLY,
+    "portfolios:preview": STUDENT_ONLY,
+    "portfolios:share-links": STUDENT_ONLY,
+    "portfolios:export": STUDENT_ONLY,
+    "portfolios:import": STUDENT_ONLY,
+    "portfolios:share-link-visits": OWNER_ONLY,
+    "portfolios:share-link-revoke": POST_ONLY,
+    "portfolios:public": VISIBLE,
+    "portfolios:photo": VISIBLE,
+    "portfolios:shared": SECRET_LINK,
+    "portfolios:shared-photo": SECRET_LINK,
+    "achievements:create": STUDENT_ONLY,
+    "achievements:edit": OWNER_ONLY,
+    "achievements:delete": OWNER_ONLY,
+    "achievements:move": POST_ONLY,
+    "achievements:evidence-upload": POST_ONLY,
+    "achievements:evidence-caption": POST_ONLY,
+    "achievements:evidence-delete": POST_ONLY,
+    "achievements:file": VISIBLE,
+    "achievements:shared-file": SECRET_LINK,
 }
 
 
@@ -62,6 +87,7 @@ def people():
     supervisor = SupervisorFactory()
     student = StudentFactory()
     SupervisorAssignmentFactory(supervisor=supervisor, student=student)
+    _public_portfolio_with_evidence(student)
     return {
         "student": student,
         "other_student": StudentFactory(),
@@ -73,12 +99,54 @@ def people():
     }
 
 
+def _public_portfolio_with_evidence(student):
+    """A public page with a public achievement, an image, a photo and a share link."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from achievements.services import achievement_create
+    from achievements.uploads import prepare_upload
+    from portfolios.demo import make_image
+    from portfolios.models import Category, Visibility
+    from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
+
+    def image():
+        return prepare_upload(SimpleUploadedFile("a.jpg", make_image("A", "B", seed=1)))
+
+    portfolio = portfolio_get_or_create(student=student)
+    portfolio_update(portfolio=portfolio, skills=[], photo=image(), visibility=Visibility.PUBLIC)
+    achievement_create(
+        portfolio=portfolio, category=Category.objects.get(code="sports"), title="Cup",
+        visibility=Visibility.PUBLIC, files=[image()],
+    )  # fmt: skip
+    share_link_create(portfolio=portfolio, label="For X")
+
+
 def _url(name, people):
-    if name == "accounts:student-detail":
-        return reverse(name, args=[people["student"].pk])
-    if name == "accounts:password-reset-confirm":
-        return reverse(name, args=["MQ", "set-password"])
-    return reverse(name)
+    student = people["student"]
+    portfolio = student.portfolio
+    achievement = portfolio.achievements.get()
+    evidence = achievement.evidence.get()
+    token = portfolio.share_links.get().token
+    args = {
+        "accounts:student-detail": [student.pk],
+        "accounts:password-reset-confirm": ["MQ", "set-password"],
+        "portfolios:preview": ["public"],
+        "portfolios:share-link-visits": [portfolio.share_links.get().pk],
+        "portfolios:share-link-revoke": [portfolio.share_links.get().pk],
+        "portfolios:public": [portfolio.slug],
+        "portfolios:photo": [portfolio.slug, "thumb"],
+        "portfolios:shared": [token],
+        "portfolios:shared-photo": [token, "thumb"],
+        "achievements:edit": [achievement.pk],
+        "achievements:delete": [achievement.pk],
+        "achievements:move": [achievement.pk, "up"],
+        "achievements:evidence-upload": [achievement.pk],
+        "achievements:evidence-caption": [evidence.public_id],
+        "achievements:evidence-delete": [evidence.public_id],
+        "achievements:file": [evidence.public_id, "thumb"],
+        "achievements:shared-file": [token, evidence.public_id, "thumb"],
+    }
+    return reverse(name, args=args.get(name, []))
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
@@ -109,7 +177,8 @@ def test_access_rule_holds(client, people, name):
     elif rule == ASSIGNED_SUPERVISOR:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "other_supervisor", "employer", "pending_employer"):
+        for key in ("student", "other_student", "other_supervisor", "employer",
+                    "pending_employer"):  # fmt: skip
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
         for key in ("supervisor", "staff"):
@@ -117,6 +186,24 @@ def test_access_rule_holds(client, people, name):
             assert client.get(url).status_code == 200, key
     elif rule == POST_ONLY:
         assert anonymous.status_code == 405
+    elif rule in (STUDENT_ONLY, OWNER_ONLY):
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        client.force_login(people["student"])
+        assert client.get(url).status_code == 200
+        others = [key for key in people if key != "student"]
+        if rule == STUDENT_ONLY:
+            others.remove("other_student")
+            client.force_login(people["other_student"])
+            assert client.get(url).status_code == 200
+        for key in others:
+            client.force_login(people[key])
+            assert client.get(url).status_code == 404, key
+    elif rule in (VISIBLE, SECRET_LINK):
+        assert anonymous.status_code == 200
+        for user in people.values():
+            client.force_login(user)
+            assert client.get(url).status_code == 200
     else:  # pragma: no cover
         pytest.fail(f"unknown rule {rule}")
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib import admin
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import EmployerProfile, Role, User
@@ -49,7 +50,10 @@ def test_staff_member_uses_every_changelist(staff_client, model):
     url = reverse(f"{prefix}_changelist")
     assert staff_client.get(url).status_code == 200
     assert staff_client.get(url, {"q": "a"}).status_code == 200
-    assert staff_client.get(reverse(f"{prefix}_add")).status_code == 200
+    request = RequestFactory().get("/")
+    request.user = User.objects.get(pk=staff_client.session["_auth_user_id"])
+    can_add = admin.site._registry[model].has_add_permission(request)
+    assert staff_client.get(reverse(f"{prefix}_add")).status_code == (200 if can_add else 403)
 
 
 def test_non_staff_cannot_open_admin(client):

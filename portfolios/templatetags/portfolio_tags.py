@@ -11,7 +11,6 @@ def markdown_filter(text):
     return markdown.render(text or "")
 
 
-
 @register.simple_tag
 def evidence_url(evidence, variant="original", share_token=None):
     """The access-checked address of an evidence file (through the secret link if given)."""

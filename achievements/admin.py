@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from achievements.models import Achievement, Evidence
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ("kind", "original_name", "caption", "content_type", "size", "external_url", "order")
+    readonly_fields = ("kind", "original_name", "content_type", "size", "external_url")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # files come in through the student's editor and its upload checks
+
+
+@admin.register(Achievement)
+class AchievementAdmin(admin.ModelAdmin):
+    list_display = ("title", "student", "category", "level", "visibility", "featured", "updated_at")
+    list_filter = ("category", "level", "visibility", "featured", "portfolio__student__program")
+    search_fields = ("title", "organisation", "portfolio__slug", "portfolio__student__last_name")
+    list_select_related = ("portfolio__student", "category")
+    raw_id_fields = ("portfolio",)
+    filter_horizontal = ("skills",)
+    inlines = [EvidenceInline]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("student"), ordering="portfolio__student__last_name")
+    def student(self, obj):
+        return obj.portfolio.student
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "achievement", "size", "content_type", "created_at")
+    list_filter = ("kind", "created_at")
+    search_fields = ("original_name", "caption", "achievement__title", "sha256")
+    list_select_related = ("achievement",)
+    readonly_fields = (
+        "public_id", "achievement", "kind", "file", "display_file", "thumbnail_file",
+        "external_url", "original_name", "content_type", "size", "stored_bytes", "sha256",
+        "width", "height", "created_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False

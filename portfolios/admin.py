@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from portfolios.models import Category, Portfolio, ShareLink, ShareLinkVisit, Skill
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name_en", "name_ru", "name_ky", "code", "order", "allows_grade", "is_active")
+    list_editable = ("order", "is_active")
+    list_filter = ("is_active", "allows_grade")
+    search_fields = ("name_en", "name_ru", "name_ky", "code")
+    prepopulated_fields = {"code": ("name_en",)}
+    fieldsets = (
+        (None, {"fields": ("code", "order", "allows_grade", "is_active")}),
+        (_("Names"), {"fields": ("name_en", "name_ru", "name_ky")}),
+        (_("Guidance for students"), {"fields": ("guidance_en", "guidance_ru", "guidance_ky")}),
+    )
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ("name", "key", "portfolio_count")
+    search_fields = ("name", "key")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(portfolio_count=Count("portfolios"))
+
+    @admin.display(description=_("portfolios"), ordering="portfolio_count")
+    def portfolio_count(self, obj):
+        return obj.portfolio_count
+
+
+@admin.register(Portfolio)
+class PortfolioAdmin(admin.ModelAdmin):
+    list_display = ("slug", "student", "program", "visibility", "open_to_work", "updated_at")
+    list_filter = ("visibility", "open_to_work", "student__program", "student__cohort")
+    search_fields = ("slug", "headline", "student__username", "student__last_name")
+    list_select_related = ("student__program",)
+    readonly_fields = ("student", "photo", "photo_thumbnail", "created_at", "updated_at")
+    filter_horizontal = ("skills",)
+
+    @admin.display(description=_("program"), ordering="student__program__name_en")
+    def program(self, obj):
+        return obj.student.program
+
+
+class ShareLinkVisitInline(admin.TabularInline):
+    model = ShareLinkVisit
+    extra = 0
+    can_delete = False
+    readonly_fields = ("visited_at", "user_agent")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    list_display = ("label", "portfolio", "created_at", "expires_at", "revoked_at")
+    list_filter = ("created_at", "expires_at", "revoked_at")
+    search_fields = ("label", "portfolio__slug", "portfolio__student__username")
+    list_select_related = ("portfolio",)
+    readonly_fields = ("portfolio", "token", "created_at")
+    exclude = ("token",)
+    inlines = [ShareLinkVisitInline]
+
+
+@admin.register(ShareLinkVisit)
+class ShareLinkVisitAdmin(admin.ModelAdmin):
+    list_display = ("link", "visited_at", "user_agent")
+    list_filter = ("visited_at",)
+    search_fields = ("link__label", "link__portfolio__slug", "user_agent")
+    list_select_related = ("link",)
+    readonly_fields = ("link", "visited_at", "user_agent")

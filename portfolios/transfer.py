@@ -1,0 +1,362 @@
+"""Export a portfolio as a zip (portfolio.json + evidence files + an offline index.html) and
+import such a zip into an empty portfolio. The format is documented in docs/portfolio-export.md.
+
+Import trusts nothing in the zip: names, sizes, the schema, every checksum and every file
+(through the same upload rules as a browser upload). It either restores everything or
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import zipfile
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from achievements.files import StoredFiles
+from achievements.models import Achievement, Evidence
+from achievements.services import _attach, _stored_size, storage_quota
+from achievements.uploads import Kind, UploadRejected, classify_link, prepare_upload
+from portfolios.access import OWNER
+from portfolios.models import Category, Portfolio, Visibility
+from portfolios.selectors import portfolio_view
+from portfolios.services import portfolio_update, skills_resolve
+
+SCHEMA = "student-portfolio"
+VERSION = 1
+MAX_ENTRIES = 5000
+MAX_JSON_BYTES = 5 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for entries above 1 MB
+
+VISIBILITY_NAMES = {
+    Visibility.PRIVATE: "private",
+    Visibility.SUPERVISORS: "supervisors",
+    Visibility.SIGNED_IN: "signed_in",
+    Visibility.PUBLIC: "public",
+}
+VISIBILITY_VALUES = {name: value for value, name in VISIBILITY_NAMES.items()}
+PROFILE_TEXT_FIELDS = ("slug", "headline", "about", "interests", "phone", "website", "linkedin",
+                       "github", "telegram")  # fmt: skip
+PROFILE_FLAGS = ("show_email", "open_to_work", "noindex")
+ITEM_TEXT_FIELDS = ("title", "description", "organisation", "level", "result", "grade", "url")
+
+
+class ImportRefused(Exception):
+    """A zip that cannot be imported; ``message`` is translated and says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# --- export -------------------------------------------------------------------------
+
+
+def _file_entry(number: int, field_file, *, name: str) -> str:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)[-80:] or "file"
+    return f"files/{number:04d}-{safe}"
+
+
+def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, object]]]:
+    """The JSON document and the (zip path, stored file) pairs to put beside it."""
+    view = portfolio_view(portfolio, OWNER)
+    files: list[tuple[str, object]] = []
+    photo = None
+    if portfolio.photo:
+        path = f"files/photo.{portfolio.photo.name.rsplit('.', 1)[-1]}"
+        files.append((path, portfolio.photo))
+        photo = {"path": path}
+    student = portfolio.student
+    items = []
+    number = 0
+    for section in view.sections:
+        for item in section.achievements:
+            evidence = []
+            for ev in item.evidence.all():
+                entry = {"kind": ev.kind, "caption": ev.caption}
+                if ev.kind == Kind.LINK:
+                    entry["url"] = ev.external_url
+                else:
+                    number += 1
+                    path = _file_entry(number, ev.file, name=ev.original_name)
+                    files.append((path, ev.file))
+                    entry.update(name=ev.original_name, content_type=ev.content_type,
+                                 size=ev.size, sha256=ev.sha256, path=path)  # fmt: skip
+                evidence.append(entry)
+            items.append({
+                "section": section.category.code,
+                **{name: getattr(item, name) for name in ITEM_TEXT_FIELDS},
+                "start_date": item.start_date.isoformat() if item.start_date else None,
+                "end_date": item.end_date.isoformat() if item.end_date else None,
+                "skills": [skill.name for skill in item.skills.all()],
+                "visibility": VISIBILITY_NAMES[item.visibility],
+                "featured": item.featured,
+                "order": item.order,
+                "evidence": evidence,
+            })  # fmt: skip
+    document = {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "student": {
+            "username": student.username,
+            "first_name": student.first_name,
+            "last_name": student.last_name,
+            "email": student.email,
+            "program": student.program.code if student.program else None,
+            "entry_year": student.cohort.entry_year if student.cohort else None,
+        },
+        "portfolio": {
+            **{name: getattr(portfolio, name) for name in PROFILE_TEXT_FIELDS},
+            **{name: getattr(portfolio, name) for name in PROFILE_FLAGS},
+            "skills": [skill.name for skill in view.skills],
+            "visibility": VISIBILITY_NAMES[portfolio.visibility],
+            "default_visibility": VISIBILITY_NAMES[portfolio.default_visibility],
+            "photo": photo,
+        },
+        "achievements": items,
+    }
+    return document, files
+
+
+def export_zip(portfolio: Portfolio, target) -> None:
+    """Write the export zip to ``target`` (a path or a binary file object)."""
+    document, files = portfolio_document(portfolio)
+    with translation.override(portfolio.student.preferred_language or "en"):
+        index = render_to_string(
+            "portfolios/export_index.html",
+            {"document": document, "sections": _sections_for_index(document)},
+        )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("portfolio.json", json.dumps(document, ensure_ascii=False, indent=2))
+        archive.writestr("index.html", index)
+        for path, field_file in files:
+            with field_file.open("rb") as handle, archive.open(path, "w") as out:
+                for chunk in iter(lambda h=handle: h.read(1024 * 1024), b""):
+                    out.write(chunk)
+
+
+def _sections_for_index(document: dict) -> list[dict]:
+    names = {c.code: c.name for c in Category.objects.all()}
+    sections: dict[str, dict] = {}
+    for item in document["achievements"]:
+        code = item["section"]
+        sections.setdefault(code, {"name": names.get(code, code), "items": []})["items"].append(
+            item
+        )
+    return list(sections.values())
+
+
+# --- import -------------------------------------------------------------------------
+
+
+def _check_names(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ImportRefused(_("The archive has too many files."))
+    entries = {}
+    total = 0
+    for info in infos:
+        name = info.filename
+        normal = posixpath.normpath(name)
+        if (
+            name.startswith(("/", "\\"))
+            or "\\" in name
+            or ":" in name
+            or normal.startswith("..")
+            or normal != name.rstrip("/")
+            or "\x00" in name
+        ):
+            raise ImportRefused(
+                _("The archive contains a file with an unsafe name (“%(name)s”).") % {"name": name}
+            )
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ImportRefused(_("The archive unpacks to an unreasonable size."))
+        total += info.file_size
+        entries[name] = info
+    if total > storage_quota() + MAX_JSON_BYTES:
+        raise ImportRefused(_("The archive is larger than your storage space."))
+    return entries
+
+
+def _read_json(archive, entries) -> dict:
+    info = entries.get("portfolio.json")
+    if info is None:
+        raise ImportRefused(_("The archive has no portfolio.json: is it a portfolio export?"))
+    if info.file_size > MAX_JSON_BYTES:
+        raise ImportRefused(_("portfolio.json is too large."))
+    try:
+        document = json.loads(archive.read(info).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ImportRefused(_("portfolio.json is not valid JSON.")) from None
+    if not isinstance(document, dict) or document.get("schema") != SCHEMA:
+        raise ImportRefused(_("portfolio.json is not a portfolio export."))
+    if document.get("version") != VERSION:
+        raise ImportRefused(
+            _("This export has format version %(found)s; this site reads version %(expected)s.")
+            % {"found": document.get("version"), "expected": VERSION}
+        )
+    return document
+
+
+def _text(value, limit: int = 10000) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ImportRefused(_("portfolio.json has a value of the wrong type."))
+    return value[:limit]
+
+
+def _visibility(name) -> int:
+    if name not in VISIBILITY_VALUES:
+        raise ImportRefused(
+            _("portfolio.json has an unknown visibility “%(name)s”.") % {"name": name}
+        )
+    return VISIBILITY_VALUES[name]
+
+
+def _date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ImportRefused(
+            _("portfolio.json has an invalid date “%(value)s”.") % {"value": value}
+        ) from None
+
+
+def _file(archive, entries, entry: dict, *, quota_left: int, label: str):
+    path = entry.get("path")
+    info = entries.get(path) if isinstance(path, str) else None
+    if info is None:
+        raise ImportRefused(_("The file “%(name)s” is missing from the archive.") % {"name": label})
+    data = archive.read(info)
+    if "sha256" in entry and hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise ImportRefused(_("The file “%(name)s” does not match its checksum.") % {"name": label})
+    if "size" in entry and len(data) != entry["size"]:
+        raise ImportRefused(_("The file “%(name)s” does not match its size.") % {"name": label})
+    try:
+        return prepare_upload(
+            SimpleUploadedFile(label, data), quota_left=quota_left, keep_plain_images=True
+        )
+    except UploadRejected as rejection:
+        raise ImportRefused(rejection.message) from None
+
+
+def import_zip(portfolio: Portfolio, source) -> int:
+    """Restore an export into ``portfolio``, which must have no achievements yet.
+
+    Returns the number of achievements imported. Raises ``ImportRefused`` and changes
+    nothing when anything is wrong.
+    """
+    if portfolio.achievements.exists():
+        raise ImportRefused(_("Import works only into an empty portfolio; yours has achievements."))
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        raise ImportRefused(_("This is not a zip archive.")) from None
+    with archive:
+        entries = _check_names(archive)
+        document = _read_json(archive, entries)
+        try:
+            return _restore(portfolio, archive, entries, document)
+        except (KeyError, TypeError, AttributeError):
+            raise ImportRefused(_("portfolio.json is missing required fields.")) from None
+
+
+def _restore(portfolio, archive, entries, document) -> int:
+    profile = document["portfolio"]
+    items = document["achievements"]
+    if not isinstance(items, list) or not isinstance(profile, dict):
+        raise ImportRefused(_("portfolio.json is missing required fields."))
+    categories = {c.code: c for c in Category.objects.all()}
+    left = storage_quota()
+
+    photo = None
+    if profile.get("photo"):
+        photo_path = profile["photo"].get("path") if isinstance(profile["photo"], dict) else None
+        label = posixpath.basename(photo_path) if isinstance(photo_path, str) else "photo"
+        photo = _file(archive, entries, profile["photo"], quota_left=left, label=label)
+        left -= _stored_size(photo)
+
+    prepared_items = []
+    for item in items:
+        category = categories.get(item["section"])
+        if category is None:
+            raise ImportRefused(
+                _("The section “%(code)s” does not exist on this site.") % {"code": item["section"]}
+            )
+        evidence = []  # in the exported order: (prepared file or None, link or "", caption)
+        for entry in item["evidence"]:
+            caption = _text(entry.get("caption"), 200)
+            if entry["kind"] == Kind.LINK:
+                try:
+                    evidence.append((None, classify_link(entry["url"]), caption))
+                except UploadRejected as rejection:
+                    raise ImportRefused(rejection.message) from None
+                continue
+            prepared = _file(archive, entries, entry, quota_left=left,
+                             label=_text(entry.get("name"), 150) or "file")  # fmt: skip
+            left -= _stored_size(prepared)
+            evidence.append((prepared, "", caption))
+        prepared_items.append((item, category, evidence))
+
+    with StoredFiles() as stored, transaction.atomic():
+        fields = {name: _text(profile.get(name)) for name in PROFILE_TEXT_FIELDS}
+        fields.update({name: bool(profile.get(name)) for name in PROFILE_FLAGS})
+        if (
+            not fields["slug"]
+            or Portfolio.objects.filter(slug=fields["slug"]).exclude(pk=portfolio.pk).exists()
+        ):
+            fields["slug"] = portfolio.slug  # keep the address this site gave
+        try:
+            portfolio_update(
+                portfolio=portfolio,
+                skills=[_text(s, 60) for s in profile.get("skills", [])],
+                photo=photo,
+                visibility=_visibility(profile["visibility"]),
+                default_visibility=_visibility(profile["default_visibility"]),
+                **fields,
+            )
+            for item, category, evidence in prepared_items:
+                achievement = Achievement(
+                    portfolio=portfolio,
+                    category=category,
+                    **{name: _text(item.get(name), 10000) for name in ITEM_TEXT_FIELDS},
+                    start_date=_date(item.get("start_date")),
+                    end_date=_date(item.get("end_date")),
+                    visibility=_visibility(item["visibility"]),
+                    featured=bool(item.get("featured")),
+                    order=int(item.get("order") or 0),
+                )
+                achievement.full_clean()
+                achievement.save()
+                achievement.skills.set(
+                    skills_resolve([_text(s, 60) for s in item.get("skills", [])])
+                )
+                for position, (prepared, url, caption) in enumerate(evidence, start=1):
+                    if prepared is not None:
+                        _attach(stored, achievement, [prepared], [caption])
+                    else:
+                        Evidence.objects.create(
+                            achievement=achievement, kind=Kind.LINK, external_url=url,
+                            caption=caption, order=position,
+                        )  # fmt: skip
+        except Exception as error:
+            from django.core.exceptions import ValidationError
+
+            if isinstance(error, ValidationError):
+                raise ImportRefused(
+                    _("portfolio.json has invalid content: %(details)s")
+                    % {"details": "; ".join(error.messages)}
+                ) from None
+            raise
+    return len(prepared_items)
