@@ -83,8 +83,46 @@ class NextStep:
     url_name: str = ""
 
 
-def student_next_steps(student: User, *, supervisor_count: int) -> list[NextStep]:
+def student_next_steps(
+    student: User, *, supervisor_count: int, portfolio_view=None
+) -> list[NextStep]:
     """What a new student should do first, in order, with what is already done."""
+    portfolio_steps = []
+    if portfolio_view is not None:
+        from portfolios.models import Visibility
+
+        portfolio = portfolio_view.portfolio
+        items = [a for s in portfolio_view.sections for a in s.achievements]
+        portfolio_steps = [
+            NextStep(
+                title=_("Write a headline and a few lines about you"),
+                description=_("The first thing a supervisor or an employer reads."),
+                done=bool(portfolio.headline and portfolio.about),
+                url_name="portfolios:profile",
+            ),
+            NextStep(
+                title=_("Add your first achievement with evidence"),
+                description=_(
+                    "A grade, a certificate, a conference: attach the scan or photo that proves it."
+                ),
+                done=any(item.evidence.all() for item in items),
+                url_name="achievements:create",
+            ),
+            NextStep(
+                title=_("Fill three sections of your portfolio"),
+                description=_("Each section on your portfolio page says what belongs there."),
+                done=len(portfolio_view.filled_sections) >= 3,
+                url_name="portfolios:editor",
+            ),
+            NextStep(
+                title=_("Choose who sees your page"),
+                description=_(
+                    "Only you and your supervisors see it now. Make it public when you are ready."
+                ),
+                done=portfolio.visibility != Visibility.SUPERVISORS,
+                url_name="portfolios:profile",
+            ),
+        ]
     return [
         NextStep(
             title=_("Add your full name"),
@@ -114,4 +152,5 @@ def student_next_steps(student: User, *, supervisor_count: int) -> list[NextStep
             ),
             done=supervisor_count > 0,
         ),
+        *portfolio_steps,
     ]

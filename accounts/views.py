@@ -223,9 +223,16 @@ def dashboard(request):
     if user.is_staff_member:
         return render(request, "accounts/dashboard_staff.html", selectors.staff_overview())
     if user.role == Role.STUDENT:
+        from portfolios import access as portfolio_access
+        from portfolios import selectors as portfolio_selectors
+
         student = selectors.student_with_supervisors(user)
         links = list(student.supervisor_links.all())
-        steps = selectors.student_next_steps(student, supervisor_count=len(links))
+        portfolio = portfolio_access.access_own_portfolio(user)
+        view = portfolio_selectors.portfolio_view(portfolio, portfolio_access.OWNER)
+        steps = selectors.student_next_steps(
+            student, supervisor_count=len(links), portfolio_view=view
+        )
         return render(
             request,
             "accounts/dashboard_student.html",
@@ -234,6 +241,9 @@ def dashboard(request):
                 "supervisors": [link.supervisor for link in links],
                 "steps": steps,
                 "steps_done": sum(step.done for step in steps),
+                "portfolio": portfolio,
+                "view": view,
+                "completeness": portfolio_selectors.completeness(view),
             },
         )
     if user.role == Role.SUPERVISOR:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from achievements.files import evidence_upload_to
 from achievements.uploads import Kind
+from portfolio_site import markdown
 from portfolios.models import Category, Portfolio, Skill, Visibility
 
 
@@ -44,6 +45,7 @@ class Achievement(models.Model):
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
     )
+    description_html = models.TextField(editable=False, blank=True)
     start_date = models.DateField(_("date"), null=True, blank=True)
     end_date = models.DateField(
         _("until"), null=True, blank=True, help_text=_("Leave empty for a single day.")
@@ -96,6 +98,13 @@ class Achievement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Markdown is rendered and sanitised once, when written, not on every page view.
+        self.description_html = markdown.render(self.description)
+        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        super().save(*args, **kwargs)
 
 
 class Evidence(models.Model):

@@ -103,6 +103,7 @@ class Portfolio(models.Model):
     about = models.TextField(
         _("about me"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
     )
+    about_html = models.TextField(editable=False, blank=True)
     interests = models.CharField(_("interests"), max_length=300, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="portfolios")
     photo = models.FileField(_("photo"), upload_to=photo_upload_to, blank=True, max_length=200)
@@ -151,6 +152,15 @@ class Portfolio(models.Model):
 
     def __str__(self) -> str:
         return self.slug
+
+    def save(self, *args, **kwargs):
+        # Markdown is rendered and sanitised once, when written, not on every page view.
+        from portfolio_site import markdown
+
+        self.about_html = markdown.render(self.about)
+        if kwargs.get("update_fields") is not None and "about" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "about_html"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

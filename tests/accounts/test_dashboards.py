@@ -47,7 +47,7 @@ def test_student_dashboard_lists_supervisors_and_next_steps(client, django_asser
     supervisor = SupervisorFactory(first_name="Гульнара", last_name="Мамбетова")
     SupervisorAssignmentFactory(student=student, supervisor=supervisor)
     client.force_login(student)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("accounts:dashboard"))
     html = response.content.decode()
     assert "Гульнара Мамбетова" in html

@@ -148,7 +148,7 @@ def _swap_first_file_for_exe(document):
 
 
 @pytest.mark.parametrize("attack", sorted(HOSTILE))
-def test_hostile_archives_are_refused_and_change_nothing(full_portfolio, attack, settings, tmp_path):
+def test_hostile_archives_are_refused_and_change_nothing(full_portfolio, attack, tmp_path):
     _document, data = exported(full_portfolio)
     archive = HOSTILE[attack](_entries(data))
     target = portfolio_get_or_create(student=twin_student(full_portfolio))

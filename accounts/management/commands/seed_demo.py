@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
-from portfolios import demo as portfolio_demo
 from accounts.models import User
+from portfolios import demo as portfolio_demo
 
 
 class Command(BaseCommand):
