@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import timezone
 
 from achievements.files import StoredFiles
 from achievements.models import Achievement, Evidence
@@ -181,8 +182,13 @@ def evidence_attach(
 ) -> list[Evidence]:
     with StoredFiles() as stored, transaction.atomic():
         created = _attach(stored, achievement, files, captions or [])
-        Achievement.objects.filter(pk=achievement.pk).update(updated_at=achievement.updated_at)
+        _touch(achievement)
     return created
+
+
+def _touch(achievement: Achievement) -> None:
+    """Evidence changes are changes of the achievement: its "updated" time moves."""
+    Achievement.objects.filter(pk=achievement.pk).update(updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -196,6 +202,7 @@ def evidence_add_link(*, achievement: Achievement, url: str, caption: str = "") 
     )
     evidence.full_clean()
     evidence.save()
+    _touch(achievement)
     return evidence
 
 
@@ -204,6 +211,7 @@ def evidence_update_caption(*, evidence: Evidence, caption: str) -> Evidence:
     evidence.caption = caption[:200]
     evidence.full_clean()
     evidence.save(update_fields=["caption"])
+    _touch(evidence.achievement)
     return evidence
 
 
@@ -211,4 +219,5 @@ def evidence_update_caption(*, evidence: Evidence, caption: str) -> Evidence:
 def evidence_delete(*, evidence: Evidence) -> None:
     """The files are deleted after commit (signals.py)."""
     evidence.delete()
+    _touch(evidence.achievement)
 
