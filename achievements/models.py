@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from achievements.files import evidence_upload_to
 from achievements.uploads import Kind
@@ -15,11 +16,11 @@ from portfolios.models import Category, Portfolio, Skill, Visibility
 
 
 class Level(models.TextChoices):
-    FACULTY = "faculty", _("Faculty")
-    UNIVERSITY = "university", _("University")
-    CITY = "city", _("City")
-    NATIONAL = "national", _("National")
-    INTERNATIONAL = "international", _("International")
+    FACULTY = "faculty", pgettext_lazy("level of an achievement", "Faculty")
+    UNIVERSITY = "university", pgettext_lazy("level of an achievement", "University")
+    CITY = "city", pgettext_lazy("level of an achievement", "City")
+    NATIONAL = "national", pgettext_lazy("level of an achievement", "National")
+    INTERNATIONAL = "international", pgettext_lazy("level of an achievement", "International")
 
 
 class AchievementQuerySet(models.QuerySet):
@@ -136,8 +137,8 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("evidence")
-        verbose_name_plural = _("evidence")
+        verbose_name = _("evidence item")
+        verbose_name_plural = _("evidence items")
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(

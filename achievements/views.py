@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from achievements import access, services
@@ -117,7 +118,14 @@ def evidence_upload(request, pk):
         created = services.evidence_attach(achievement=achievement, files=form.prepared_files)
         if form.cleaned_data["video_url"]:
             services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
-        messages.success(request, _("%(count)d file(s) added.") % {"count": len(created)})
+        if created:
+            messages.success(
+                request,
+                ngettext("%(count)d file added.", "%(count)d files added.", len(created))
+                % {"count": len(created)},
+            )
+        if form.cleaned_data["video_url"]:
+            messages.success(request, _("The video link has been added."))
     else:
         for errors in form.errors.values():
             for error in errors:

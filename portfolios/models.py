@@ -92,7 +92,7 @@ class Portfolio(models.Model):
         max_length=40,
         unique=True,
         validators=[slug_validator],
-        help_text=_("Your page will be at /p/<address>/."),
+        help_text=_("Your page’s address is /p/ followed by this, for example /p/aigerim/."),
     )
     headline = models.CharField(
         _("headline"),
@@ -138,6 +138,7 @@ class Portfolio(models.Model):
         choices=Visibility.choices,
         default=Visibility.SUPERVISORS,
     )
+    content_version = models.PositiveIntegerField(default=0, editable=False)
     noindex = models.BooleanField(_("ask search engines not to index my page"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from achievements.models import Achievement, Evidence
 from portfolios.access import Audience
@@ -60,6 +64,37 @@ def portfolio_view(portfolio: Portfolio, audience: Audience) -> PortfolioView:
     return PortfolioView(
         portfolio=portfolio, audience=audience, sections=list(by_category.values()), skills=skills
     )
+
+
+PAGE_CACHE_SECONDS = 600
+
+
+def portfolio_body_html(portfolio: Portfolio, audience: Audience, *, share_token=None):
+    """The about, skills and sections of a portfolio page as HTML, cached.
+
+    The key holds everything the HTML depends on: the portfolio's content version (moved by
+    every change to its achievements and evidence, see achievements/signals.py) and update
+    time, what the audience may see, the secret link in the file addresses and the
+    language. Section names edited in admin show within PAGE_CACHE_SECONDS.
+    """
+    key = ":".join(
+        str(part)
+        for part in (
+            "portfolio-body", portfolio.pk, portfolio.content_version,
+            portfolio.updated_at.timestamp(), audience.level, int(audience.is_owner),
+            share_token or "-", get_language(),
+        )
+    )  # fmt: skip
+    html = cache.get(key)
+    if html is None:
+        view = portfolio_view(portfolio, audience)
+        html = render_to_string(
+            "portfolios/_portfolio_body.html",
+            {"view": view, "portfolio": portfolio, "audience": audience,
+             "share_token": share_token},
+        )  # fmt: skip
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from achievements.delivery import file_response
@@ -86,17 +87,18 @@ def shared_page(request, token):
 
 
 def _render_page(request, portfolio, audience, preview=None):
-    view = selectors.portfolio_view(portfolio, audience)
+    share_token = audience.share_link.token if audience.share_link else None
+    body = selectors.portfolio_body_html(portfolio, audience, share_token=share_token)
     response = render(
         request,
         "portfolios/portfolio_page.html",
         {
-            "view": view,
+            "body": body,
             "portfolio": portfolio,
             "student": portfolio.student,
             "audience": audience,
             "preview": preview,
-            "share_token": audience.share_link.token if audience.share_link else None,
+            "share_token": share_token,
             "is_public_page": portfolio.visibility == Visibility.PUBLIC and not preview,
             "noindex": portfolio.noindex
             or portfolio.visibility != Visibility.PUBLIC
@@ -202,7 +204,12 @@ def import_view(request):
         else:
             messages.success(
                 request,
-                _("Your portfolio has been restored: %(count)d achievements.") % {"count": count},
+                ngettext(
+                    "Your portfolio has been restored: %(count)d achievement.",
+                    "Your portfolio has been restored: %(count)d achievements.",
+                    count,
+                )
+                % {"count": count},
             )
             return redirect("portfolios:editor")
     return render(
