@@ -124,3 +124,11 @@ class ImportForm(forms.Form):
         label=_("Portfolio export (.zip)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
     )
+
+    def clean_archive(self):
+        from achievements.services import storage_quota
+
+        archive = self.cleaned_data["archive"]
+        if archive.size > storage_quota() + 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The archive is larger than your storage space."))
+        return archive

@@ -23,6 +23,15 @@ def _slug_base(username: str) -> str:
     return base
 
 
+PHOTO_BOX = 1600
+
+
+def _extension_of(content, fallback: str) -> str:
+    """Display copies of a GIF are PNG: the stored name follows the content."""
+    name = getattr(content, "name", "") or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else fallback
+
+
 def _free_slug(base: str) -> str:
     taken = set(Portfolio.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     if base not in taken:
@@ -93,14 +102,15 @@ def portfolio_update(
             setattr(portfolio, name, value)
         portfolio.telegram = portfolio.telegram.lstrip("@")
         if photo is not None:
-            stored.save(
-                portfolio.photo, photo.display or photo.content, folder="photos",
-                extension=photo.extension,
-            )  # fmt: skip
-            stored.save(
-                portfolio.photo_thumbnail, photo.thumbnail or photo.content, folder="photos",
-                extension=photo.extension,
-            )  # fmt: skip
+            # A photo small enough is kept as prepared (its checksum survives export and
+            # import); a larger one is stored at display size.
+            fits = (photo.width or 0) <= PHOTO_BOX and (photo.height or 0) <= PHOTO_BOX
+            main = photo.content if fits or photo.display is None else photo.display
+            thumbnail = photo.thumbnail or photo.content
+            stored.save(portfolio.photo, main, folder="photos",
+                        extension=_extension_of(main, photo.extension))  # fmt: skip
+            stored.save(portfolio.photo_thumbnail, thumbnail, folder="photos",
+                        extension=_extension_of(thumbnail, photo.extension))  # fmt: skip
         elif remove_photo:
             portfolio.photo = ""
             portfolio.photo_thumbnail = ""

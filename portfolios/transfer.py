@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import tempfile
 import zipfile
+import zlib
 from datetime import date
 
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,18 +24,23 @@ from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles
 from achievements.models import Achievement, Evidence
-from achievements.services import _attach, _stored_size, storage_quota
+from achievements.services import _attach, _clean_grade, _stored_size, storage_quota
 from achievements.uploads import Kind, UploadRejected, classify_link, prepare_upload
 from portfolios.access import OWNER
 from portfolios.models import Category, Portfolio, Visibility
 from portfolios.selectors import portfolio_view
-from portfolios.services import portfolio_update, skills_resolve
+from portfolios.services import RESERVED_SLUGS, portfolio_update, skills_resolve
 
 SCHEMA = "student-portfolio"
 VERSION = 1
 MAX_ENTRIES = 5000
 MAX_JSON_BYTES = 5 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for entries above 1 MB
+MAX_ACHIEVEMENTS = 1000
+MAX_SKILLS = 30
+# Every way a crafted archive can make zipfile, zlib or int() fail while reading it.
+READ_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError,
+               ValueError, OverflowError, KeyError, TypeError, AttributeError)  # fmt: skip
 
 VISIBILITY_NAMES = {
     Visibility.PRIVATE: "private",
@@ -64,6 +71,16 @@ def _file_entry(number: int, field_file, *, name: str) -> str:
     return f"files/{number:04d}-{safe}"
 
 
+def _size_and_checksum(field_file) -> dict:
+    digest = hashlib.sha256()
+    size = 0
+    with field_file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
 def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, object]]]:
     """The JSON document and the (zip path, stored file) pairs to put beside it."""
     view = portfolio_view(portfolio, OWNER)
@@ -72,7 +89,7 @@ def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, obje
     if portfolio.photo:
         path = f"files/photo.{portfolio.photo.name.rsplit('.', 1)[-1]}"
         files.append((path, portfolio.photo))
-        photo = {"path": path}
+        photo = {"path": path, **_size_and_checksum(portfolio.photo)}
     student = portfolio.student
     items = []
     number = 0
@@ -238,14 +255,30 @@ def _file(archive, entries, entry: dict, *, quota_left: int, label: str):
     info = entries.get(path) if isinstance(path, str) else None
     if info is None:
         raise ImportRefused(_("The file “%(name)s” is missing from the archive.") % {"name": label})
-    data = archive.read(info)
-    if "sha256" in entry and hashlib.sha256(data).hexdigest() != entry["sha256"]:
-        raise ImportRefused(_("The file “%(name)s” does not match its checksum.") % {"name": label})
-    if "size" in entry and len(data) != entry["size"]:
+    size, checksum = entry.get("size"), entry.get("sha256")
+    if not isinstance(size, int) or not isinstance(checksum, str) or size != info.file_size:
         raise ImportRefused(_("The file “%(name)s” does not match its size.") % {"name": label})
+    if size > quota_left:
+        raise ImportRefused(
+            _("“%(name)s” does not fit into your remaining storage space.") % {"name": label}
+        )
+    # Copied to a temporary file, never more than the size portfolio.json declared.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - handed on
+    digest = hashlib.sha256()
+    with archive.open(info) as source:
+        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+            if spool.tell() + len(chunk) > size:
+                raise ImportRefused(
+                    _("The file “%(name)s” does not match its size.") % {"name": label}
+                )
+            digest.update(chunk)
+            spool.write(chunk)
+    if digest.hexdigest() != checksum:
+        raise ImportRefused(_("The file “%(name)s” does not match its checksum.") % {"name": label})
+    spool.seek(0)
     try:
         return prepare_upload(
-            SimpleUploadedFile(label, data), quota_left=quota_left, keep_plain_images=True
+            File(spool, name=label), quota_left=quota_left, keep_plain_images=True
         )
     except UploadRejected as rejection:
         raise ImportRefused(rejection.message) from None
@@ -268,8 +301,10 @@ def import_zip(portfolio: Portfolio, source) -> int:
         document = _read_json(archive, entries)
         try:
             return _restore(portfolio, archive, entries, document)
-        except (KeyError, TypeError, AttributeError):
-            raise ImportRefused(_("portfolio.json is missing required fields.")) from None
+        except READ_ERRORS:
+            raise ImportRefused(
+                _("The archive is damaged, or portfolio.json is missing required fields.")
+            ) from None
 
 
 def _restore(portfolio, archive, entries, document) -> int:
@@ -277,6 +312,10 @@ def _restore(portfolio, archive, entries, document) -> int:
     items = document["achievements"]
     if not isinstance(items, list) or not isinstance(profile, dict):
         raise ImportRefused(_("portfolio.json is missing required fields."))
+    if len(items) > MAX_ACHIEVEMENTS:
+        raise ImportRefused(
+            _("The archive has more than %(count)d achievements.") % {"count": MAX_ACHIEVEMENTS}
+        )
     categories = {c.code: c for c in Category.objects.all()}
     left = storage_quota()
 
@@ -310,17 +349,22 @@ def _restore(portfolio, archive, entries, document) -> int:
         prepared_items.append((item, category, evidence))
 
     with StoredFiles() as stored, transaction.atomic():
+        # Locked and checked again: two imports at once cannot both find it empty.
+        Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+        portfolio.refresh_from_db()
+        if portfolio.achievements.exists():
+            raise ImportRefused(
+                _("Import works only into an empty portfolio; yours has achievements.")
+            )
         fields = {name: _text(profile.get(name)) for name in PROFILE_TEXT_FIELDS}
         fields.update({name: bool(profile.get(name)) for name in PROFILE_FLAGS})
-        if (
-            not fields["slug"]
-            or Portfolio.objects.filter(slug=fields["slug"]).exclude(pk=portfolio.pk).exists()
-        ):
+        slug_taken = Portfolio.objects.filter(slug__iexact=fields["slug"]).exclude(pk=portfolio.pk)
+        if not fields["slug"] or fields["slug"] in RESERVED_SLUGS or slug_taken.exists():
             fields["slug"] = portfolio.slug  # keep the address this site gave
         try:
             portfolio_update(
                 portfolio=portfolio,
-                skills=[_text(s, 60) for s in profile.get("skills", [])],
+                skills=[_text(s, 60) for s in profile.get("skills", [])][:MAX_SKILLS],
                 photo=photo,
                 visibility=_visibility(profile["visibility"]),
                 default_visibility=_visibility(profile["default_visibility"]),
@@ -337,11 +381,11 @@ def _restore(portfolio, archive, entries, document) -> int:
                     featured=bool(item.get("featured")),
                     order=int(item.get("order") or 0),
                 )
+                _clean_grade(achievement)
                 achievement.full_clean()
                 achievement.save()
-                achievement.skills.set(
-                    skills_resolve([_text(s, 60) for s in item.get("skills", [])])
-                )
+                skills = [_text(s, 60) for s in item.get("skills", [])][:MAX_SKILLS]
+                achievement.skills.set(skills_resolve(skills))
                 for position, (prepared, url, caption) in enumerate(evidence, start=1):
                     if prepared is not None:
                         _attach(stored, achievement, [prepared], [caption])

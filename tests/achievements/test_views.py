@@ -286,7 +286,7 @@ def test_upload_more_evidence_and_a_link_from_the_edit_page(client, portfolio):
         follow=True,
     )
 
-    assert "2 file(s) added." in response.content.decode()
+    assert "2 files added." in response.content.decode()
     kinds = list(achievement.evidence.order_by("order").values_list("kind", flat=True))
     assert kinds == [Kind.IMAGE, Kind.PDF, Kind.LINK]
 
@@ -391,6 +391,29 @@ def test_a_rejected_file_among_good_ones_saves_nothing_and_keeps_the_form(client
     assert not Achievement.objects.exists()
     assert not Evidence.objects.exists()
     assert stored_media_files() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ru", "Файл «setup.exe» — программа. Загружать программы нельзя."),
+        ("ky", "«setup.exe» файлы — программа. Программаларды жүктөөгө болбойт."),
+    ],
+)
+def test_the_rejection_is_in_the_students_language(client, student, language, message):
+    student.preferred_language = language
+    student.save()
+    files = [uploaded_file("good.pdf", pdf_bytes()), uploaded_file("setup.exe", EXE)]
+
+    response = client.post(
+        reverse("achievements:create"), form_data(title="Олимпиада", files=files)
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert 'value="Олимпиада"' in html
+    assert not Achievement.objects.exists()
 
 
 @pytest.mark.xfail(

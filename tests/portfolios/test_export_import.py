@@ -129,10 +129,36 @@ HOSTILE = {
     "bad date": lambda e: _zip(
         _with_document(e, lambda d: d["achievements"][0].update(start_date="31-31-2020"))
     ),
+    "order is not a number": lambda e: _zip(
+        _with_document(e, lambda d: d["achievements"][0].update(order="first"))
+    ),
+    "file without checksum": lambda e: _zip(_with_document(e, _drop_first_checksum)),
+    "damaged data (CRC)": lambda e: _crc_broken(e),
     "executable as evidence": lambda e: _zip(
         {**_with_document(e, _swap_first_file_for_exe), "files/evil.pdf": b"MZ\x90\x00" * 64}
     ),
 }
+
+
+def _drop_first_checksum(document):
+    for item in document["achievements"]:
+        for entry in item["evidence"]:
+            if "path" in entry:
+                del entry["sha256"]
+                return
+
+
+def _crc_broken(entries):
+    """Stored (not compressed) so one changed byte reaches zipfile's CRC check."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in entries.items():
+            archive.writestr(name, content)
+    data = bytearray(buffer.getvalue())
+    pdf = next(content for name, content in entries.items() if name.endswith(".pdf"))
+    at = data.index(pdf[40:80])
+    data[at] ^= 0xFF
+    return io.BytesIO(bytes(data))
 
 
 def _swap_first_file_for_exe(document):

@@ -218,7 +218,7 @@ def test_every_visit_is_recorded_and_the_student_sees_them(client, student, link
 
     client.force_login(student)
     listing = client.get(reverse("portfolios:share-links")).content.decode()
-    assert "opened 2 times" in listing
+    assert "Opened 2 times." in listing
     visits = client.get(reverse("portfolios:share-link-visits", args=[link.pk]))
     assert visits.status_code == 200
     html = visits.content.decode()
