@@ -40,8 +40,11 @@ class StoredFiles:
         self._token = None
 
     def save(self, field_file, content, *, folder: str, extension: str) -> str:
-        field_file.save(random_name(folder, extension), content, save=False)
-        self.names.append(field_file.name)
+        name = random_name(folder, extension)
+        self.names.append(name)  # before writing: a write failing halfway is cleaned up too
+        field_file.save(name, content, save=False)
+        if field_file.name != name:
+            self.names.append(field_file.name)
         return field_file.name
 
     def __enter__(self):

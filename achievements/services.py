@@ -5,11 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles
 from achievements.models import Achievement, Evidence
-from achievements.uploads import Kind, PreparedFile, classify_link, prepare_upload
+from achievements.uploads import (
+    Kind,
+    PreparedFile,
+    UploadRejected,
+    classify_link,
+    prepare_upload,
+)
 from portfolios.models import Portfolio
 from portfolios.services import skills_resolve
 
@@ -48,6 +56,25 @@ def _stored_size(item: PreparedFile) -> int:
     return item.size + sum(f.size for f in (item.display, item.thumbnail) if f is not None)
 
 
+def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
+    """Check the quota again under a lock on the portfolio: two uploads at once (two tabs)
+    cannot together pass it. Call inside the transaction that stores the files."""
+    if not files:
+        return
+    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+    needed = sum(_stored_size(item) for item in files)
+    left = storage_quota() - storage_used(portfolio=portfolio)
+    if needed > left:
+        raise UploadRejected(
+            _(
+                "These files (%(size)s) do not fit into your remaining storage space "
+                "(%(left)s free)."
+            )
+            % {"size": filesizeformat(needed), "left": filesizeformat(max(left, 0))},
+            code="quota",
+        )
+
+
 def _next_order(queryset) -> int:
     return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
 
@@ -66,6 +93,7 @@ def achievement_create(
         raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
     fields.setdefault("visibility", portfolio.default_visibility)
     with StoredFiles() as stored, transaction.atomic():
+        _reserve_quota(portfolio, files or [])
         achievement = Achievement(portfolio=portfolio, **fields)
         achievement.order = _next_order(
             Achievement.objects.filter(portfolio=portfolio, category=achievement.category)
@@ -90,7 +118,15 @@ def achievement_update(
     if unknown:
         raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
     with StoredFiles() as stored, transaction.atomic():
-        moved = "category" in fields and fields["category"].pk != achievement.category_id
+        _reserve_quota(achievement.portfolio, files or [])
+        # A bound ModelForm has already set the new values on the instance: compare with
+        # what is saved.
+        saved_category = (
+            Achievement.objects.filter(pk=achievement.pk)
+            .values_list("category_id", flat=True)
+            .get()
+        )
+        moved = "category" in fields and fields["category"].pk != saved_category
         for name, value in fields.items():
             setattr(achievement, name, value)
         if moved:
@@ -181,6 +217,7 @@ def evidence_attach(
     *, achievement: Achievement, files: list[PreparedFile], captions: list[str] | None = None
 ) -> list[Evidence]:
     with StoredFiles() as stored, transaction.atomic():
+        _reserve_quota(achievement.portfolio, files)
         created = _attach(stored, achievement, files, captions or [])
         _touch(achievement)
     return created
@@ -220,4 +257,3 @@ def evidence_delete(*, evidence: Evidence) -> None:
     """The files are deleted after commit (signals.py)."""
     evidence.delete()
     _touch(evidence.achievement)
-

@@ -923,18 +923,37 @@ def is_plain_image(data: bytes, file_type: FileType) -> bool:
     """Whether ``data`` is an image as this module stores it: upright, no metadata, no
     comment, nothing after the image's own end. Such bytes can be kept as they are, so a
     portfolio exported and imported again keeps its checksums."""
-    ending = _IMAGE_ENDINGS.get(file_type.pillow_format or "")
-    if file_type.pillow_format == "WEBP":
-        plain_end = len(data) >= 12 and int.from_bytes(data[4:8], "little") + 8 == len(data)
-    else:
-        plain_end = ending is not None and data.endswith(ending)
-    if not plain_end:
+    if file_type.pillow_format == "JPEG":
+        if not data.endswith(b"\xff\xd9"):
+            return False
+    elif file_type.pillow_format == "PNG":
+        if not data.endswith(_IMAGE_ENDINGS["PNG"]) or not _png_chunks_plain(data):
+            return False
+    else:  # GIF and WebP are always re-encoded on import
         return False
     try:
         with Image.open(io.BytesIO(data)) as image:
-            return set(image.info) <= _PLAIN_IMAGE_INFO and not image.getexif()
+            if set(image.info) - _PLAIN_IMAGE_INFO or image.getexif():
+                return False
+            # JPEG: no application segment but the JFIF header (no EXIF, XMP, ICC, ...).
+            applist = getattr(image, "applist", [])
+            return all(marker == "APP0" and body.startswith(b"JFIF") for marker, body in applist)
     except Exception:  # noqa: BLE001 - anything unreadable is not plain
         return False
+
+
+_PLAIN_PNG_CHUNKS = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"pHYs"}
+
+
+def _png_chunks_plain(data: bytes) -> bool:
+    """Only the chunks Pillow writes for pixels; no text, EXIF, ICC or private chunks."""
+    position = 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        if data[position + 4 : position + 8] not in _PLAIN_PNG_CHUNKS:
+            return False
+        position += 12 + length
+    return position == len(data)
 
 
 def prepare_upload(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from achievements import access, services
 from achievements.delivery import file_response
 from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
+from achievements.uploads import UploadRejected
 from portfolios import access as portfolio_access
 from portfolios.models import Category
 from portfolios.selectors import skill_suggestions
@@ -28,13 +29,21 @@ def achievement_create(request):
         request.POST or None, request.FILES or None, portfolio=portfolio, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        achievement = services.achievement_create(
-            portfolio=portfolio,
-            skills=form.cleaned_data["skills_text"],
-            files=form.prepared_files,
-            captions=[],
-            **form.service_fields(),
-        )
+        try:
+            achievement = services.achievement_create(
+                portfolio=portfolio,
+                skills=form.cleaned_data["skills_text"],
+                files=form.prepared_files,
+                captions=[],
+                **form.service_fields(),
+            )
+        except UploadRejected as rejection:
+            form.add_error("files", rejection.message)
+            return render(
+                request,
+                "achievements/achievement_form.html",
+                {"form": form, "skill_suggestions": skill_suggestions()},
+            )
         if form.cleaned_data["video_url"]:
             services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
         messages.success(request, _("“%(title)s” has been added.") % {"title": achievement.title})
@@ -55,16 +64,23 @@ def achievement_edit(request, pk):
         instance=achievement,
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        services.achievement_update(
-            achievement=achievement,
-            skills=form.cleaned_data["skills_text"],
-            files=form.prepared_files,
-            **form.service_fields(),
-        )
-        if form.cleaned_data["video_url"]:
-            services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
-        messages.success(request, _("Your changes have been saved."))
-        return redirect("achievements:edit", pk=achievement.pk)
+        try:
+            services.achievement_update(
+                achievement=achievement,
+                skills=form.cleaned_data["skills_text"],
+                files=form.prepared_files,
+                **form.service_fields(),
+            )
+        except UploadRejected as rejection:
+            form.add_error("files", rejection.message)
+        else:
+            if form.cleaned_data["video_url"]:
+                services.evidence_add_link(
+                    achievement=achievement, url=form.cleaned_data["video_url"]
+                )
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("achievements:edit", pk=achievement.pk)
+        achievement.refresh_from_db()
     return render(
         request,
         "achievements/achievement_form.html",
@@ -114,8 +130,13 @@ def _editor_url():
 def evidence_upload(request, pk):
     achievement = access.access_own_achievement(request.user, pk)
     form = EvidenceUploadForm(request.POST, request.FILES, portfolio=achievement.portfolio)
+    created = []
     if form.is_valid():
-        created = services.evidence_attach(achievement=achievement, files=form.prepared_files)
+        try:
+            created = services.evidence_attach(achievement=achievement, files=form.prepared_files)
+        except UploadRejected as rejection:
+            messages.error(request, rejection.message)
+            return redirect("achievements:edit", pk=achievement.pk)
         if form.cleaned_data["video_url"]:
             services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
         if created:
@@ -157,17 +178,17 @@ def evidence_delete(request, public_id):
 @require_safe
 def evidence_file(request, public_id, variant):
     evidence = access.access_evidence_file(request.user, public_id)
-    return _evidence_response(evidence, variant)
+    return _evidence_response(request, evidence, variant)
 
 
 @require_safe
 def shared_evidence_file(request, token, public_id, variant):
     link = portfolio_access.access_share_link(token)
     evidence = access.access_evidence_file(request.user, public_id, share_link=link)
-    return _evidence_response(evidence, variant)
+    return _evidence_response(request, evidence, variant)
 
 
-def _evidence_response(evidence, variant):
+def _evidence_response(request, evidence, variant):
     if variant not in VARIANTS or not evidence.file:
         raise Http404
     if variant == "thumb" and evidence.thumbnail_file:
@@ -175,5 +196,6 @@ def _evidence_response(evidence, variant):
     if variant in ("thumb", "display") and evidence.display_file:
         return file_response(evidence.display_file, filename=evidence.original_name)
     return file_response(
-        evidence.file, filename=evidence.original_name, content_type=evidence.content_type
-    )
+        evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
+        request=request,
+    )  # fmt: skip

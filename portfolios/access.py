@@ -68,7 +68,7 @@ def share_link_audience(link: ShareLink) -> Audience:
 
 def access_portfolio_page(viewer, slug: str) -> tuple[Portfolio, Audience]:
     portfolio = (
-        Portfolio.objects.select_related("student__program", "student__cohort")
+        Portfolio.objects.select_related("student__program__faculty", "student__cohort")
         .filter(slug=slug.lower(), student__is_active=True)
         .first()
     )
@@ -84,7 +84,7 @@ def access_share_link(token: str) -> ShareLink:
     """A usable (not revoked, not expired) link; anything else is a 404."""
     link = (
         ShareLink.objects.usable()
-        .select_related("portfolio__student__program", "portfolio__student__cohort")
+        .select_related("portfolio__student__program__faculty", "portfolio__student__cohort")
         .filter(token=token, portfolio__student__is_active=True)
         .first()
     )

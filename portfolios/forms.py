@@ -44,6 +44,7 @@ class PortfolioForm(forms.ModelForm):
     photo_upload = forms.FileField(
         label=_("Photo"),
         required=False,
+        allow_empty_file=True,  # the upload rules reject it with a message naming the file
         help_text=_("JPEG, PNG or WebP. Location and camera data are removed."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )

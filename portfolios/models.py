@@ -161,6 +161,13 @@ class Portfolio(models.Model):
         self.about_html = markdown.render(self.about)
         if kwargs.get("update_fields") is not None and "about" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "about_html"}
+        elif kwargs.get("update_fields") is None and not self._state.adding:
+            # content_version only moves through F() updates (achievements/signals.py);
+            # writing back this instance's copy could move it backwards.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "content_version"
+            ]  # fmt: skip
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

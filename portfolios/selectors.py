@@ -139,7 +139,12 @@ def share_links_with_visits(portfolio: Portfolio):
 
 
 def skill_suggestions(limit: int = 200) -> list[str]:
-    """The skills most used across portfolios and achievements, for the tag input."""
+    """The skills most used across portfolios and achievements, for the tag input
+    (counted at most every ten minutes)."""
+    return cache.get_or_set(f"skill-suggestions:{limit}", lambda: _count_skills(limit), timeout=600)
+
+
+def _count_skills(limit: int) -> list[str]:
     return list(
         Skill.objects.annotate(
             uses=Count("portfolios", distinct=True) + Count("achievements", distinct=True)

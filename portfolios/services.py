@@ -17,7 +17,7 @@ RESERVED_SLUGS = {"admin", "api", "static", "media", "files", "new", "edit", "sh
 
 def _slug_base(username: str) -> str:
     base = re.sub(r"[^a-z0-9-]+", "-", username.lower()).strip("-")
-    base = re.sub(r"-{2,}", "-", base)[:36]
+    base = re.sub(r"-{2,}", "-", base)[:36].strip("-")
     if len(base) < 3 or base in RESERVED_SLUGS:
         base = f"student-{base}".strip("-")[:36]
     return base
@@ -96,8 +96,15 @@ def portfolio_update(
         raise TypeError(f"unknown portfolio fields: {sorted(unknown)}")
     if photo is not None and photo.kind != Kind.IMAGE:
         raise ValueError("a portfolio photo must be an image")
-    old_names = [f.name for f in (portfolio.photo, portfolio.photo_thumbnail) if f]
     with StoredFiles() as stored, transaction.atomic():
+        # The names on disk now, read under a lock (another tab may have replaced them).
+        saved = (
+            Portfolio.objects.select_for_update()
+            .filter(pk=portfolio.pk)
+            .values_list("photo", "photo_thumbnail")
+            .first()
+        )
+        old_names = [name for name in saved or () if name]
         for name, value in fields.items():
             setattr(portfolio, name, value)
         portfolio.telegram = portfolio.telegram.lstrip("@")

@@ -99,7 +99,9 @@ def _render_page(request, portfolio, audience, preview=None):
             "audience": audience,
             "preview": preview,
             "share_token": share_token,
-            "is_public_page": portfolio.visibility == Visibility.PUBLIC and not preview,
+            "is_public_page": portfolio.visibility == Visibility.PUBLIC
+            and not preview
+            and audience.share_link is None,
             "noindex": portfolio.noindex
             or portfolio.visibility != Visibility.PUBLIC
             or audience.share_link is not None
@@ -109,6 +111,9 @@ def _render_page(request, portfolio, audience, preview=None):
     if audience.share_link is not None or preview:
         response["Cache-Control"] = "private, no-store"
         response["Referrer-Policy"] = "no-referrer"
+    elif audience.level < Visibility.PUBLIC:
+        # This viewer sees more than the public: no shared cache may keep it.
+        response["Cache-Control"] = "private, no-cache"
     return response
 
 

@@ -99,7 +99,9 @@ def test_moving_repairs_duplicate_positions(portfolio, three_in_sports):
     achievement_move(achievement=three_in_sports[2], direction="up")
 
     orders = list(
-        Achievement.objects.filter(portfolio=portfolio).order_by("order").values_list("order", flat=True)
+        Achievement.objects.filter(portfolio=portfolio)
+        .order_by("order")
+        .values_list("order", flat=True)
     )
     assert orders == [1, 2, 3]
     assert titles_in(portfolio, "sports") == ["A", "C", "B"]
@@ -113,12 +115,6 @@ def test_changing_the_section_puts_the_item_at_the_end_of_the_new_one(portfolio,
     assert titles_in(portfolio, "sports") == ["A", "B", "C", "Moved"]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the edit view binds the form to the same instance, so ModelForm.is_valid() "
-    "already set the new category and achievement_update() sees no move; the item keeps its "
-    "old position instead of going to the end of the new section",
-    strict=True,
-)
 def test_changing_the_section_in_the_edit_form_puts_the_item_at_the_end(
     client, portfolio, three_in_sports
 ):
@@ -283,10 +279,13 @@ def test_files_stay_when_the_deletion_is_rolled_back(portfolio, django_capture_o
     evidence = item.evidence.get()
     pk, name = evidence.pk, evidence.file.name
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            evidence_delete(evidence=evidence)
-            raise RuntimeError("something else failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        evidence_delete(evidence=evidence)
+        raise RuntimeError("something else failed")
 
     assert Evidence.objects.filter(pk=pk).exists()
     assert default_storage.exists(name)

@@ -59,10 +59,10 @@ HOSTILE = [
     # SVG and MathML
     "<svg onload=alert(1)>",
     '<svg><a xlink:href="javascript:alert(1)"><text>t</text></a></svg>',
-    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     # malformed and nested HTML (mutation XSS)
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
-    "<img src=\"x` `<script>alert(1)</script>\"` `>",
+    '<img src="x` `<script>alert(1)</script>"` `>',
     '<a href="https://example.org"<script>alert(1)</script>>x</a>',
     "<!--><script>alert(1)</script>-->",
     "<![CDATA[<script>alert(1)</script>]]>",

@@ -153,9 +153,7 @@ def test_photo_is_stored_under_a_random_name(client, portfolio):
     assert portfolio.photo.name.startswith("photos/")
 
 
-def test_a_new_photo_replaces_the_old_files(
-    client, portfolio, django_capture_on_commit_callbacks
-):
+def test_a_new_photo_replaces_the_old_files(client, portfolio, django_capture_on_commit_callbacks):
     client.post(
         reverse("portfolios:profile"),
         {**profile_data(portfolio), "photo_upload": uploaded_file("a.png", png_bytes())},
@@ -175,14 +173,18 @@ def test_a_new_photo_replaces_the_old_files(
     assert len(stored_media_files()) == 2  # the new photo and its thumbnail
 
 
-def test_removing_the_photo_deletes_its_files(client, portfolio, django_capture_on_commit_callbacks):
+def test_removing_the_photo_deletes_its_files(
+    client, portfolio, django_capture_on_commit_callbacks
+):
     client.post(
         reverse("portfolios:profile"),
         {**profile_data(portfolio), "photo_upload": uploaded_file("a.png", png_bytes())},
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("portfolios:profile"), {**profile_data(portfolio), "remove_photo": "on"})
+        client.post(
+            reverse("portfolios:profile"), {**profile_data(portfolio), "remove_photo": "on"}
+        )
 
     portfolio.refresh_from_db()
     assert not portfolio.photo
@@ -195,6 +197,7 @@ def test_removing_the_photo_deletes_its_files(client, portfolio, django_capture_
         ("cv.pdf", b"%PDF-1.4\n" + b"0" * 200, "is not an image"),
         ("me.png", b"<html><script>alert(1)</script></html>", "web page"),
         ("me.png", b"\x89PNG\r\n\x1a\n" + b"garbage" * 20, "me.png"),
+        ("me.png", b"", "“me.png” is empty."),
     ],
 )
 def test_a_photo_that_is_not_an_image_is_refused_and_nothing_is_saved(
@@ -202,7 +205,10 @@ def test_a_photo_that_is_not_an_image_is_refused_and_nothing_is_saved(
 ):
     response = client.post(
         reverse("portfolios:profile"),
-        {**profile_data(portfolio, headline="Typed headline"), "photo_upload": uploaded_file(name, content)},
+        {
+            **profile_data(portfolio, headline="Typed headline"),
+            "photo_upload": uploaded_file(name, content),
+        },
     )
 
     assert response.status_code == 200
@@ -254,11 +260,6 @@ def test_an_address_typed_in_capitals_is_saved_in_lowercase(client, portfolio):
     assert Portfolio.objects.get(pk=portfolio.pk).slug == "aida-bekova"
 
 
-@pytest.mark.xfail(
-    reason="BUG: portfolio_update stores the PNG display copy of a GIF photo under a .gif "
-    "name, so it is served as image/gif while it is a PNG",
-    strict=True,
-)
 def test_a_gif_photo_is_served_with_the_type_of_its_content(client, portfolio):
     gif = io.BytesIO()
     Image.new("RGB", (50, 50), "red").save(gif, "GIF")

@@ -25,9 +25,8 @@ def fill(portfolio, count):
     """``count`` public achievements spread over every section, each with an image, a PDF
     and a video link, and two skills. Rows only: these pages never read the files."""
     categories = list(Category.objects.filter(is_active=True))
-    python, teaching = Skill.objects.get_or_create(key="python", defaults={"name": "Python"})[0], (
-        Skill.objects.get_or_create(key="teaching", defaults={"name": "Teaching"})[0]
-    )
+    python, _ = Skill.objects.get_or_create(key="python", defaults={"name": "Python"})
+    teaching, _ = Skill.objects.get_or_create(key="teaching", defaults={"name": "Teaching"})
     start = Achievement.objects.filter(portfolio=portfolio).count()
     achievements = Achievement.objects.bulk_create(
         Achievement(
@@ -46,7 +45,8 @@ def fill(portfolio, count):
         evidence += [
             Evidence(
                 achievement=achievement, kind=Kind.IMAGE, file=f"evidence/00/{hex_id}.png",
-                display_file=f"evidence/01/{hex_id}.png", thumbnail_file=f"evidence/02/{hex_id}.png",
+                display_file=f"evidence/01/{hex_id}.png",
+                thumbnail_file=f"evidence/02/{hex_id}.png",
                 original_name="certificate.png", content_type="image/png", size=1000,
                 width=800, height=600, order=1,
             ),

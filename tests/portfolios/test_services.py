@@ -84,11 +84,6 @@ def test_a_long_username_gets_a_valid_address():
     assert slug == ("longname" * 5)[:36]
 
 
-@pytest.mark.xfail(
-    reason="BUG: _slug_base strips hyphens before cutting to 36 characters, so the cut can "
-    "leave a trailing hyphen; the slug fails validation and the sign-up fails",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "username",
     [

@@ -146,7 +146,10 @@ def test_shared_page_is_not_cached_or_indexed_and_leaks_no_referrer(client, link
 
     assert response["Cache-Control"] == "private, no-store"
     assert response["Referrer-Policy"] == "no-referrer"
-    assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
+    html = response.content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert 'property="og:url"' not in html  # the secret address is not advertised
+    assert 'rel="canonical"' not in html
 
 
 def test_shared_page_links_files_through_the_secret_address(client, link, portfolio):
@@ -187,7 +190,9 @@ def test_photo_through_the_link(client, link, portfolio):
 
     assert photo_url in page
     assert client.get(photo_url).status_code == 200
-    assert client.get(reverse("portfolios:photo", args=[portfolio.slug, "display"])).status_code == 404
+    assert (
+        client.get(reverse("portfolios:photo", args=[portfolio.slug, "display"])).status_code == 404
+    )
 
 
 def test_a_token_cannot_fetch_another_portfolios_files(client, link):

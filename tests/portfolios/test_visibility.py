@@ -302,3 +302,15 @@ def test_search_engines_are_asked_not_to_index_unless_the_page_is_public_and_all
     signed_in_html = client.get(url).content.decode()
     assert robots in signed_in_html
     assert 'property="og:title"' not in signed_in_html
+
+
+@pytest.mark.parametrize("viewer_name", ["owner", "assigned supervisor", "approved employer"])
+def test_a_page_showing_more_than_the_public_sees_is_not_kept_by_shared_caches(
+    client, student, items, viewer_name
+):
+    portfolio = portfolio_for(student, visibility=V.PUBLIC)
+    client = client_for(client, make_viewer(viewer_name, student))
+
+    response = client.get(reverse("portfolios:public", args=[portfolio.slug]))
+
+    assert "private" in response["Cache-Control"]
