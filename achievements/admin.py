@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import HTTPS_URLS
 from achievements.models import Achievement, Evidence
 
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    formfield_overrides = HTTPS_URLS
     extra = 0
     fields = ("kind", "original_name", "caption", "content_type", "size", "external_url", "order")
     readonly_fields = ("kind", "original_name", "content_type", "size", "external_url")
@@ -16,6 +18,7 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(Achievement)
 class AchievementAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("title", "student", "category", "level", "visibility", "featured", "updated_at")
     list_filter = ("category", "level", "visibility", "featured", "portfolio__student__program")
     search_fields = ("title", "organisation", "portfolio__slug", "portfolio__student__last_name")

@@ -14,6 +14,7 @@ import uuid
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +40,22 @@ class StoredFiles:
         self.names: list[str] = []
         self._token = None
 
-    def save(self, field_file, content, *, folder: str, extension: str) -> str:
+    def save(self, field_file, content, *, folder: str, extension: str, label: str = "") -> str:
+        """Write ``content``; a storage failure becomes an ``UploadRejected`` naming the
+        file, so the form is shown again with what the user typed."""
+        from achievements.uploads import UploadRejected
+
         name = random_name(folder, extension)
         self.names.append(name)  # before writing: a write failing halfway is cleaned up too
-        field_file.save(name, content, save=False)
+        try:
+            field_file.save(name, content, save=False)
+        except Exception as error:
+            logger.exception("storing %s failed", name)
+            raise UploadRejected(
+                _("“%(name)s” could not be stored. Nothing was saved; please try again.")
+                % {"name": label or getattr(content, "name", "") or "file"},
+                code="storage",
+            ) from error
         if field_file.name != name:
             self.names.append(field_file.name)
         return field_file.name

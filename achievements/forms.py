@@ -37,6 +37,7 @@ class MultipleFileField(forms.FileField):
 
 class AchievementForm(forms.ModelForm):
     skills_text = SkillsField()
+    url = forms.URLField(label=_("external link"), required=False, assume_scheme="https")
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
@@ -68,9 +69,6 @@ class AchievementForm(forms.ModelForm):
         self.portfolio = portfolio
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["category"].empty_label = None
-        self.fields["url"] = forms.URLField(
-            label=self.fields["url"].label, required=False, assume_scheme="https"
-        )
         if self.instance.pk and not self.is_bound:
             self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
         elif not self.instance.pk and "visibility" not in self.initial:

@@ -66,11 +66,12 @@ def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
     left = storage_quota() - storage_used(portfolio=portfolio)
     if needed > left:
         raise UploadRejected(
-            _(
-                "These files (%(size)s) do not fit into your remaining storage space "
-                "(%(left)s free)."
-            )
-            % {"size": filesizeformat(needed), "left": filesizeformat(max(left, 0))},
+            _("%(names)s (%(size)s) do not fit into your remaining storage space (%(left)s free).")
+            % {
+                "names": ", ".join(f"“{item.display_name}”" for item in files),
+                "size": filesizeformat(needed),
+                "left": filesizeformat(max(left, 0)),
+            },
             code="quota",
         )
 
@@ -195,13 +196,15 @@ def _attach(stored: StoredFiles, achievement: Achievement, files, captions) -> l
             height=item.height,
             order=order + position,
         )
-        stored.save(evidence.file, item.content, folder="evidence", extension=item.extension)
+        label = item.display_name
+        stored.save(evidence.file, item.content, folder="evidence", extension=item.extension,
+                    label=label)  # fmt: skip
         if item.display is not None:
             stored.save(evidence.display_file, item.display, folder="evidence",
-                        extension=_image_extension(item.display, item.extension))  # fmt: skip
+                        extension=_image_extension(item.display, item.extension), label=label)  # fmt: skip  # noqa: E501
         if item.thumbnail is not None:
             stored.save(evidence.thumbnail_file, item.thumbnail, folder="evidence",
-                        extension=_image_extension(item.thumbnail, item.extension))  # fmt: skip
+                        extension=_image_extension(item.thumbnail, item.extension), label=label)  # fmt: skip  # noqa: E501
         evidence.full_clean()
         evidence.save()
         created.append(evidence)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import HTTPS_URLS
 from portfolios.models import Category, Portfolio, ShareLink, ShareLinkVisit, Skill
 
 
@@ -34,6 +35,7 @@ class SkillAdmin(admin.ModelAdmin):
 
 @admin.register(Portfolio)
 class PortfolioAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("slug", "student", "program", "visibility", "open_to_work", "updated_at")
     list_filter = ("visibility", "open_to_work", "student__program", "student__cohort")
     search_fields = ("slug", "headline", "student__username", "student__last_name")

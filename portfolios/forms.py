@@ -49,6 +49,9 @@ class PortfolioForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    linkedin = forms.URLField(label=_("LinkedIn"), required=False, assume_scheme="https")
+    github = forms.URLField(label=_("GitHub"), required=False, assume_scheme="https")
 
     class Meta:
         model = Portfolio
@@ -63,10 +66,6 @@ class PortfolioForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("website", "linkedin", "github"):
-            self.fields[name] = forms.URLField(
-                label=self.fields[name].label, required=False, assume_scheme="https"
-            )
         if self.instance.pk and not self.is_bound:
             self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
 

@@ -52,15 +52,24 @@ def portfolio_get_or_create(*, student) -> Portfolio:
 
 @transaction.atomic
 def portfolio_create(*, student) -> Portfolio:
-    portfolio = Portfolio(student=student, slug=_free_slug(_slug_base(student.username)))
-    portfolio.full_clean()
-    try:
-        with transaction.atomic():
-            portfolio.save()
-    except IntegrityError:
-        # Two requests created it at once: the other one won.
-        return Portfolio.objects.get(student=student)
-    return portfolio
+    """The student's portfolio at the first free address made from the username. Two
+    sign-ups may race for the same address, or two requests for the same student: the
+    loser of the first race tries the next address, the loser of the second takes the
+    portfolio the winner made."""
+    base = _slug_base(student.username)
+    for _attempt in range(5):
+        portfolio = Portfolio(student=student, slug=_free_slug(base))
+        portfolio.full_clean()
+        try:
+            with transaction.atomic():
+                portfolio.save()
+        except IntegrityError:
+            existing = Portfolio.objects.filter(student=student).first()
+            if existing is not None:
+                return existing
+            continue
+        return portfolio
+    raise IntegrityError(f"no free portfolio address for {student.username!r}")
 
 
 def skills_resolve(names: list[str]) -> list[Skill]:
@@ -114,9 +123,10 @@ def portfolio_update(
             fits = (photo.width or 0) <= PHOTO_BOX and (photo.height or 0) <= PHOTO_BOX
             main = photo.content if fits or photo.display is None else photo.display
             thumbnail = photo.thumbnail or photo.content
-            stored.save(portfolio.photo, main, folder="photos",
+            stored.save(portfolio.photo, main, folder="photos", label=photo.display_name,
                         extension=_extension_of(main, photo.extension))  # fmt: skip
             stored.save(portfolio.photo_thumbnail, thumbnail, folder="photos",
+                        label=photo.display_name,
                         extension=_extension_of(thumbnail, photo.extension))  # fmt: skip
         elif remove_photo:
             portfolio.photo = ""

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from achievements.delivery import file_response
 from achievements.services import storage_quota, storage_used
+from achievements.uploads import UploadRejected
 from portfolios import access, selectors, services, transfer
 from portfolios.forms import ImportForm, PortfolioForm, ShareLinkForm
 from portfolios.models import Visibility
@@ -46,15 +47,20 @@ def profile_edit(request):
     form = PortfolioForm(request.POST or None, request.FILES or None, instance=portfolio)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in PortfolioForm.Meta.fields}
-        services.portfolio_update(
-            portfolio=portfolio,
-            skills=form.cleaned_data["skills_text"],
-            photo=form.cleaned_data.get("photo_upload"),
-            remove_photo=form.cleaned_data.get("remove_photo", False),
-            **data,
-        )
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("portfolios:editor")
+        try:
+            services.portfolio_update(
+                portfolio=portfolio,
+                skills=form.cleaned_data["skills_text"],
+                photo=form.cleaned_data.get("photo_upload"),
+                remove_photo=form.cleaned_data.get("remove_photo", False),
+                **data,
+            )
+        except UploadRejected as rejection:
+            form.add_error("photo_upload", rejection.message)
+            portfolio.refresh_from_db()
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("portfolios:editor")
     return render(
         request,
         "portfolios/profile_form.html",

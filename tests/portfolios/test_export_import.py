@@ -51,15 +51,19 @@ def twin_student(source):
 def test_export_holds_every_field_item_and_file(full_portfolio):
     document, data = exported(full_portfolio)
     assert document["schema"] == "student-portfolio" and document["version"] == 1
-    assert len(document["achievements"]) == Achievement.objects.filter(
-        portfolio=full_portfolio
-    ).count()
+    assert (
+        len(document["achievements"])
+        == Achievement.objects.filter(portfolio=full_portfolio).count()
+    )
     visibilities = {item["visibility"] for item in document["achievements"]}
     assert visibilities == {"private", "supervisors", "signed_in", "public"}
     files = [e for item in document["achievements"] for e in item["evidence"] if "path" in e]
-    assert len(files) == Evidence.objects.exclude(kind="link").filter(
-        achievement__portfolio=full_portfolio
-    ).count()
+    assert (
+        len(files)
+        == Evidence.objects.exclude(kind="link")
+        .filter(achievement__portfolio=full_portfolio)
+        .count()
+    )
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = set(archive.namelist())
         assert "index.html" in names
@@ -114,9 +118,7 @@ HOSTILE = {
     "broken json": lambda e: _zip({**e, "portfolio.json": b"{not json"}),
     "wrong version": lambda e: _zip(_with_document(e, lambda d: d.update(version=99))),
     "wrong schema": lambda e: _zip(_with_document(e, lambda d: d.update(schema="other"))),
-    "missing file": lambda e: _zip(
-        {k: v for k, v in e.items() if not k.startswith("files/0001")}
-    ),
+    "missing file": lambda e: _zip({k: v for k, v in e.items() if not k.startswith("files/0001")}),
     "changed file": lambda e: _zip(
         {k: (v + b"x" if k.startswith("files/0001") else v) for k, v in e.items()}
     ),

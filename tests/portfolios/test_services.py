@@ -134,3 +134,22 @@ def test_a_visit_keeps_at_most_200_characters_of_the_browser_name():
     visit = share_link_record_visit(link=link, user_agent="A" * 5000)
 
     assert len(visit.user_agent) == 200
+
+
+def test_two_sign_ups_racing_for_the_same_address_both_succeed(monkeypatch):
+    """Simulates the race: the address was free when checked, taken when saved."""
+    from portfolios import services
+
+    new_student("ann.lee")  # the winner has just taken "ann-lee"
+    real_free_slug, checks = services._free_slug, []
+
+    def checked_before_the_winner_saved(base):
+        checks.append(base)
+        return base if len(checks) == 1 else real_free_slug(base)
+
+    monkeypatch.setattr(services, "_free_slug", checked_before_the_winner_saved)
+    monkeypatch.setattr(Portfolio, "full_clean", lambda self, *a, **k: None)
+
+    loser = new_student("ann_lee")
+
+    assert loser.portfolio.slug == "ann-lee-2"
