@@ -23,7 +23,8 @@ time_make_run() {
   local start log
   start=$(now)
   log="$work/run.log"
-  (cd "$work/clone" && setsid make run PORT="$port" >"$log" 2>&1) &
+  # setsid makes make the leader of its own process group, so one kill stops the server.
+  setsid make -C "$work/clone" run PORT="$port" >"$log" 2>&1 &
   run_pid=$!
   for _ in $(seq 1 900); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")" = 200 ]; then
