@@ -71,6 +71,9 @@ def test_editor_pages_are_accessible(new_page, student, path):
     log_in(page, "nurgul")
     page.goto(path)
     results = Axe().run(page)
-    serious = [f"{v['id']}: {v['help']}" for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]  # fmt: skip
+    serious = [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:4]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
