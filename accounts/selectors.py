@@ -105,7 +105,7 @@ def student_next_steps(
                 description=_(
                     "A grade, a certificate, a conference: attach the scan or photo that proves it."
                 ),
-                done=any(item.evidence.all() for item in items),
+                done=any(item.evidence_count for item in items),
                 url_name="achievements:create",
             ),
             NextStep(

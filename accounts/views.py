@@ -229,7 +229,7 @@ def dashboard(request):
         student = selectors.student_with_supervisors(user)
         links = list(student.supervisor_links.all())
         portfolio = portfolio_access.access_own_portfolio(user)
-        view = portfolio_selectors.portfolio_view(portfolio, portfolio_access.OWNER)
+        view = portfolio_selectors.portfolio_view(portfolio, portfolio_access.OWNER, outline=True)
         steps = selectors.student_next_steps(
             student, supervisor_count=len(links), portfolio_view=view
         )

@@ -21,9 +21,7 @@ def render(text: str) -> SafeString:
     """Markdown → safe HTML. Headings start at h3 so they sit under the page's own."""
     if not text:
         return mark_safe("")
-    html = markdown_lib.markdown(
-        text, extensions=["sane_lists", "tables"], output_format="html"
-    )
+    html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
     html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
     html = html.replace("<h2>", "<h4>").replace("</h2>", "</h4>")
     cleaned = nh3.clean(

@@ -41,18 +41,27 @@ class PortfolioView:
         return [s for s in self.sections if s.achievements]
 
 
-def portfolio_view(portfolio: Portfolio, audience: Audience) -> PortfolioView:
-    """The portfolio as ``audience`` sees it, grouped by section in display order."""
+def portfolio_view(portfolio: Portfolio, audience: Audience, *, outline=False) -> PortfolioView:
+    """The portfolio as ``audience`` sees it, grouped by section in display order.
+
+    ``outline`` is for the editor: each achievement carries ``evidence_count`` instead of
+    its evidence and skills, which the editor does not show.
+    """
     achievements = (
         Achievement.objects.filter(portfolio=portfolio)
         .visible_at(audience.level)
         .select_related("category")
-        .prefetch_related(
+        .in_display_order()
+    )
+    if outline:
+        achievements = achievements.annotate(evidence_count=Count("evidence")).defer(
+            "description", "description_html"
+        )
+    else:
+        achievements = achievements.prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("order", "pk")),
             Prefetch("skills", queryset=Skill.objects.order_by("name")),
         )
-        .in_display_order()
-    )
     categories = list(Category.objects.filter(is_active=True).order_by("order", "name_en"))
     by_category = {category.pk: Section(category) for category in categories}
     for achievement in achievements:
@@ -122,12 +131,17 @@ def completeness(view: PortfolioView) -> Completeness:
         filled = sum(1 for s in sections if s.achievements)
         points += round(45 * filled / len(sections))
     items = [a for s in view.sections for a in s.achievements]
-    with_evidence = sum(1 for a in items if a.evidence.all())
+    with_evidence = sum(1 for a in items if _evidence_count(a))
     if items:
         points += round(15 * with_evidence / len(items))
     if not items or with_evidence < len(items):
         missing.append(_("evidence for every achievement"))
     return Completeness(percent=min(100, points), missing=missing)
+
+
+def _evidence_count(achievement) -> int:
+    count = getattr(achievement, "evidence_count", None)
+    return count if count is not None else len(achievement.evidence.all())
 
 
 def share_links_with_visits(portfolio: Portfolio):

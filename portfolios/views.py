@@ -22,7 +22,7 @@ from portfolios.models import Visibility
 def editor(request):
     """The student's dashboard for their portfolio: what is there, what is missing."""
     portfolio = access.access_own_portfolio(request.user)
-    view = selectors.portfolio_view(portfolio, access.OWNER)
+    view = selectors.portfolio_view(portfolio, access.OWNER, outline=True)
     used, quota = storage_used(portfolio=portfolio), storage_quota()
     return render(
         request,
