@@ -35,7 +35,27 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class AchievementForm(forms.ModelForm):
+class EvidenceFieldsMixin:
+    """The video link and the files of a form, checked by the same rules as everywhere."""
+
+    def clean_video_url(self):
+        url = self.cleaned_data.get("video_url")
+        if not url:
+            return ""
+        try:
+            return classify_link(url)
+        except UploadRejected as rejection:
+            raise forms.ValidationError(rejection.message, code=rejection.code) from None
+
+    def _prepare_files(self, files) -> None:
+        """Check every file before anything is stored; keep the prepared ones for the view."""
+        try:
+            self.prepared_files = prepare_uploads(portfolio=self.portfolio, files=files)
+        except UploadRejected as rejection:
+            self.add_error("files", rejection.message)
+
+
+class AchievementForm(EvidenceFieldsMixin, forms.ModelForm):
     skills_text = SkillsField()
     url = forms.URLField(label=_("external link"), required=False, assume_scheme="https")
     files = MultipleFileField(
@@ -75,15 +95,6 @@ class AchievementForm(forms.ModelForm):
             self.initial["visibility"] = portfolio.default_visibility
         self.prepared_files = []
 
-    def clean_video_url(self):
-        url = self.cleaned_data.get("video_url")
-        if not url:
-            return ""
-        try:
-            return classify_link(url)
-        except UploadRejected as rejection:
-            raise forms.ValidationError(rejection.message, code=rejection.code) from None
-
     def clean(self):
         cleaned = super().clean()
         category = cleaned.get("category")
@@ -96,17 +107,14 @@ class AchievementForm(forms.ModelForm):
             self.add_error("end_date", _("The end date cannot be before the start date."))
         files = cleaned.get("files") or []
         if files and not self.errors:
-            try:
-                self.prepared_files = prepare_uploads(portfolio=self.portfolio, files=files)
-            except UploadRejected as rejection:
-                self.add_error("files", rejection.message)
+            self._prepare_files(files)
         return cleaned
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class EvidenceUploadForm(forms.Form):
+class EvidenceUploadForm(EvidenceFieldsMixin, forms.Form):
     files = MultipleFileField(label=_("Add files"), required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
@@ -115,25 +123,13 @@ class EvidenceUploadForm(forms.Form):
         self.portfolio = portfolio
         self.prepared_files = []
 
-    def clean_video_url(self):
-        url = self.cleaned_data.get("video_url")
-        if not url:
-            return ""
-        try:
-            return classify_link(url)
-        except UploadRejected as rejection:
-            raise forms.ValidationError(rejection.message, code=rejection.code) from None
-
     def clean(self):
         cleaned = super().clean()
         files = cleaned.get("files") or []
         if not files and not cleaned.get("video_url") and not self.errors:
             raise forms.ValidationError(_("Choose at least one file or give a video link."))
         if files:
-            try:
-                self.prepared_files = prepare_uploads(portfolio=self.portfolio, files=files)
-            except UploadRejected as rejection:
-                self.add_error("files", rejection.message)
+            self._prepare_files(files)
         return cleaned
 
 

@@ -80,6 +80,12 @@ def _next_order(queryset) -> int:
     return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(ACHIEVEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
+
+
 def achievement_create(
     *,
     portfolio: Portfolio,
@@ -89,9 +95,7 @@ def achievement_create(
     **fields,
 ) -> Achievement:
     """Create an achievement with its evidence; on any failure no row and no file remain."""
-    unknown = set(fields) - set(ACHIEVEMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
+    _check_fields(fields)
     fields.setdefault("visibility", portfolio.default_visibility)
     with StoredFiles() as stored, transaction.atomic():
         _reserve_quota(portfolio, files or [])
@@ -115,9 +119,7 @@ def achievement_update(
     captions: list[str] | None = None,
     **fields,
 ) -> Achievement:
-    unknown = set(fields) - set(ACHIEVEMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown achievement fields: {sorted(unknown)}")
+    _check_fields(fields)
     with StoredFiles() as stored, transaction.atomic():
         _reserve_quota(achievement.portfolio, files or [])
         # A bound ModelForm has already set the new values on the instance: compare with
