@@ -62,7 +62,7 @@ format: $(STAMP)
 
 ## makemessages: collect new strings into locale/ (needs GNU gettext)
 makemessages: $(STAMP)
-	@$(PY) manage.py makemessages -l ru -l ky --no-obsolete --ignore=.venv --ignore=var
+	@$(PY) manage.py makemessages -l ru -l ky --no-obsolete --no-wrap --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 
 ## db-stop: stop the embedded PostgreSQL (it keeps running between commands)
 db-stop: $(STAMP)
