@@ -50,3 +50,19 @@ def test_seed_demo_refuses_in_production_without_force(settings):
         call_command("seed_demo", "--students", "2")
     call_command("seed_demo", "--students", "2", "--force", verbosity=0)
     assert User.objects.filter(username="student2").exists()
+
+
+def test_seed_demo_if_empty_adds_portfolios_to_older_demo_data(settings):
+    from accounts import demo
+    from achievements.models import Achievement
+
+    settings.DEBUG = True
+    demo.seed(students=4, password=settings.DEMO_PASSWORD)  # demo accounts from before
+    assert not Achievement.objects.exists()
+
+    call_command("seed_demo", "--if-empty", verbosity=0)
+
+    assert Achievement.objects.filter(portfolio__student__username="student1").count() == 22
+    before = Achievement.objects.count()
+    call_command("seed_demo", "--if-empty", verbosity=0)
+    assert Achievement.objects.count() == before

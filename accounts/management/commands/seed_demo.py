@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
 from accounts.models import User
+from achievements.models import Achievement
 from portfolios import demo as portfolio_demo
 
 
@@ -29,21 +30,27 @@ class Command(BaseCommand):
             )
         if students < 1:
             raise CommandError("--students must be at least 1.")
-        if if_empty and User.objects.exists():
-            self.stdout.write("The database already has accounts; demo data left as it is.")
-        else:
-            result = demo.seed(students=students, password=settings.DEMO_PASSWORD)
-            students_qs = User.objects.students().select_related("program").order_by("pk")
+        # --if-empty: each part is added only where it is missing, so a database made
+        # before a part existed (demo accounts, but no portfolios yet) gets that part.
+        created_accounts = 0
+        if not (if_empty and User.objects.exists()):
+            created_accounts = demo.seed(students=students, password=settings.DEMO_PASSWORD).created
+        students_qs = User.objects.students().select_related("program").order_by("pk")
+        student1 = students_qs.filter(username="student1").first()
+        achievements = 0
+        if not (if_empty and (student1 is None or Achievement.objects.exists())):
             achievements = portfolio_demo.seed(
-                student1=students_qs.filter(username="student1").first(),
-                others=students_qs.exclude(username="student1"),
+                student1=student1, others=students_qs.exclude(username="student1")
             )
+        if created_accounts or achievements:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data ready: {result.created} accounts and "
+                    f"Demo data ready: {created_accounts} accounts and "
                     f"{achievements} achievements created."
                 )
             )
+        else:
+            self.stdout.write("Demo data is already there; nothing changed.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for username, role in demo.DEMO_LOGINS:
