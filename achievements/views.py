@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -116,13 +117,7 @@ def achievement_move(request, pk, direction):
     if direction not in ("up", "down"):
         raise Http404
     services.achievement_move(achievement=achievement, direction=direction)
-    return redirect(f"{_editor_url()}#section-{achievement.category.code}")
-
-
-def _editor_url():
-    from django.urls import reverse
-
-    return reverse("portfolios:editor")
+    return redirect(f"{reverse('portfolios:editor')}#section-{achievement.category.code}")
 
 
 @require_POST
