@@ -18,12 +18,6 @@ def site_overview() -> dict:
     }
 
 
-def supervisors_of(student: User):
-    return User.objects.filter(supervised_links__student=student, is_active=True).order_by(
-        "last_name", "first_name", "username"
-    )
-
-
 def students_of(supervisor: User):
     """A supervisor's students with what the dashboard shows about each."""
     return (

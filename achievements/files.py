@@ -22,6 +22,12 @@ logger = logging.getLogger(__name__)
 RANDOM_NAME = re.compile(r"^[a-z]+/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]{1,10}$")
 
 
+def extension_of(content, fallback: str) -> str:
+    """The extension of prepared content by its name (a GIF's display copy is a PNG)."""
+    name = getattr(content, "name", "") or ""
+    return name.rsplit(".", 1)[-1].lower() if "." in name else fallback
+
+
 def random_name(folder: str, extension: str) -> str:
     token = uuid.uuid4().hex
     return f"{folder}/{token[:2]}/{token}.{extension.lower() or 'bin'}"

@@ -151,10 +151,5 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.caption or self.original_name or self.external_url
 
-    @property
-    def is_inline(self) -> bool:
-        """Shown in the page (images, audio, video, PDF); other files are downloaded."""
-        return self.kind in (Kind.IMAGE, Kind.AUDIO, Kind.VIDEO, Kind.PDF)
-
     def stored_names(self) -> list[str]:
         return [f.name for f in (self.file, self.display_file, self.thumbnail_file) if f]

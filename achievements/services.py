@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements.files import StoredFiles
+from achievements.files import StoredFiles, extension_of
 from achievements.models import Achievement, Evidence
 from achievements.uploads import (
     Kind,
@@ -47,12 +47,13 @@ def prepare_uploads(*, portfolio: Portfolio, files) -> list[PreparedFile]:
     prepared = []
     for uploaded in files:
         item = prepare_upload(uploaded, quota_left=left)
-        left -= _stored_size(item)
+        left -= stored_size(item)
         prepared.append(item)
     return prepared
 
 
-def _stored_size(item: PreparedFile) -> int:
+def stored_size(item: PreparedFile) -> int:
+    """Bytes a prepared file takes once stored, display copy and thumbnail included."""
     return item.size + sum(f.size for f in (item.display, item.thumbnail) if f is not None)
 
 
@@ -62,7 +63,7 @@ def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
     if not files:
         return
     Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
-    needed = sum(_stored_size(item) for item in files)
+    needed = sum(stored_size(item) for item in files)
     left = storage_quota() - storage_used(portfolio=portfolio)
     if needed > left:
         raise UploadRejected(
@@ -103,11 +104,11 @@ def achievement_create(
         achievement.order = _next_order(
             Achievement.objects.filter(portfolio=portfolio, category=achievement.category)
         )
-        _clean_grade(achievement)
+        achievement_check_grade(achievement)
         achievement.full_clean()
         achievement.save()
         achievement.skills.set(skills_resolve(skills or []))
-        _attach(stored, achievement, files or [], captions or [])
+        evidence_store(stored, achievement, files or [], captions or [])
     return achievement
 
 
@@ -138,16 +139,17 @@ def achievement_update(
                     portfolio_id=achievement.portfolio_id, category=achievement.category
                 )
             )
-        _clean_grade(achievement)
+        achievement_check_grade(achievement)
         achievement.full_clean()
         achievement.save()
         if skills is not None:
             achievement.skills.set(skills_resolve(skills))
-        _attach(stored, achievement, files or [], captions or [])
+        evidence_store(stored, achievement, files or [], captions or [])
     return achievement
 
 
-def _clean_grade(achievement: Achievement) -> None:
+def achievement_check_grade(achievement: Achievement) -> None:
+    """Grades belong to academic items only (the form says so too; import relies on this)."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
@@ -180,7 +182,11 @@ def achievement_move(*, achievement: Achievement, direction: str) -> None:
             item.save(update_fields=["order"])
 
 
-def _attach(stored: StoredFiles, achievement: Achievement, files, captions) -> list[Evidence]:
+def evidence_store(
+    stored: StoredFiles, achievement: Achievement, files, captions
+) -> list[Evidence]:
+    """Store prepared files as evidence rows, inside the caller's transaction and
+    ``StoredFiles`` block (so a failure leaves neither rows nor files)."""
     created = []
     order = _next_order(achievement.evidence.all())
     for position, item in enumerate(files):
@@ -192,7 +198,7 @@ def _attach(stored: StoredFiles, achievement: Achievement, files, captions) -> l
             caption=caption[:200],
             content_type=item.content_type,
             size=item.size,
-            stored_bytes=_stored_size(item),
+            stored_bytes=stored_size(item),
             sha256=item.sha256,
             width=item.width,
             height=item.height,
@@ -203,19 +209,14 @@ def _attach(stored: StoredFiles, achievement: Achievement, files, captions) -> l
                     label=label)  # fmt: skip
         if item.display is not None:
             stored.save(evidence.display_file, item.display, folder="evidence",
-                        extension=_image_extension(item.display, item.extension), label=label)  # fmt: skip  # noqa: E501
+                        extension=extension_of(item.display, item.extension), label=label)  # fmt: skip  # noqa: E501
         if item.thumbnail is not None:
             stored.save(evidence.thumbnail_file, item.thumbnail, folder="evidence",
-                        extension=_image_extension(item.thumbnail, item.extension), label=label)  # fmt: skip  # noqa: E501
+                        extension=extension_of(item.thumbnail, item.extension), label=label)  # fmt: skip  # noqa: E501
         evidence.full_clean()
         evidence.save()
         created.append(evidence)
     return created
-
-
-def _image_extension(content, fallback: str) -> str:
-    name = getattr(content, "name", "") or ""
-    return name.rsplit(".", 1)[-1].lower() if "." in name else fallback
 
 
 def evidence_attach(
@@ -223,7 +224,7 @@ def evidence_attach(
 ) -> list[Evidence]:
     with StoredFiles() as stored, transaction.atomic():
         _reserve_quota(achievement.portfolio, files)
-        created = _attach(stored, achievement, files, captions or [])
+        created = evidence_store(stored, achievement, files, captions or [])
         _touch(achievement)
     return created
 

@@ -29,10 +29,6 @@ class PortfolioView:
     skills: list[Skill]
 
     @property
-    def featured(self) -> list[Achievement]:
-        return [a for s in self.sections for a in s.achievements if a.featured]
-
-    @property
     def achievement_count(self) -> int:
         return sum(len(s.achievements) for s in self.sections)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from achievements.files import StoredFiles, delete_after_commit
+from achievements.files import StoredFiles, delete_after_commit, extension_of
 from achievements.uploads import Kind, PreparedFile
 from portfolios.models import Portfolio, ShareLink, ShareLinkVisit, Skill
 
@@ -24,12 +24,6 @@ def _slug_base(username: str) -> str:
 
 
 PHOTO_BOX = 1600
-
-
-def _extension_of(content, fallback: str) -> str:
-    """Display copies of a GIF are PNG: the stored name follows the content."""
-    name = getattr(content, "name", "") or ""
-    return name.rsplit(".", 1)[-1].lower() if "." in name else fallback
 
 
 def _free_slug(base: str) -> str:
@@ -124,10 +118,10 @@ def portfolio_update(
             main = photo.content if fits or photo.display is None else photo.display
             thumbnail = photo.thumbnail or photo.content
             stored.save(portfolio.photo, main, folder="photos", label=photo.display_name,
-                        extension=_extension_of(main, photo.extension))  # fmt: skip
+                        extension=extension_of(main, photo.extension))  # fmt: skip
             stored.save(portfolio.photo_thumbnail, thumbnail, folder="photos",
                         label=photo.display_name,
-                        extension=_extension_of(thumbnail, photo.extension))  # fmt: skip
+                        extension=extension_of(thumbnail, photo.extension))  # fmt: skip
         elif remove_photo:
             portfolio.photo = ""
             portfolio.photo_thumbnail = ""

@@ -24,7 +24,12 @@ from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles
 from achievements.models import Achievement, Evidence
-from achievements.services import _attach, _clean_grade, _stored_size, storage_quota
+from achievements.services import (
+    achievement_check_grade,
+    evidence_store,
+    storage_quota,
+    stored_size,
+)
 from achievements.uploads import Kind, UploadRejected, classify_link, prepare_upload
 from portfolios.access import OWNER
 from portfolios.models import Category, Portfolio, Visibility
@@ -324,7 +329,7 @@ def _restore(portfolio, archive, entries, document) -> int:
         photo_path = profile["photo"].get("path") if isinstance(profile["photo"], dict) else None
         label = posixpath.basename(photo_path) if isinstance(photo_path, str) else "photo"
         photo = _file(archive, entries, profile["photo"], quota_left=left, label=label)
-        left -= _stored_size(photo)
+        left -= stored_size(photo)
 
     prepared_items = []
     for item in items:
@@ -344,7 +349,7 @@ def _restore(portfolio, archive, entries, document) -> int:
                 continue
             prepared = _file(archive, entries, entry, quota_left=left,
                              label=_text(entry.get("name"), 150) or "file")  # fmt: skip
-            left -= _stored_size(prepared)
+            left -= stored_size(prepared)
             evidence.append((prepared, "", caption))
         prepared_items.append((item, category, evidence))
 
@@ -381,14 +386,14 @@ def _restore(portfolio, archive, entries, document) -> int:
                     featured=bool(item.get("featured")),
                     order=int(item.get("order") or 0),
                 )
-                _clean_grade(achievement)
+                achievement_check_grade(achievement)
                 achievement.full_clean()
                 achievement.save()
                 skills = [_text(s, 60) for s in item.get("skills", [])][:MAX_SKILLS]
                 achievement.skills.set(skills_resolve(skills))
                 for position, (prepared, url, caption) in enumerate(evidence, start=1):
                     if prepared is not None:
-                        _attach(stored, achievement, [prepared], [caption])
+                        evidence_store(stored, achievement, [prepared], [caption])
                     else:
                         Evidence.objects.create(
                             achievement=achievement, kind=Kind.LINK, external_url=url,

@@ -35,7 +35,6 @@ def editor(request):
             "storage_quota": quota,
             "storage_percent": min(100, round(100 * used / quota)) if quota else 0,
             "share_link_count": portfolio.share_links.usable().count(),
-            "visibility_choices": Visibility.choices,
         },
     )
 
