@@ -58,6 +58,12 @@ class Cohort(models.Model):
     """Students who entered in the same year."""
 
     entry_year = models.PositiveSmallIntegerField(_("entry year"), unique=True)
+    graduation_year = models.PositiveSmallIntegerField(
+        _("graduation year"),
+        null=True,
+        blank=True,
+        help_text=_("When the cohort is expected to graduate. Empty: four years after entry."),
+    )
     is_active = models.BooleanField(
         _("open for sign-up"),
         default=True,
@@ -73,11 +79,30 @@ class Cohort(models.Model):
                 condition=Q(entry_year__gte=1990, entry_year__lte=2100),
                 name="cohort_entry_year_plausible",
                 violation_error_message=_("The entry year must be between 1990 and 2100."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(graduation_year__isnull=True)
+                | Q(graduation_year__gte=models.F("entry_year")),
+                name="cohort_graduates_after_entry",
+                violation_error_message=_("A cohort cannot graduate before it enters."),
+            ),
         ]
 
     def __str__(self) -> str:
         return _("Cohort %(year)s") % {"year": self.entry_year}
+
+    def save(self, *args, **kwargs):
+        if self.graduation_year is None and self.entry_year:
+            self.graduation_year = self.entry_year + 4
+        super().save(*args, **kwargs)
+
+    @property
+    def has_graduated(self) -> bool:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        # Kyrgyz universities graduate in June.
+        return (today.year, today.month) >= (self.graduation_year or self.entry_year + 4, 7)
 
 
 class Role(models.TextChoices):

@@ -23,6 +23,13 @@ class Level(models.TextChoices):
     INTERNATIONAL = "international", pgettext_lazy("level of an achievement", "International")
 
 
+class VerificationStatus(models.TextChoices):
+    NONE = "", _("Not verified")
+    PENDING = "pending", _("Verification requested")
+    VERIFIED = "verified", _("Verified")
+    DECLINED = "declined", _("Verification declined")
+
+
 class AchievementQuerySet(models.QuerySet):
     def visible_at(self, level: int):
         """Items whose visibility is at least ``level`` (0 shows everything)."""
@@ -70,6 +77,30 @@ class Achievement(models.Model):
         _("who can see it"), choices=Visibility.choices, default=Visibility.SUPERVISORS
     )
     featured = models.BooleanField(_("featured"), default=False)
+    verification_status = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=VerificationStatus.choices,
+        blank=True,
+        default=VerificationStatus.NONE,
+    )
+    verification_requested_at = models.DateTimeField(
+        _("verification requested"), null=True, blank=True
+    )
+    verified_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verification_note = models.TextField(
+        _("verification note"),
+        blank=True,
+        help_text=_("Why verification was declined or reset."),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -83,6 +114,11 @@ class Achievement(models.Model):
         indexes = [
             models.Index(fields=["portfolio", "visibility"], name="achievement_visible_idx"),
             models.Index(fields=["portfolio", "category", "order"], name="achievement_order_idx"),
+            models.Index(
+                fields=["verification_status"],
+                condition=Q(verification_status="pending"),
+                name="achievement_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -95,10 +131,22 @@ class Achievement(models.Model):
                 condition=Q(visibility__in=[v.value for v in Visibility]),
                 name="achievement_visibility_valid",
             ),
+            models.CheckConstraint(
+                condition=~Q(verification_status="verified") | Q(verified_at__isnull=False),
+                name="achievement_verified_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification_status == VerificationStatus.VERIFIED
+
+    @property
+    def is_verification_pending(self) -> bool:
+        return self.verification_status == VerificationStatus.PENDING
 
     def save(self, *args, **kwargs):
         # Markdown is rendered and sanitised once, when written, not on every page view.

@@ -1,13 +1,24 @@
 """Files follow their rows: whatever deletes an evidence row or a portfolio (a service, a
-cascade from a deleted account, the admin) deletes its stored files once committed."""
+cascade from a deleted account, the admin) deletes its stored files once committed.
 
-from django.db.models import F
+Every change to a portfolio's content also bumps its content version (cached pages) and
+refreshes its completeness and search document (portfolios/derived.py)."""
+
+from django.db.models import F, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from achievements.files import delete_after_commit
+from accounts.models import User
 from achievements.models import Achievement, Evidence
+from portfolios.derived import portfolio_refresh
 from portfolios.models import Portfolio
+
+# Saving only these fields is a supervisor's decision, not the student's update.
+VERIFICATION_FIELDS = frozenset(
+    {"verification_status", "verification_requested_at", "verified_by", "verified_at",
+     "verification_note"}
+)  # fmt: skip
 
 
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence_files_delete")
@@ -15,20 +26,35 @@ def _evidence_deleted(sender, instance: Evidence, **kwargs):
     delete_after_commit(instance.stored_names())
 
 
-def _bump(portfolio_id) -> None:
+def _bump(portfolio_id, *, touch: bool = True) -> None:
     """Cached portfolio pages show the new content at once (see portfolio_body_html)."""
     Portfolio.objects.filter(pk=portfolio_id).update(content_version=F("content_version") + 1)
+    portfolio_refresh([portfolio_id], touch=touch)
 
 
 @receiver(post_save, sender=Achievement, dispatch_uid="achievement_saved_bump")
 @receiver(post_delete, sender=Achievement, dispatch_uid="achievement_deleted_bump")
-def _achievement_changed(sender, instance: Achievement, **kwargs):
-    _bump(instance.portfolio_id)
+def _achievement_changed(sender, instance: Achievement, update_fields=None, origin=None, **kwargs):
+    if _cascade_from_elsewhere(origin, Achievement):
+        return  # the portfolio or the account goes with it: nothing to refresh
+    touch = not (update_fields and set(update_fields) <= VERIFICATION_FIELDS)
+    _bump(instance.portfolio_id, touch=touch)
+
+
+def _cascade_from_elsewhere(origin, model) -> bool:
+    """Whether a post_delete comes from deleting something else (whose own signal, if
+    any, refreshes what is left)."""
+    if origin is None:
+        return False
+    origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return origin_model is not model
 
 
 @receiver(post_save, sender=Evidence, dispatch_uid="evidence_saved_bump")
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence_deleted_bump")
-def _evidence_changed(sender, instance: Evidence, **kwargs):
+def _evidence_changed(sender, instance: Evidence, origin=None, **kwargs):
+    if _cascade_from_elsewhere(origin, Evidence):
+        return
     portfolio_id = (
         Achievement.objects.filter(pk=instance.achievement_id)
         .values_list("portfolio_id", flat=True)
@@ -47,3 +73,26 @@ def _achievement_skills_changed(sender, instance, action, **kwargs):
 @receiver(post_delete, sender=Portfolio, dispatch_uid="portfolio_photo_delete")
 def _portfolio_deleted(sender, instance: Portfolio, **kwargs):
     delete_after_commit([f.name for f in (instance.photo, instance.photo_thumbnail) if f])
+
+
+@receiver(post_save, sender=Portfolio, dispatch_uid="portfolio_saved_refresh")
+def _portfolio_saved(sender, instance: Portfolio, created, update_fields=None, **kwargs):
+    portfolio_refresh([instance.pk], touch=True)
+
+
+@receiver(m2m_changed, sender=Portfolio.skills.through, dispatch_uid="portfolio_skills_refresh")
+def _portfolio_skills_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, Portfolio):
+        portfolio_refresh([instance.pk], touch=True)
+
+
+@receiver(post_save, sender=User, dispatch_uid="user_saved_search_refresh")
+def _user_saved(sender, instance: User, created, update_fields=None, **kwargs):
+    """Names and the active flag are part of the search document."""
+    if created or (update_fields and not {"first_name", "last_name", "is_active"} & set(
+        update_fields
+    )):
+        return
+    portfolio_id = Portfolio.objects.filter(student=instance).values_list("pk", flat=True).first()
+    if portfolio_id is not None:
+        portfolio_refresh([portfolio_id], touch=False)

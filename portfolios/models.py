@@ -5,6 +5,9 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -80,6 +83,11 @@ slug_validator = RegexValidator(
 )
 
 
+# Kept current by portfolios/derived.py with F()/SQL updates; a form's stale copy of the
+# instance never writes them back.
+DERIVED_FIELDS = ("content_version", "completeness", "content_updated_at")
+
+
 class Portfolio(models.Model):
     student = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -139,6 +147,16 @@ class Portfolio(models.Model):
         default=Visibility.SUPERVISORS,
     )
     content_version = models.PositiveIntegerField(default=0, editable=False)
+    completeness = models.PositiveSmallIntegerField(
+        _("completeness, %"), default=0, editable=False
+    )
+    content_updated_at = models.DateTimeField(
+        _("last update"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The last change to the profile, an achievement or its evidence."),
+    )
     noindex = models.BooleanField(_("ask search engines not to index my page"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -166,7 +184,7 @@ class Portfolio(models.Model):
             # writing back this instance's copy could move it backwards.
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "content_version"
+                if not f.primary_key and f.name not in DERIVED_FIELDS
             ]  # fmt: skip
         super().save(*args, **kwargs)
 
@@ -234,3 +252,48 @@ class ShareLinkVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link} @ {self.visited_at:%Y-%m-%d %H:%M}"
+
+
+class SearchDocument(models.Model):
+    """What employers' search matches for one portfolio: only what a signed-in user may see
+    (the page at "signed-in users" or wider, open to work, items at that level or wider).
+    Rewritten by portfolios/derived.py whenever the portfolio or its items change."""
+
+    portfolio = models.OneToOneField(
+        Portfolio,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+        verbose_name=_("portfolio"),
+    )
+    is_listed = models.BooleanField(
+        _("listed in search"),
+        default=False,
+        help_text=_("The page is visible to signed-in users and the student is open to work."),
+    )
+    document = SearchVectorField(null=True)
+    words = models.TextField(
+        blank=True, help_text=_("The distinct words of the document, for typo-tolerant matching.")
+    )
+    skill_keys = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    verified_count = models.PositiveIntegerField(_("verified achievements"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+        indexes = [
+            GinIndex(
+                fields=["document"],
+                name="searchdoc_document_gin",
+                condition=Q(is_listed=True),
+            ),
+            GinIndex(
+                fields=["skill_keys"],
+                name="searchdoc_skills_gin",
+                condition=Q(is_listed=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.portfolio_id)

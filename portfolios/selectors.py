@@ -110,7 +110,8 @@ class Completeness:
 
 def completeness(view: PortfolioView) -> Completeness:
     """How complete a portfolio is: the profile counts for 40 points, sections with items
-    for 45, evidence for 15. ``missing`` names what would raise it."""
+    for 45, evidence for 15. ``missing`` names what would raise it. Keep in step with
+    ``portfolios.derived.COMPLETENESS_SQL``, which stores the same figure."""
     from django.utils.translation import gettext as _
 
     portfolio = view.portfolio
@@ -125,14 +126,20 @@ def completeness(view: PortfolioView) -> Completeness:
     sections = [s for s in view.sections if s.category.is_active]
     if sections:
         filled = sum(1 for s in sections if s.achievements)
-        points += round(45 * filled / len(sections))
+        points += _rounded_share(45, filled, len(sections))
     items = [a for s in view.sections for a in s.achievements]
     with_evidence = sum(1 for a in items if _evidence_count(a))
     if items:
-        points += round(15 * with_evidence / len(items))
+        points += _rounded_share(15, with_evidence, len(items))
     if not items or with_evidence < len(items):
         missing.append(_("evidence for every achievement"))
     return Completeness(percent=min(100, points), missing=missing)
+
+
+def _rounded_share(points: int, part: int, whole: int) -> int:
+    """``points * part / whole`` rounded half up, in integers — exactly as the SQL in
+    portfolios/derived.py rounds it."""
+    return (2 * points * part + whole) // (2 * whole)
 
 
 def _evidence_count(achievement) -> int:
