@@ -140,6 +140,13 @@ class Achievement(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Markdown is rendered and sanitised once, when written, not on every page view.
+        self.description_html = markdown.render(self.description)
+        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        super().save(*args, **kwargs)
+
     @property
     def is_verified(self) -> bool:
         return self.verification_status == VerificationStatus.VERIFIED
@@ -147,13 +154,6 @@ class Achievement(models.Model):
     @property
     def is_verification_pending(self) -> bool:
         return self.verification_status == VerificationStatus.PENDING
-
-    def save(self, *args, **kwargs):
-        # Markdown is rendered and sanitised once, when written, not on every page view.
-        self.description_html = markdown.render(self.description)
-        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
-        super().save(*args, **kwargs)
 
 
 class Evidence(models.Model):

@@ -8,8 +8,8 @@ from django.db.models import F, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from achievements.files import delete_after_commit
 from accounts.models import User
+from achievements.files import delete_after_commit
 from achievements.models import Achievement, Evidence
 from portfolios.derived import portfolio_refresh
 from portfolios.models import Portfolio
@@ -89,9 +89,9 @@ def _portfolio_skills_changed(sender, instance, action, **kwargs):
 @receiver(post_save, sender=User, dispatch_uid="user_saved_search_refresh")
 def _user_saved(sender, instance: User, created, update_fields=None, **kwargs):
     """Names and the active flag are part of the search document."""
-    if created or (update_fields and not {"first_name", "last_name", "is_active"} & set(
-        update_fields
-    )):
+    if created or (
+        update_fields and not {"first_name", "last_name", "is_active"} & set(update_fields)
+    ):
         return
     portfolio_id = Portfolio.objects.filter(student=instance).values_list("pk", flat=True).first()
     if portfolio_id is not None:

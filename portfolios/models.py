@@ -147,9 +147,7 @@ class Portfolio(models.Model):
         default=Visibility.SUPERVISORS,
     )
     content_version = models.PositiveIntegerField(default=0, editable=False)
-    completeness = models.PositiveSmallIntegerField(
-        _("completeness, %"), default=0, editable=False
-    )
+    completeness = models.PositiveSmallIntegerField(_("completeness, %"), default=0, editable=False)
     content_updated_at = models.DateTimeField(
         _("last update"),
         null=True,
