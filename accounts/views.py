@@ -247,8 +247,26 @@ def dashboard(request):
             },
         )
     if user.role == Role.SUPERVISOR:
-        students = list(selectors.students_of(user))
-        return render(request, "accounts/dashboard_supervisor.html", {"students": students})
+        from feedback.selectors import reviews as review_selectors
+        from feedback.services.reviews import current_term
+
+        term = current_term()
+        quiet = review_selectors.supervisor_students(
+            supervisor=user,
+            term=term,
+            filters=review_selectors.StudentFilters(stale_days=30, sort="updated"),
+        )[:10]
+        for student in quiet:
+            student.days_since_update = review_selectors.days_since(student.last_update)
+        return render(
+            request,
+            "accounts/dashboard_supervisor.html",
+            {
+                "term": term,
+                "todo": review_selectors.supervisor_todo(supervisor=user, term=term),
+                "quiet_students": quiet,
+            },
+        )
     return render(
         request,
         "accounts/dashboard_employer.html",
@@ -260,8 +278,34 @@ def dashboard(request):
 @require_safe
 def student_detail(request, pk: int):
     """A student's account as their supervisors and staff see it."""
+    from feedback.selectors import reviews as review_selectors
+    from feedback.selectors import verification as verification_selectors
+    from feedback.selectors.outcomes import outcomes_of
+    from feedback.services.reviews import current_term
+    from portfolios.models import Portfolio
+
     student = selectors.student_with_supervisors(access.access_student(request.user, pk))
-    return render(request, "accounts/student_detail.html", {"student": student})
+    portfolio = Portfolio.objects.filter(student=student).first()
+    context = {
+        "student": student,
+        "portfolio": portfolio,
+        "term": current_term(),
+        "reviews": review_selectors.reviews_of_student(student),
+        "pending": verification_selectors.pending_requests(
+            supervisor=request.user, student=student
+        ),
+        "events": verification_selectors.events_for_student(student, limit=20),
+        "outcomes": outcomes_of(student),
+        "employer_feedback": [],
+    }
+    if portfolio is not None:
+        try:
+            from feedback.selectors.employers import employer_feedback_for_portfolio
+        except ImportError:  # pragma: no cover - built alongside
+            pass
+        else:
+            context["employer_feedback"] = employer_feedback_for_portfolio(portfolio)
+    return render(request, "accounts/student_detail.html", context)
 
 
 @require_POST

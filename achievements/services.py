@@ -21,6 +21,9 @@ from achievements.uploads import (
 from portfolios.models import Portfolio
 from portfolios.services import skills_resolve
 
+# What a supervisor vouches for (feedback/services/verification.py).
+VERIFIED_FIELDS = ("title", "start_date", "end_date", "organisation", "result")
+
 ACHIEVEMENT_FIELDS = (
     "category", "title", "description", "start_date", "end_date", "organisation", "level",
     "result", "grade", "url", "visibility", "featured",
@@ -125,12 +128,12 @@ def achievement_update(
         _reserve_quota(achievement.portfolio, files or [])
         # A bound ModelForm has already set the new values on the instance: compare with
         # what is saved.
-        saved_category = (
+        saved = (
             Achievement.objects.filter(pk=achievement.pk)
-            .values_list("category_id", flat=True)
+            .values("category_id", *VERIFIED_FIELDS)
             .get()
         )
-        moved = "category" in fields and fields["category"].pk != saved_category
+        moved = "category" in fields and fields["category"].pk != saved["category_id"]
         for name, value in fields.items():
             setattr(achievement, name, value)
         if moved:
@@ -145,7 +148,26 @@ def achievement_update(
         if skills is not None:
             achievement.skills.set(skills_resolve(skills))
         evidence_store(stored, achievement, files or [], captions or [])
+        from feedback.services.verification import verification_reset_if_changed
+
+        reason = verification_reset_if_changed(
+            achievement=achievement, before=saved, actor=achievement.portfolio.student_id
+        )
+        if not reason and files:
+            reason = _reset_for_evidence(achievement)
+    achievement.verification_reset_reason = reason
     return achievement
+
+
+def _reset_for_evidence(achievement: Achievement) -> str:
+    """New or removed evidence changes what a supervisor vouched for."""
+    from feedback.services.verification import verification_reset
+
+    return verification_reset(
+        achievement=achievement,
+        actor=achievement.portfolio.student_id,
+        reason=_("You changed the evidence files."),
+    )
 
 
 def achievement_check_grade(achievement: Achievement) -> None:
@@ -226,6 +248,7 @@ def evidence_attach(
         _reserve_quota(achievement.portfolio, files)
         created = evidence_store(stored, achievement, files, captions or [])
         _touch(achievement)
+        _reset_for_evidence(achievement)
     return created
 
 
@@ -246,6 +269,7 @@ def evidence_add_link(*, achievement: Achievement, url: str, caption: str = "") 
     evidence.full_clean()
     evidence.save()
     _touch(achievement)
+    _reset_for_evidence(achievement)
     return evidence
 
 
@@ -263,3 +287,4 @@ def evidence_delete(*, evidence: Evidence) -> None:
     """The files are deleted after commit (signals.py)."""
     evidence.delete()
     _touch(evidence.achievement)
+    _reset_for_evidence(evidence.achievement)

@@ -11,6 +11,7 @@ from achievements import access, services
 from achievements.delivery import file_response
 from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
 from achievements.uploads import UploadRejected
+from feedback.selectors.verification import events_for_achievement
 from portfolios import access as portfolio_access
 from portfolios.models import Category
 from portfolios.selectors import skill_suggestions
@@ -64,6 +65,7 @@ def achievement_edit(request, pk):
         request.POST or None, request.FILES or None, portfolio=achievement.portfolio,
         instance=achievement,
     )  # fmt: skip
+    was_verified = achievement.is_verified
     if request.method == "POST" and form.is_valid():
         try:
             services.achievement_update(
@@ -80,6 +82,7 @@ def achievement_edit(request, pk):
                     achievement=achievement, url=form.cleaned_data["video_url"]
                 )
             messages.success(request, _("Your changes have been saved."))
+            _warn_if_reset(request, was_verified, achievement)
             return redirect("achievements:edit", pk=achievement.pk)
         achievement.refresh_from_db()
     return render(
@@ -90,8 +93,19 @@ def achievement_edit(request, pk):
             "achievement": achievement,
             "evidence_list": achievement.evidence.all(),
             "skill_suggestions": skill_suggestions(),
+            "verification_events": events_for_achievement(achievement)[:10],
         },
     )
+
+
+def _warn_if_reset(request, was_verified: bool, achievement) -> None:
+    """A change to what a supervisor verified removes the verification: say so and why."""
+    if was_verified and not achievement.is_verified:
+        messages.warning(
+            request,
+            _("%(reason)s The verification was removed; ask your supervisor to verify it again.")
+            % {"reason": achievement.verification_note},
+        )
 
 
 @login_required
@@ -126,6 +140,7 @@ def evidence_upload(request, pk):
     achievement = access.access_own_achievement(request.user, pk)
     form = EvidenceUploadForm(request.POST, request.FILES, portfolio=achievement.portfolio)
     created = []
+    was_verified = achievement.is_verified
     if form.is_valid():
         try:
             created = services.evidence_attach(achievement=achievement, files=form.prepared_files)
@@ -142,6 +157,7 @@ def evidence_upload(request, pk):
             )
         if form.cleaned_data["video_url"]:
             messages.success(request, _("The video link has been added."))
+        _warn_if_reset(request, was_verified, achievement)
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -165,8 +181,10 @@ def evidence_caption(request, public_id):
 def evidence_delete(request, public_id):
     evidence = access.access_own_evidence(request.user, public_id)
     name = str(evidence)
+    was_verified = evidence.achievement.is_verified
     services.evidence_delete(evidence=evidence)
     messages.success(request, _("“%(name)s” has been deleted.") % {"name": name})
+    _warn_if_reset(request, was_verified, evidence.achievement)
     return redirect("achievements:edit", pk=evidence.achievement_id)
 
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("portfolios.urls")),
     path("", include("achievements.urls")),
+    path("", include("feedback.urls")),
     path("admin/", admin.site.urls),
 ]

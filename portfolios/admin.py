@@ -3,7 +3,14 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import HTTPS_URLS
-from portfolios.models import Category, Portfolio, ShareLink, ShareLinkVisit, Skill
+from portfolios.models import (
+    Category,
+    Portfolio,
+    SearchDocument,
+    ShareLink,
+    ShareLinkVisit,
+    Skill,
+)
 
 
 @admin.register(Category)
@@ -76,3 +83,22 @@ class ShareLinkVisitAdmin(admin.ModelAdmin):
     search_fields = ("link__label", "link__portfolio__slug", "user_agent")
     list_select_related = ("link",)
     readonly_fields = ("link", "visited_at", "user_agent")
+
+
+@admin.register(SearchDocument)
+class SearchDocumentAdmin(admin.ModelAdmin):
+    """What employers' search matches, kept current automatically (portfolios/derived.py)."""
+
+    list_display = ("portfolio", "is_listed", "verified_count", "updated_at")
+    list_filter = ("is_listed",)
+    search_fields = ("portfolio__slug", "words")
+    list_select_related = ("portfolio",)
+    readonly_fields = ("portfolio", "is_listed", "words", "skill_keys", "verified_count",
+                       "updated_at")  # fmt: skip
+    exclude = ("document",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

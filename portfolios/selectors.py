@@ -46,7 +46,7 @@ def portfolio_view(portfolio: Portfolio, audience: Audience, *, outline=False) -
     achievements = (
         Achievement.objects.filter(portfolio=portfolio)
         .visible_at(audience.level)
-        .select_related("category")
+        .select_related("category", "verified_by")
         .in_display_order()
     )
     if outline:

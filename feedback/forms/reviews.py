@@ -1,0 +1,123 @@
+"""Forms for reviews and the supervisor's list of students."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Cohort, Program
+from feedback.models import Review, RubricCriterion, weighted_total
+from feedback.selectors.reviews import SORTS, StudentFilters
+
+
+class ReviewForm(forms.Form):
+    """One 0–100 score per rubric criterion and written feedback. Fields are named
+    ``score_<criterion id>`` so a service error lands on the right field."""
+
+    feedback = forms.CharField(
+        label=_("Written feedback"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What is strong, what to improve, and how. The student reads this once you "
+            "release the review. Markdown: **bold**, *italic*, lists."
+        ),
+    )
+
+    def __init__(self, *args, criteria: list[RubricCriterion], review: Review | None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        if review is not None and review.pk:
+            initial.setdefault("feedback", review.feedback)
+            for score in review.scores.all():
+                initial.setdefault(f"score_{score.criterion_id}", score.score)
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        scores = {}
+        for criterion in criteria:
+            scores[f"score_{criterion.pk}"] = forms.IntegerField(
+                label=criterion.name,
+                min_value=0,
+                max_value=100,
+                help_text=criterion.description,
+                widget=forms.NumberInput(attrs={"class": "score-input", "inputmode": "numeric"}),
+                error_messages={
+                    "required": _("Give a score from 0 to 100."),
+                    "invalid": _("Enter a whole number from 0 to 100."),
+                    "min_value": _("A score is between 0 and 100."),
+                    "max_value": _("A score is between 0 and 100."),
+                },
+            )
+            scores[f"score_{criterion.pk}"].weight = criterion.weight
+        # Scores first, then the feedback.
+        self.fields = {**scores, **self.fields}
+
+    def score_fields(self):
+        return [self[f"score_{criterion.pk}"] for criterion in self.criteria]
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
+
+    def preview_total(self):
+        """The weighted total of what was typed (shown again after an error)."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return None
+        scores = self.scores()
+        if any(v is None for v in scores.values()):
+            return None
+        return weighted_total((scores[c.pk], c.weight) for c in self.criteria)
+
+    def apply_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The student reads this: say what is missing or wrong."),
+        error_messages={"required": _("Say why, so the student knows what to fix.")},
+    )
+
+
+class StudentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.none(), required=False,
+        empty_label=_("All programs"),
+    )  # fmt: skip
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), required=False,
+        empty_label=_("All cohorts"),
+    )  # fmt: skip
+    stale_days = forms.IntegerField(
+        label=_("No update in (days)"), required=False, min_value=0, max_value=3650
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+    desc = forms.BooleanField(required=False)
+
+    def __init__(self, *args, students, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("program", "cohort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        self.fields["program"].queryset = Program.objects.filter(students__in=students).distinct()
+        self.fields["cohort"].queryset = Cohort.objects.filter(students__in=students).distinct()
+
+    def filters(self) -> StudentFilters:
+        if not self.is_valid():
+            return StudentFilters()
+        data = self.cleaned_data
+        return StudentFilters(
+            program=data["program"].pk if data["program"] else None,
+            cohort=data["cohort"].pk if data["cohort"] else None,
+            stale_days=data["stale_days"],
+            query=data["q"].strip(),
+            sort=data["sort"] or "name",
+            descending=bool(data["desc"]),
+        )

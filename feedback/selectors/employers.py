@@ -1,0 +1,144 @@
+"""Reads for employers' discovery, shortlists and feedback, and for the students and
+supervisors who read that feedback. Each decides its own joins, so a page's query count
+does not grow with its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import F, Prefetch, QuerySet, prefetch_related_objects
+from django.http import Http404
+
+from feedback.models import EmployerFeedback, ShortlistEntry
+from portfolios.access import access_portfolio_page, audience_for
+from portfolios.models import Portfolio, Skill
+
+
+@dataclass(frozen=True)
+class EmployerPortfolioState:
+    """What the public page shows an approved employer about their own actions."""
+
+    on_shortlist: bool
+    feedback: EmployerFeedback | None
+
+
+# --- Access: who may act on which portfolio ------------------------------------------------
+
+
+def access_employer_portfolio(employer, slug: str) -> Portfolio:
+    """The portfolio at ``slug`` if ``employer`` may open its page; else 404. Shortlisting
+    and feedback are only for portfolios the employer can see."""
+    portfolio, _audience = access_portfolio_page(employer, slug)
+    return portfolio
+
+
+def access_own_shortlist_entry(employer, slug: str) -> ShortlistEntry:
+    """The employer's own shortlist entry for the portfolio at ``slug``; else 404. Their
+    own entry stays theirs to change or remove when the student has since hidden the page."""
+    entry = (
+        ShortlistEntry.objects.filter(employer=employer, portfolio__slug=slug.lower())
+        .select_related("portfolio")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def access_own_feedback(employer, slug: str) -> EmployerFeedback:
+    """The employer's own feedback on the portfolio at ``slug``; else 404 (nobody reaches
+    another employer's feedback)."""
+    feedback = (
+        EmployerFeedback.objects.filter(employer=employer, portfolio__slug=slug.lower())
+        .select_related("portfolio")
+        .first()
+    )
+    if feedback is None:
+        raise Http404
+    return feedback
+
+
+# --- Reads ---------------------------------------------------------------------------------
+
+
+def own_feedback(*, employer, portfolio: Portfolio) -> EmployerFeedback | None:
+    return EmployerFeedback.objects.filter(employer=employer, portfolio=portfolio).first()
+
+
+def employer_portfolio_state(*, employer, portfolio: Portfolio) -> EmployerPortfolioState:
+    """Whether the portfolio is on the employer's shortlist and their feedback on it (two
+    queries)."""
+    return EmployerPortfolioState(
+        on_shortlist=ShortlistEntry.objects.filter(employer=employer, portfolio=portfolio).exists(),
+        feedback=own_feedback(employer=employer, portfolio=portfolio),
+    )
+
+
+def _skills_prefetch() -> Prefetch:
+    return Prefetch("skills", queryset=Skill.objects.order_by("name"))
+
+
+def portfolio_cards(portfolios: Sequence[Portfolio], *, employer) -> list[Portfolio]:
+    """One page of search results made ready for cards: skills loaded and ``on_shortlist``
+    set on each (two queries, whatever the page's length)."""
+    portfolios = list(portfolios)
+    if not portfolios:
+        return portfolios
+    prefetch_related_objects(portfolios, _skills_prefetch())
+    shortlisted = set(
+        ShortlistEntry.objects.filter(
+            employer=employer, portfolio__in=[p.pk for p in portfolios]
+        ).values_list("portfolio_id", flat=True)
+    )
+    for portfolio in portfolios:
+        portfolio.on_shortlist = portfolio.pk in shortlisted
+    return portfolios
+
+
+def shortlist_entries(*, employer) -> QuerySet[ShortlistEntry]:
+    """The employer's shortlist, newest first, with what the cards show."""
+    return (
+        ShortlistEntry.objects.filter(employer=employer)
+        .select_related(
+            "portfolio__student__program__faculty", "portfolio__student__cohort"
+        )
+        .defer("portfolio__about", "portfolio__about_html")
+        .annotate(verified_count=F("portfolio__search_document__verified_count"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def shortlist_cards(entries: Sequence[ShortlistEntry], *, employer) -> list[ShortlistEntry]:
+    """One page of the shortlist: each entry says whether its page is still open to the
+    employer (``is_available``) and carries their feedback (two queries)."""
+    entries = list(entries)
+    if not entries:
+        return entries
+    portfolios = [entry.portfolio for entry in entries]
+    prefetch_related_objects(portfolios, _skills_prefetch())
+    feedback = {
+        item.portfolio_id: item
+        for item in EmployerFeedback.objects.filter(
+            employer=employer, portfolio__in=[p.pk for p in portfolios]
+        )
+    }
+    for entry in entries:
+        portfolio = entry.portfolio
+        portfolio.verified_count = entry.verified_count
+        entry.is_available = portfolio.student.is_active and audience_for(
+            employer, portfolio
+        ).may_open(portfolio)
+        entry.feedback = feedback.get(portfolio.pk)
+    return entries
+
+
+def employer_feedback_for_portfolio(portfolio: Portfolio) -> QuerySet[EmployerFeedback]:
+    """Every employer's feedback on ``portfolio``, newest first, with the organisation
+    (``feedback.employer.employer_profile.organisation``) in the same query. For the
+    student and their supervisors."""
+    return (
+        EmployerFeedback.objects.filter(portfolio=portfolio)
+        .select_related("employer__employer_profile")
+        .order_by("-updated_at", "-pk")
+    )

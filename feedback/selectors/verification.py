@@ -1,0 +1,44 @@
+"""Reads for verification."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import User
+from achievements.models import Achievement, Evidence, VerificationStatus
+from feedback.access import supervised_students
+from feedback.models import VerificationEvent
+
+
+def pending_requests(*, supervisor: User, student: User | None = None) -> QuerySet:
+    """Achievements waiting for ``supervisor``'s decision, oldest request first, with
+    their evidence (a fixed number of queries)."""
+    achievements = Achievement.objects.filter(
+        portfolio__student__in=supervised_students(supervisor),
+        verification_status=VerificationStatus.PENDING,
+    )
+    if student is not None:
+        achievements = achievements.filter(portfolio__student=student)
+    return (
+        achievements.select_related(
+            "portfolio__student__program", "portfolio__student__cohort", "category"
+        )
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("order", "pk")))
+        .order_by("verification_requested_at", "pk")
+    )
+
+
+def events_for_student(student: User, *, limit: int = 50) -> QuerySet:
+    return (
+        VerificationEvent.objects.filter(student=student)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def events_for_achievement(achievement: Achievement) -> QuerySet:
+    return (
+        VerificationEvent.objects.filter(achievement=achievement)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )

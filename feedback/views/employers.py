@@ -1,0 +1,1 @@
+"""employers views."""
