@@ -140,7 +140,8 @@ def seed_cohorts() -> list[Cohort]:
     this_year = timezone.localdate().year
     return [
         Cohort.objects.get_or_create(entry_year=year)[0]
-        for year in range(this_year - 2, this_year + 1)
+        # The oldest cohort has graduated: its students show employment outcomes.
+        for year in range(this_year - 4, this_year + 1)
     ]
 
 

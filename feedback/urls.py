@@ -1,6 +1,6 @@
 from django.urls import path
 
-from feedback.views import outcomes, reviews, verification
+from feedback.views import employers, outcomes, reviews, verification
 
 app_name = "feedback"
 
@@ -29,5 +29,21 @@ urlpatterns = [
     path("portfolio/employment/<int:pk>/", outcomes.outcome_edit, name="outcome-edit"),
     path("portfolio/employment/<int:pk>/delete/", outcomes.outcome_delete, name="outcome-delete"),
     # Employers: discovery, shortlist, feedback
-    # (employers routes)
+    path("employers/search/", employers.search, name="search"),
+    path("employers/shortlist/", employers.shortlist, name="shortlist"),
+    path("employers/shortlist/<str:slug>/add/", employers.shortlist_add, name="shortlist-add"),
+    path("employers/shortlist/<str:slug>/note/", employers.shortlist_note, name="shortlist-note"),
+    path(
+        "employers/shortlist/<str:slug>/remove/",
+        employers.shortlist_remove,
+        name="shortlist-remove",
+    ),
+    path("employers/feedback/<str:slug>/", employers.employer_feedback, name="employer-feedback"),
+    path(
+        "employers/feedback/<str:slug>/delete/",
+        employers.employer_feedback_delete,
+        name="employer-feedback-delete",
+    ),
+    # Students: what employers think of their portfolio
+    path("portfolio/employer-feedback/", employers.received, name="received"),
 ]

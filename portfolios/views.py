@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.access import is_approved_employer
 from achievements.delivery import file_response
 from achievements.services import storage_quota, storage_used
 from achievements.uploads import UploadRejected
@@ -111,6 +112,7 @@ def _render_page(request, portfolio, audience, preview=None):
             or portfolio.visibility != Visibility.PUBLIC
             or audience.share_link is not None
             or preview,
+            "employer_state": _employer_state(request.user, portfolio, audience, preview),
         },
     )
     if audience.share_link is not None or preview:
@@ -120,6 +122,16 @@ def _render_page(request, portfolio, audience, preview=None):
         # This viewer sees more than the public: no shared cache may keep it.
         response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _employer_state(user, portfolio, audience, preview):
+    """Shortlist and feedback state for an approved employer on the page itself (two
+    queries, for them only); nobody else, and no preview or secret link, needs it."""
+    if preview or audience.share_link is not None or not is_approved_employer(user):
+        return None
+    from feedback.selectors.employers import employer_portfolio_state
+
+    return employer_portfolio_state(employer=user, portfolio=portfolio)
 
 
 @require_safe

@@ -185,3 +185,72 @@ def stored_media_files():
     if not root.exists():
         return []
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+# ---------------------------------------------------------------------------------------
+# Feedback: terms, rubrics and employment outcomes. Reviews go through
+# feedback.services.reviews.review_save, so tests see what the site does.
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.Term"
+
+    name_en = factory.Sequence(lambda n: f"Term {n}")
+    name_ru = factory.Sequence(lambda n: f"Семестр {n}")
+    starts_on = factory.Sequence(lambda n: _date(2020, 9, 1) + _timedelta(days=150 * n))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + _timedelta(days=120))
+    is_current = False
+
+
+def _date(*args):
+    import datetime
+
+    return datetime.date(*args)
+
+
+def _timedelta(**kwargs):
+    import datetime
+
+    return datetime.timedelta(**kwargs)
+
+
+def default_rubric():
+    """The default rubric the data migration made (5 criteria, weights 20/25/20/20/15)."""
+    from feedback.models import Rubric
+
+    return Rubric.objects.get(program__isnull=True, is_active=True)
+
+
+def rubric_make(weights=(60, 40), *, program=None, is_active=True, name="Program rubric"):
+    """A rubric with one criterion per weight, saved as is (weights are not checked)."""
+    from feedback.models import Rubric, RubricCriterion
+
+    rubric = Rubric.objects.create(
+        name_en=name, program=program, is_active=is_active, name_ru=f"{name} (ru)"
+    )
+    for order, weight in enumerate(weights, start=1):
+        RubricCriterion.objects.create(
+            rubric=rubric, name_en=f"{name} criterion {order}", weight=weight, order=order
+        )
+    return rubric
+
+
+def scores_for(rubric, *values):
+    """``{criterion id: score}`` for the rubric's criteria in order."""
+    criteria = list(rubric.criteria.order_by("order", "pk"))
+    assert len(criteria) == len(values), "one score per criterion"
+    return {criterion.pk: value for criterion, value in zip(criteria, values, strict=True)}
+
+
+class EmploymentOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.EmploymentOutcome"
+
+    student = factory.SubFactory(StudentFactory)
+    employer_name = factory.Sequence(lambda n: f"Employer {n}")
+    position = "Junior developer"
+    start_date = factory.LazyFunction(lambda: _date(2025, 7, 1))
+    end_date = None
+    related_to_field = True
+    recorded_by = factory.SelfAttribute("student")

@@ -23,6 +23,9 @@ STUDENT_ONLY = "student only"  # visitors go to the login page, students 200, ev
 OWNER_ONLY = "owner only"  # visitors go to the login page, the owning student 200, others 404
 VISIBLE = "visible"  # public page and its files: 200 for everyone once marked public
 SECRET_LINK = "secret link"  # anyone holding the token: 200
+# visitors go to the login page, approved employers and staff 200, everyone else 404
+APPROVED_EMPLOYER = "approved employer"
+SUPERVISOR_ROLE = "supervisor role"  # visitors go to the login page, supervisors and staff 200
 
 RULES = {
     "home": ANONYMOUS_ONLY,
@@ -61,6 +64,27 @@ RULES = {
     "achievements:evidence-delete": POST_ONLY,
     "achievements:file": VISIBLE,
     "achievements:shared-file": SECRET_LINK,
+    "feedback:search": APPROVED_EMPLOYER,
+    "feedback:shortlist": APPROVED_EMPLOYER,
+    "feedback:shortlist-add": POST_ONLY,
+    "feedback:shortlist-note": POST_ONLY,
+    "feedback:shortlist-remove": POST_ONLY,
+    "feedback:employer-feedback": APPROVED_EMPLOYER,
+    "feedback:employer-feedback-delete": POST_ONLY,
+    "feedback:received": STUDENT_ONLY,
+    "feedback:students": SUPERVISOR_ROLE,
+    "feedback:students-csv": SUPERVISOR_ROLE,
+    "feedback:review-edit": ASSIGNED_SUPERVISOR,
+    "feedback:review-release": POST_ONLY,
+    "feedback:review-delete": POST_ONLY,
+    "feedback:reviews-release-all": POST_ONLY,
+    "feedback:verification-queue": SUPERVISOR_ROLE,
+    "feedback:verification-decide": POST_ONLY,
+    "feedback:my-reviews": STUDENT_ONLY,
+    "feedback:verification-request": POST_ONLY,
+    "feedback:outcomes": STUDENT_ONLY,
+    "feedback:outcome-edit": OWNER_ONLY,
+    "feedback:outcome-delete": POST_ONLY,
 }
 
 
@@ -119,6 +143,22 @@ def _public_portfolio_with_evidence(student):
         visibility=Visibility.PUBLIC, files=[image()],
     )  # fmt: skip
     share_link_create(portfolio=portfolio, label="For X")
+    _feedback_objects(student)
+
+
+def _feedback_objects(student):
+    """A term, a draft review and an employment record, for the feedback pages."""
+    import datetime
+
+    from feedback.models import Term
+    from feedback.services.outcomes import outcome_save
+
+    Term.objects.create(
+        name_en="2026–27 autumn", starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2027, 1, 25), is_current=True,
+    )  # fmt: skip
+    outcome_save(student=student, recorded_by=student, employer_name="Acme", position="Tester",
+                 start_date=datetime.date(2026, 1, 1), related_to_field=True)  # fmt: skip
 
 
 def _url(name, people):
@@ -127,7 +167,23 @@ def _url(name, people):
     achievement = portfolio.achievements.get()
     evidence = achievement.evidence.get()
     token = portfolio.share_links.get().token
+    from feedback.models import Review, Term
+
+    term = Term.objects.get()
+    review = Review.objects.first()
     args = {
+        "feedback:review-edit": [student.pk, term.pk],
+        "feedback:review-release": [review.pk if review else 1],
+        "feedback:review-delete": [review.pk if review else 1],
+        "feedback:verification-decide": [achievement.pk],
+        "feedback:verification-request": [achievement.pk],
+        "feedback:outcome-edit": [student.employment_outcomes.get().pk],
+        "feedback:outcome-delete": [student.employment_outcomes.get().pk],
+        "feedback:shortlist-add": [portfolio.slug],
+        "feedback:shortlist-note": [portfolio.slug],
+        "feedback:shortlist-remove": [portfolio.slug],
+        "feedback:employer-feedback": [portfolio.slug],
+        "feedback:employer-feedback-delete": [portfolio.slug],
         "accounts:student-detail": [student.pk],
         "accounts:password-reset-confirm": ["MQ", "set-password"],
         "portfolios:preview": ["public"],
@@ -182,6 +238,25 @@ def test_access_rule_holds(client, people, name):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
         for key in ("supervisor", "staff"):
+            client.force_login(people[key])
+            assert client.get(url).status_code == 200, key
+    elif rule == SUPERVISOR_ROLE:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in ("student", "other_student", "employer", "pending_employer"):
+            client.force_login(people[key])
+            assert client.get(url).status_code == 404, key
+        for key in ("supervisor", "other_supervisor", "staff"):
+            client.force_login(people[key])
+            assert client.get(url).status_code == 200, key
+    elif rule == APPROVED_EMPLOYER:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in ("student", "other_student", "supervisor", "other_supervisor",
+                    "pending_employer"):  # fmt: skip
+            client.force_login(people[key])
+            assert client.get(url).status_code == 404, key
+        for key in ("employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
     elif rule == POST_ONLY:

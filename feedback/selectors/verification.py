@@ -11,8 +11,8 @@ from feedback.models import VerificationEvent
 
 
 def pending_requests(*, supervisor: User, student: User | None = None) -> QuerySet:
-    """Achievements waiting for ``supervisor``'s decision, oldest request first, with
-    their evidence (a fixed number of queries)."""
+    """Achievements waiting for ``supervisor``'s decision, by student and oldest request
+    first, with their evidence (a fixed number of queries)."""
     achievements = Achievement.objects.filter(
         portfolio__student__in=supervised_students(supervisor),
         verification_status=VerificationStatus.PENDING,
@@ -24,7 +24,13 @@ def pending_requests(*, supervisor: User, student: User | None = None) -> QueryS
             "portfolio__student__program", "portfolio__student__cohort", "category"
         )
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("order", "pk")))
-        .order_by("verification_requested_at", "pk")
+        .order_by(
+            "portfolio__student__last_name",
+            "portfolio__student__first_name",
+            "portfolio__student_id",
+            "verification_requested_at",
+            "pk",
+        )  # fmt: skip
     )
 
 

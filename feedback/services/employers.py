@@ -4,7 +4,8 @@ submit or two tabs never make a second one."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 
 from feedback.models import EmployerFeedback, ShortlistEntry
@@ -17,6 +18,15 @@ def _ensure_may_open(employer, portfolio: Portfolio) -> None:
     from acting on a page the employer cannot see."""
     if not audience_for(employer, portfolio).may_open(portfolio):
         raise PermissionDenied
+
+
+def _check_length(instance, name: str) -> None:
+    """A model TextField's max_length binds only forms; services hold it too."""
+    limit = instance._meta.get_field(name).max_length
+    try:
+        MaxLengthValidator(limit)(getattr(instance, name))
+    except ValidationError as error:
+        raise ValidationError({name: error.error_list}) from None
 
 
 @transaction.atomic
@@ -40,6 +50,7 @@ def shortlist_remove(*, employer, portfolio: Portfolio) -> bool:
 def shortlist_note_update(*, entry: ShortlistEntry, note: str) -> ShortlistEntry:
     """Change the private note only its employer sees."""
     entry.note = note.strip()
+    _check_length(entry, "note")
     entry.full_clean(exclude={"employer", "portfolio"})
     entry.save(update_fields=["note", "updated_at"])
     return entry
@@ -76,6 +87,7 @@ def employer_feedback_save(
     if feedback is None:
         feedback = EmployerFeedback(employer=employer, portfolio=portfolio, **values)
         # The database decides who was first (the unique constraint), not a check before.
+        _check_length(feedback, "comment")
         feedback.full_clean(exclude={"employer", "portfolio"})
         try:
             with transaction.atomic():
@@ -87,6 +99,7 @@ def employer_feedback_save(
                 raise
     for name, value in values.items():
         setattr(feedback, name, value)
+    _check_length(feedback, "comment")
     feedback.full_clean(exclude={"employer", "portfolio"})
     feedback.save()
     return feedback

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,9 @@ def rubric_for(*, student: User) -> Rubric | None:
     """The rubric in use for the student's program, else the default one."""
     rubrics = {
         rubric.program_id: rubric
-        for rubric in Rubric.objects.active().filter(program__in=[student.program_id, None])
+        for rubric in Rubric.objects.active().filter(
+            Q(program_id=student.program_id) | Q(program__isnull=True)
+        )
     }
     return rubrics.get(student.program_id) or rubrics.get(None)
 

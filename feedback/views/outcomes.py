@@ -59,8 +59,8 @@ def outcome_edit(request, pk: int):
     return render(request, "feedback/outcome_form.html", {"form": form, "outcome": outcome})
 
 
-@role_required(Role.STUDENT)
 @require_POST
+@role_required(Role.STUDENT)
 def outcome_delete(request, pk: int):
     _student_only(request)
     outcome = access.access_own_outcome(request.user, pk)

@@ -179,8 +179,8 @@ def review_edit(request, pk: int, term_pk: int):
     )
 
 
-@role_required(Role.SUPERVISOR)
 @require_POST
+@role_required(Role.SUPERVISOR)
 def review_release(request, pk: int):
     review = access.access_review(request.user, pk)
     services.review_release(review=review)
@@ -191,8 +191,8 @@ def review_release(request, pk: int):
     return redirect(f"{reverse('feedback:students')}?term={review.term_id}")
 
 
-@role_required(Role.SUPERVISOR)
 @require_POST
+@role_required(Role.SUPERVISOR)
 def review_delete(request, pk: int):
     review = access.access_review(request.user, pk)
     try:
@@ -204,8 +204,8 @@ def review_delete(request, pk: int):
     return redirect(f"{reverse('feedback:students')}?term={review.term_id}")
 
 
-@role_required(Role.SUPERVISOR)
 @require_POST
+@role_required(Role.SUPERVISOR)
 def reviews_release_all(request):
     term = Term.objects.filter(pk=request.POST.get("term") or 0).first()
     if term is None:

@@ -27,8 +27,8 @@ def _back(request, fallback: str):
     return redirect(fallback)
 
 
-@role_required(Role.STUDENT)
 @require_POST
+@role_required(Role.STUDENT)
 def request_verification(request, pk: int):
     """Ask for verification (``action=request``) or withdraw the request."""
     achievement = access_own_achievement(request.user, pk)
@@ -58,8 +58,8 @@ def queue(request):
     )  # fmt: skip
 
 
-@role_required(Role.SUPERVISOR)
 @require_POST
+@role_required(Role.SUPERVISOR)
 def decide(request, pk: int):
     achievement = access.access_achievement_to_verify(request.user, pk)
     verify = request.POST.get("decision") == "verify"

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts import demo
 from accounts.models import User
 from achievements.models import Achievement
+from feedback import demo as feedback_demo
+from feedback.models import Review
 from portfolios import demo as portfolio_demo
 
 
@@ -42,11 +44,16 @@ class Command(BaseCommand):
             achievements = portfolio_demo.seed(
                 student1=student1, others=students_qs.exclude(username="student1")
             )
-        if created_accounts or achievements:
+        feedback = {}
+        if not (if_empty and Review.objects.exists()):
+            feedback = feedback_demo.seed()
+        if created_accounts or achievements or any(feedback.values()):
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo data ready: {created_accounts} accounts and "
-                    f"{achievements} achievements created."
+                    f"Demo data ready: {created_accounts} accounts, {achievements} "
+                    f"achievements, {feedback.get('reviews', 0)} reviews, "
+                    f"{feedback.get('verifications', 0)} verification requests and "
+                    f"{feedback.get('outcomes', 0)} jobs created."
                 )
             )
         else:

@@ -1,0 +1,389 @@
+"""Employers' search (portfolios/search.py): ranking, languages, typos, filters, privacy and
+whatever a search box may receive."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Cohort
+from portfolios import search
+from portfolios.models import Portfolio, Visibility
+from portfolios.search import clean_query, portfolio_search
+from portfolios.services import portfolio_update
+from tests.factories import (
+    CohortFactory,
+    ProgramFactory,
+    StudentFactory,
+    achievement_for,
+    portfolio_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_QUERIES = [
+    "\x00",
+    "python\x00teacher",
+    "a" * 10_000,
+    "учитель " * 2_000,
+    "🐍🐍🐍",
+    "👩🏽‍🏫 teacher",
+    "'); DROP TABLE portfolios_portfolio; --",
+    "' OR 1=1 --",
+    "!!",
+    "&|",
+    "&",
+    "|",
+    "!",
+    '"unterminated',
+    '"',
+    '""',
+    "a:*",
+    "python:*",
+    "<->",
+    "python <-> teacher",
+    "<2>",
+    "(python",
+    "python)",
+    "()",
+    "-",
+    "- - -",
+    "-python",
+    "or",
+    "python or",
+    "\\",
+    "%",
+    "_",
+    "%_%",
+    "*",
+    ":",
+    ";",
+    "'",
+    "''",
+    "\t\n\r",
+    "\u200b\u200d\ufeff",
+    "\ud800",
+    "\x1b[31mred",
+    "SELECT * FROM accounts_user",
+    "<script>alert(1)</script>",
+    "...",
+    " ",
+    "",
+    "ё",
+    "ң ө ү",
+    "x" * 201,
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_trigram_check():
+    search.reset_trigram_cache()
+    yield
+    search.reset_trigram_cache()
+
+
+def listed(first_name="Айбек", last_name="Осмонов", *, headline="", about="", skills=(),
+           visibility=Visibility.SIGNED_IN, open_to_work=True, **student_fields):  # fmt: skip
+    """A student whose portfolio employers' search lists (unless told otherwise)."""
+    student = StudentFactory(first_name=first_name, last_name=last_name, **student_fields)
+    portfolio = portfolio_for(student)
+    portfolio_update(portfolio=portfolio, skills=list(skills), headline=headline, about=about,
+                     visibility=visibility, open_to_work=open_to_work)  # fmt: skip
+    return portfolio
+
+
+def item(portfolio, title, *, visibility=Visibility.SIGNED_IN, **fields):
+    return achievement_for(portfolio, title=title, visibility=visibility, **fields)
+
+
+def found(query="", **filters) -> list[str]:
+    return [p.slug for p in portfolio_search(query=query, **filters)]
+
+
+def verify(achievement):
+    achievement.verification_status = "verified"
+    achievement.verified_at = timezone.now()
+    achievement.save(update_fields=["verification_status", "verified_at"])
+
+
+# --- Ranking and languages -----------------------------------------------------------
+
+
+def test_a_title_match_ranks_above_a_description_match():
+    by_description = listed("Bakyt", "Asanov")
+    item(by_description, "Summer camp", description="I also coached the robotics club.")
+    by_title = listed("Cholpon", "Isakova")
+    item(by_title, "Robotics club coach")
+
+    assert found("robotics") == [by_title.slug, by_description.slug]
+
+
+def test_a_headline_match_ranks_above_an_item_title_match():
+    by_item = listed("Dinara", "Beishenova")
+    item(by_item, "Volunteer at the animal shelter")
+    by_headline = listed("Emil", "Tokonov", headline="Volunteer coordinator")
+
+    assert found("volunteer") == [by_headline.slug, by_item.slug]
+
+
+def test_russian_words_match_in_other_forms():
+    portfolio = listed(headline="Помощник учителя математики")
+    listed("Other", "Person", headline="Программист")
+
+    assert found("учитель") == [portfolio.slug]
+    assert found("учителей математика") == [portfolio.slug]
+
+
+def test_english_words_match_by_their_stem_as_postgresql_stems_them():
+    portfolio = listed(headline="Mathematics teacher")
+
+    assert found("teachers") == [portfolio.slug]
+    assert found("mathematic") == [portfolio.slug]
+    # The English stemmer keeps "teacher" and "teaching" apart ('teacher' vs 'teach').
+    assert found("teaching") == []
+
+
+def test_kyrgyz_words_and_names_match_as_written():
+    portfolio = listed("Айгерим", "Жумабекова", headline="Математика мугалими")
+
+    assert found("мугалими") == [portfolio.slug]
+    assert found("Жумабекова") == [portfolio.slug]
+    assert found("айгерим жумабекова") == [portfolio.slug]
+
+
+def test_every_word_must_match_and_phrases_and_exclusions_work():
+    both = listed(headline="Python developer and chess player")
+    python_only = listed("Other", "Student", headline="Python developer")
+
+    assert found("python chess") == [both.slug]
+    assert found('"chess player"') == [both.slug]
+    assert found("python -chess") == [python_only.slug]
+
+
+def test_skills_and_organisations_are_searched():
+    by_skill = listed(skills=["Public speaking"])
+    by_organisation = listed("Other", "Student")
+    item(by_organisation, "Internship", organisation="Kyrgyz Telecom")
+
+    assert found("speaking") == [by_skill.slug]
+    assert found("telecom") == [by_organisation.slug]
+
+
+def test_an_empty_query_lists_every_listed_portfolio_most_recently_updated_first():
+    # In one test transaction now() does not move: give the updates their own times.
+    recent, earlier, never = listed("Recent", "One"), listed("Earlier", "One"), listed("New")
+    now = timezone.now()
+    Portfolio.objects.filter(pk=recent.pk).update(content_updated_at=now)
+    Portfolio.objects.filter(pk=earlier.pk).update(content_updated_at=now - timedelta(days=3))
+    Portfolio.objects.filter(pk=never.pk).update(content_updated_at=None)
+    expected = [recent.slug, earlier.slug, never.slug]
+
+    assert found("") == expected
+    assert found("   ") == expected
+    assert found("!!") == expected  # no word: like an empty query
+
+
+def test_results_carry_rank_and_verified_count():
+    portfolio = listed(headline="Chess coach")
+    verify(item(portfolio, "Chess cup"))
+
+    (result,) = portfolio_search(query="chess")
+    assert result.rank >= 1
+    assert result.verified_count == 1
+
+
+# --- Typos (pg_trgm) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def trigram():
+    if not search.trigram_available():
+        pytest.skip("this PostgreSQL has no pg_trgm: search is full text only")
+
+
+def test_a_word_with_a_typo_still_finds_the_portfolio(trigram):
+    portfolio = listed(headline="Python programmer", skills=["Robotics"])
+    listed("Other", "Student", headline="Historian")
+
+    assert found("pythn") == [portfolio.slug]
+    assert found("programer") == [portfolio.slug]
+    assert found("robotcs pythn") == [portfolio.slug]
+
+
+def test_exact_matches_rank_above_typo_matches(trigram):
+    exact = listed("Exact", "One", headline="Program manager")
+    close = listed("Close", "One", headline="Programmer")  # updated last: first if unranked
+
+    results = list(portfolio_search(query="program"))
+    assert [p.slug for p in results] == [exact.slug, close.slug]
+    assert results[0].rank >= 1 > results[1].rank > 0
+
+
+def test_without_pg_trgm_search_is_full_text_only(monkeypatch):
+    portfolio = listed(headline="Python programmer")
+    monkeypatch.setattr(search, "trigram_available", lambda using="default": False)
+
+    assert found("python") == [portfolio.slug]
+    assert found("pythn") == []
+    for query in HOSTILE_QUERIES:
+        list(portfolio_search(query=query))
+
+
+# --- Filters -------------------------------------------------------------------------
+
+
+def test_filters_by_program_entry_year_graduation_year_skills_and_verification():
+    maths = ProgramFactory()
+    old_cohort = CohortFactory(entry_year=2021)
+    Cohort.objects.filter(pk=old_cohort.pk).update(graduation_year=2025)
+    new_cohort = CohortFactory(entry_year=2024)
+    a = listed("Asel", "A", program=maths, cohort=old_cohort, skills=["Python", "SQL"])
+    b = listed("Bolot", "B", cohort=new_cohort, skills=["python"])
+    verify(item(b, "Olympiad"))
+
+    assert found(program_id=maths.pk) == [a.slug]
+    assert found(cohort_year=2021) == [a.slug]
+    assert found(graduation_year=2025) == [a.slug]
+    assert found(graduation_year=2028) == [b.slug]
+    assert sorted(found(skills=["PYTHON"])) == sorted([a.slug, b.slug])
+    assert found(skills=["python", " sql "]) == [a.slug]  # all of them
+    assert found(skills=["Haskell"]) == []
+    assert found(verified_only=True) == [b.slug]
+    assert found("bolot", skills=["python"], verified_only=True) == [b.slug]
+    assert found("asel", verified_only=True) == []
+
+
+def test_skills_of_visible_items_count_for_the_filter_but_not_of_private_ones():
+    portfolio = listed()
+    item(portfolio, "Data project", skills=["Pandas"])
+    item(portfolio, "Secret project", skills=["Cobol"], visibility=Visibility.PRIVATE)
+
+    assert found(skills=["pandas"]) == [portfolio.slug]
+    assert found(skills=["cobol"]) == []
+
+
+# --- Privacy -------------------------------------------------------------------------
+
+
+def test_items_hidden_from_signed_in_users_never_make_a_portfolio_match():
+    portfolio = listed()
+    item(portfolio, "Zebrafish genome", visibility=Visibility.PRIVATE,
+         description="Quantum entanglement notes", organisation="Secret Lab")  # fmt: skip
+    item(portfolio, "Hydroponics trial", visibility=Visibility.SUPERVISORS)
+    item(portfolio, "Public chess cup", visibility=Visibility.PUBLIC)
+
+    for query in ("zebrafish", "quantum", "secret lab", "hydroponics", "zebrafsh"):
+        assert found(query) == [], query
+    assert found("chess") == [portfolio.slug]
+
+
+def test_unlisted_portfolios_never_match_nor_show():
+    supervisors_only = listed("Hidden", "Page", headline="Astronomy lover",
+                              visibility=Visibility.SUPERVISORS)  # fmt: skip
+    private = listed("Private", "Page", headline="Astronomy lover", visibility=Visibility.PRIVATE)
+    not_looking = listed("Not", "Looking", headline="Astronomy lover", open_to_work=False)
+    gone = listed("Gone", "Away", headline="Astronomy lover")
+    gone.student.is_active = False
+    gone.student.save()
+    public = listed("Public", "Page", headline="Astronomy lover", visibility=Visibility.PUBLIC)
+
+    assert found("astronomy") == [public.slug]
+    assert found("") == [public.slug]
+    assert found("astronmy") in ([public.slug], [])
+    for hidden in (supervisors_only, private, not_looking, gone):
+        assert hidden.slug not in found(hidden.student.first_name)
+
+
+def test_a_portfolio_leaves_the_results_when_its_student_hides_it():
+    portfolio = listed(headline="Astronomy lover")
+    assert found("astronomy") == [portfolio.slug]
+
+    portfolio_update(portfolio=portfolio, skills=[], visibility=Visibility.SUPERVISORS)
+    assert found("astronomy") == []
+
+
+# --- Any input -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_any_query_runs_without_error(query):
+    portfolio = listed(headline="Python teacher")
+    results = portfolio_search(query=query)
+    assert results.count() == len(list(results))
+    assert set(p.slug for p in results) <= {portfolio.slug}
+
+
+def test_queries_are_cleaned_and_capped():
+    assert clean_query("a\x00b") == "a b"
+    assert clean_query("  python \n\t teacher ") == "python teacher"
+    assert clean_query("soft\u00adhyphen") == "softhyphen"
+    assert clean_query("x" * 10_000) == "x" * search.MAX_QUERY_LENGTH
+    assert clean_query(None) == ""
+    assert clean_query("учитель 🐍") == "учитель 🐍"
+
+
+# --- Indexes -------------------------------------------------------------------------
+
+BULK_SQL = """
+WITH students AS (
+  INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
+    is_staff, is_active, date_joined, role, preferred_language, program_id, cohort_id)
+  SELECT '!', false, 'bulk' || g, 'First' || g, 'Last' || g, '', false, true, now(),
+    'student', '', %(program)s, %(cohort)s
+  FROM generate_series(1, %(count)s) AS g
+  RETURNING id, username
+)
+INSERT INTO portfolios_portfolio (student_id, slug, headline, about, about_html, interests,
+  photo, photo_thumbnail, show_email, phone, website, linkedin, github, telegram, open_to_work,
+  visibility, default_visibility, content_version, completeness, noindex, created_at,
+  updated_at)
+SELECT id, username,
+  CASE WHEN id %% 97 = 0 THEN 'Учитель математики' WHEN id %% 89 = 0 THEN 'Graphic designer'
+       ELSE (ARRAY['History student', 'Футболчу жана машыктыруучу'])[1 + id %% 2] END,
+  '', '', '', '', '', false, '', '', '', '', '', id %% 5 <> 0, 20, 10, 0, 0, false, now(), now()
+FROM students
+"""
+
+
+def _bulk_portfolios(count: int) -> None:
+    from portfolios.derived import portfolio_refresh_all
+    from portfolios.models import Skill
+
+    student = StudentFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(BULK_SQL, {"count": count, "program": student.program_id,
+                                  "cohort": student.cohort_id})  # fmt: skip
+        skill = Skill.objects.create(name="Python", key="python")
+        cursor.execute(
+            "INSERT INTO portfolios_portfolio_skills (portfolio_id, skill_id) "
+            "SELECT id, %s FROM portfolios_portfolio WHERE id %% 101 = 0",
+            [skill.pk],
+        )
+    portfolio_refresh_all()
+    with connection.cursor() as cursor:
+        for table in ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument"):
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A few thousand rows fit in a few pages, where reading them all is cheapest:
+        # price that out to see which index the query can use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_searches_use_the_gin_indexes():
+    """The queries are shaped so that the partial GIN indexes apply (bench/search.py shows
+    the planner choosing them by itself on 100,000 portfolios)."""
+    _bulk_portfolios(4000)
+
+    assert found("учитель") and found(skills=["python"]) and found("designr")
+    assert "searchdoc_document_gin" in _plan(portfolio_search(query="учитель"))
+    assert "searchdoc_skills_gin" in _plan(portfolio_search(query="", skills=["python"]))
+    if search.trigram_available():
+        plan = _plan(portfolio_search(query="designr"))
+        assert "searchdoc_words_trgm" in plan and "searchdoc_document_gin" in plan
