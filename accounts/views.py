@@ -244,6 +244,16 @@ def dashboard(request):
                 "portfolio": portfolio,
                 "view": view,
                 "completeness": portfolio_selectors.completeness(view),
+                "latest_review": _latest_released_score(student),
+                "verified_count": sum(
+                    1 for s in view.sections for item in s.achievements if item.is_verified
+                ),
+                "pending_count": sum(
+                    1
+                    for s in view.sections
+                    for item in s.achievements
+                    if item.is_verification_pending
+                ),
             },
         )
     if user.role == Role.SUPERVISOR:
@@ -272,6 +282,23 @@ def dashboard(request):
         "accounts/dashboard_employer.html",
         {"profile": getattr(user, "employer_profile", None)},
     )
+
+
+def _latest_released_score(student):
+    """The student's portfolio score (mean of released totals) in the latest term with a
+    released review, in one query."""
+    from django.db.models import Avg, Q
+
+    from feedback.models import Review, Term
+
+    released = Q(reviews__student=student, reviews__status=Review.Status.RELEASED)
+    term = (
+        Term.objects.filter(released)
+        .annotate(score=Avg("reviews__total", filter=released))
+        .order_by("-starts_on")
+        .first()
+    )
+    return None if term is None else {"term": term, "score": term.score}
 
 
 @access.role_required(Role.SUPERVISOR)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import SupervisorAssignment, User
 from achievements.models import Achievement
-from feedback.models import EmploymentOutcome, Review, Term, VerificationEvent
+from feedback.models import EmploymentOutcome, Review, ReviewRevision, Term, VerificationEvent
 from feedback.services.outcomes import outcome_save
 from feedback.services.reviews import review_save, rubric_for, term_make_current
 from feedback.services.verification import verification_decide, verification_request
@@ -141,9 +141,28 @@ def seed_reviews(rng: random.Random) -> int:
             if term == spring and review.is_released and rng.random() < 0.1:
                 # A supervisor corrected a released review: its history keeps the first one.
                 scores = {s.criterion_id: min(100, s.score + 4) for s in review.scores.all()}
-                review_save(supervisor=supervisor, student=student, term=term, scores=scores,
-                            feedback=review.feedback + "\n\nUpdated after our meeting.")  # fmt: skip
+                review_save(
+                    supervisor=supervisor, student=student, term=term, scores=scores,
+                    feedback=review.feedback + "\n\nUpdated after our meeting.",
+                )  # fmt: skip
+    _backdate_reviews(spring)
     return created
+
+
+def _backdate_reviews(term: Term) -> None:
+    """Reviews of a past term were written and released at its end, not today."""
+    from datetime import datetime, time
+
+    written = timezone.make_aware(datetime.combine(term.ends_on - timedelta(days=10), time(15)))
+    released = written + timedelta(days=7)
+    Review.objects.filter(term=term).update(created_at=written, updated_at=released)
+    Review.objects.filter(term=term, status=Review.Status.RELEASED).update(released_at=released)
+    ReviewRevision.objects.filter(review__term=term).update(
+        released_at=released, replaced_at=released + timedelta(days=2)
+    )
+    Review.objects.filter(term=term, revisions__isnull=False).update(
+        updated_at=released + timedelta(days=2)
+    )
 
 
 def seed_verification(rng: random.Random) -> int:
@@ -182,8 +201,8 @@ def seed_verification(rng: random.Random) -> int:
 
 
 JOBS = {
-    "programming": [("Ала-Тоо Софт", "Junior Python developer"), ("Tunduk Analytics", "Data analyst"),
-                    ("Школа №61", "Informatics teacher")],
+    "programming": [("Ала-Тоо Софт", "Junior Python developer"),
+                    ("Tunduk Analytics", "Data analyst"), ("Школа №61", "Informatics teacher")],
     "design": [("Ош Дизайн Студио", "Graphic designer"), ("Kaktus Media", "Layout designer")],
     "mathematics": [("Школа-гимназия №5", "Mathematics teacher"), ("Бишкек Банк", "Analyst")],
     "english": [("Школа-гимназия №5", "English teacher"), ("Silk Road Travel", "Tour guide")],

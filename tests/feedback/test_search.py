@@ -4,7 +4,6 @@ whatever a search box may receive."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Cohort
@@ -321,69 +320,3 @@ def test_queries_are_cleaned_and_capped():
     assert clean_query("x" * 10_000) == "x" * search.MAX_QUERY_LENGTH
     assert clean_query(None) == ""
     assert clean_query("учитель 🐍") == "учитель 🐍"
-
-
-# --- Indexes -------------------------------------------------------------------------
-
-BULK_SQL = """
-WITH students AS (
-  INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
-    is_staff, is_active, date_joined, role, preferred_language, program_id, cohort_id)
-  SELECT '!', false, 'bulk' || g, 'First' || g, 'Last' || g, '', false, true, now(),
-    'student', '', %(program)s, %(cohort)s
-  FROM generate_series(1, %(count)s) AS g
-  RETURNING id, username
-)
-INSERT INTO portfolios_portfolio (student_id, slug, headline, about, about_html, interests,
-  photo, photo_thumbnail, show_email, phone, website, linkedin, github, telegram, open_to_work,
-  visibility, default_visibility, content_version, completeness, noindex, created_at,
-  updated_at)
-SELECT id, username,
-  CASE WHEN id %% 97 = 0 THEN 'Учитель математики' WHEN id %% 89 = 0 THEN 'Graphic designer'
-       ELSE (ARRAY['History student', 'Футболчу жана машыктыруучу'])[1 + id %% 2] END,
-  '', '', '', '', '', false, '', '', '', '', '', id %% 5 <> 0, 20, 10, 0, 0, false, now(), now()
-FROM students
-"""
-
-
-def _bulk_portfolios(count: int) -> None:
-    from portfolios.derived import portfolio_refresh_all
-    from portfolios.models import Skill
-
-    student = StudentFactory()
-    with connection.cursor() as cursor:
-        cursor.execute(BULK_SQL, {"count": count, "program": student.program_id,
-                                  "cohort": student.cohort_id})  # fmt: skip
-        skill = Skill.objects.create(name="Python", key="python")
-        cursor.execute(
-            "INSERT INTO portfolios_portfolio_skills (portfolio_id, skill_id) "
-            "SELECT id, %s FROM portfolios_portfolio WHERE id %% 101 = 0",
-            [skill.pk],
-        )
-    portfolio_refresh_all()
-    with connection.cursor() as cursor:
-        for table in ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument"):
-            cursor.execute(f"ANALYZE {table}")
-
-
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A few thousand rows fit in a few pages, where reading them all is cheapest:
-        # price that out to see which index the query can use.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
-def test_searches_use_the_gin_indexes():
-    """The queries are shaped so that the partial GIN indexes apply (bench/search.py shows
-    the planner choosing them by itself on 100,000 portfolios)."""
-    _bulk_portfolios(4000)
-
-    assert found("учитель") and found(skills=["python"]) and found("designr")
-    assert "searchdoc_document_gin" in _plan(portfolio_search(query="учитель"))
-    assert "searchdoc_skills_gin" in _plan(portfolio_search(query="", skills=["python"]))
-    if search.trigram_available():
-        plan = _plan(portfolio_search(query="designr"))
-        assert "searchdoc_words_trgm" in plan and "searchdoc_document_gin" in plan
