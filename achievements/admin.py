@@ -19,8 +19,19 @@ class EvidenceInline(admin.TabularInline):
 @admin.register(Achievement)
 class AchievementAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ("title", "student", "category", "level", "visibility", "featured", "updated_at")
-    list_filter = ("category", "level", "visibility", "featured", "portfolio__student__program")
+    list_display = (
+        "title", "student", "category", "level", "visibility", "verification_status",
+        "featured", "updated_at",
+    )  # fmt: skip
+    list_filter = (
+        "category", "level", "visibility", "verification_status", "featured",
+        "portfolio__student__program",
+    )  # fmt: skip
+    # Verification changes go through supervisors' decisions (and the audit trail).
+    readonly_fields = (
+        "verification_status", "verification_requested_at", "verified_by", "verified_at",
+        "verification_note",
+    )  # fmt: skip
     search_fields = ("title", "organisation", "portfolio__slug", "portfolio__student__last_name")
     list_select_related = ("portfolio__student", "category")
     raw_id_fields = ("portfolio",)
