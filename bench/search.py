@@ -23,6 +23,7 @@ end; ``dropdb -h 127.0.0.1 -U postgres portfolio_bench_search`` does the same by
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -32,6 +33,17 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--reseed", action="store_true", help="drop the database, seed anew")
+    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
+    return parser.parse_args()
+
+
+ARGS = parse_args()
 BENCH_DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portfolio_bench_search"
 )
@@ -42,52 +54,57 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60 + "-not-a-real-secret-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 # Static files (the production manifest) and uploads go to a scratch folder, not var/.
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="bench-search-"))
+SCRATCH = tempfile.mkdtemp(prefix="bench-search-")
+os.environ["VAR_DIR"] = SCRATCH
+os.environ.pop("MEDIA_ROOT", None)
 
 PREFIX = "bench-"
 
 
-def ensure_database(url: str) -> bool:
-    """Create the benchmark database if it is missing; whether it had to be created."""
+def _maintenance_connection(url: str):
+    """A connection to the server's ``postgres`` database, to create or drop ours."""
     import psycopg2
-    from psycopg2 import sql
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/")
     connection = psycopg2.connect(
         host=parts.hostname, port=parts.port or 5432, user=parts.username,
         password=parts.password, dbname="postgres",
     )  # fmt: skip
     connection.autocommit = True
+    return connection
+
+
+def ensure_database(url: str) -> bool:
+    """Create the benchmark database if it is missing; whether it had to be created."""
+    from psycopg2 import sql
+
+    name = urlsplit(url).path.lstrip("/")
+    connection = _maintenance_connection(url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone():
-            connection.close()
-            return False
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        exists = cursor.fetchone() is not None
+        if not exists:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     connection.close()
-    return True
+    return not exists
 
 
 def drop_database(url: str) -> None:
-    import psycopg2
-    from django.db import connections
     from psycopg2 import sql
 
-    connections.close_all()
-    parts = urlsplit(url)
-    connection = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
-    connection.autocommit = True
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    connection = _maintenance_connection(url)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(parts.path.lstrip("/")))
-        )
+        name = urlsplit(url).path.lstrip("/")
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
     connection.close()
 
 
+if ARGS.reseed:
+    drop_database(BENCH_DATABASE_URL)
 created = ensure_database(BENCH_DATABASE_URL)
 
 import django  # noqa: E402
@@ -102,8 +119,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.demo import KYRGYZ_MEN, KYRGYZ_SURNAMES, KYRGYZ_WOMEN, RUSSIAN_MEN  # noqa: E402
-from accounts.demo import RUSSIAN_SURNAMES, RUSSIAN_WOMEN, seed_cohorts, seed_programs  # noqa: E402
+from accounts import demo  # noqa: E402
 from accounts.models import EmployerProfile, Role, SupervisorAssignment, User  # noqa: E402
 from portfolios import search  # noqa: E402
 from portfolios.derived import portfolio_refresh_all  # noqa: E402
@@ -134,8 +150,9 @@ HEADLINE_PATTERNS = [
     "Келечектеги {ky} мугалими",
 ]
 EXTRA_HEADLINES = [
-    "Junior Python developer", "Frontend developer (React, TypeScript)", "Data analyst: SQL, Python",
-    "Graphic designer and illustrator", "UX/UI designer", "Школьный психолог", "Психолог-консультант",
+    "Junior Python developer", "Frontend developer (React, TypeScript)",
+    "Data analyst: SQL, Python", "Graphic designer and illustrator", "UX/UI designer",
+    "Школьный психолог", "Психолог-консультант",
     "Веб-разработчик", "Программист 1С", "Дизайнер интерфейсов", "Педагог-организатор",
     "Программист жана мугалим", "Дизайнер, сүрөтчү", "Волонтёр и организатор мероприятий",
     "Robotics coach", "Translator (English, Russian, Kyrgyz)", "Котормочу: англис, орус тилдери",
@@ -274,8 +291,8 @@ def seeded_students() -> int:
 
 def seed(count: int) -> None:
     started = time.perf_counter()
-    programs = list(seed_programs().values())
-    cohorts = seed_cohorts()
+    programs = list(demo.seed_programs().values())
+    cohorts = demo.seed_cohorts()
     for name in SKILLS:
         display, key = Skill.normalise(name)
         Skill.objects.get_or_create(key=key, defaults={"name": display})
@@ -285,9 +302,9 @@ def seed(count: int) -> None:
     steps = [
         ("students", SEED_STUDENTS_SQL, {
             "prefix": PREFIX, "count": count, "programs": [p.pk for p in programs],
-            "cohorts": [c.pk for c in cohorts], "ky_first": KYRGYZ_MEN + KYRGYZ_WOMEN,
-            "ky_last": KYRGYZ_SURNAMES, "ru_first": RUSSIAN_MEN + RUSSIAN_WOMEN,
-            "ru_last": RUSSIAN_SURNAMES}),
+            "cohorts": [c.pk for c in cohorts], "ky_first": demo.KYRGYZ_MEN + demo.KYRGYZ_WOMEN,
+            "ky_last": demo.KYRGYZ_SURNAMES, "ru_first": demo.RUSSIAN_MEN + demo.RUSSIAN_WOMEN,
+            "ru_last": demo.RUSSIAN_SURNAMES}),
         ("portfolios", SEED_PORTFOLIOS_SQL, {
             "like": like, "headlines": headlines(), "sentences": SENTENCES}),
         ("portfolio skills", SEED_PORTFOLIO_SKILLS_SQL, {"like": like, "skills": skill_ids}),
@@ -362,6 +379,7 @@ QUERIES = [
     ("empty", {"q": ""}),
 ]
 
+INDEXES = ("searchdoc_document_gin", "searchdoc_words_trgm", "searchdoc_skills_gin")
 PLANS = [("one word", "teacher"), ("Russian", "учитель математики"), ("typo", "pythn")]
 
 
@@ -383,17 +401,17 @@ def criteria(params: dict) -> dict:
     return EmployerSearchForm(params or None).criteria()
 
 
-def search_once(params: dict) -> tuple[float, int]:
+def search_once(arguments: dict) -> tuple[float, int]:
     """The search alone: page 1 and its count, as the view asks for them."""
     start = time.perf_counter()
-    page = Paginator(search.portfolio_search(**criteria(params)), 20).get_page(1)
+    page = Paginator(search.portfolio_search(**arguments), 20).get_page(1)
     list(page.object_list)
     return (time.perf_counter() - start) * 1000, page.paginator.count
 
 
 def request_once(client: Client, params: dict) -> float:
     start = time.perf_counter()
-    response = client.get(reverse("feedback:search"), params)
+    response = client.get(reverse("feedback:search"), params, secure=True)
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 200, response.status_code
     return elapsed
@@ -420,17 +438,18 @@ def employer() -> User:
 
 def measure_search(rounds: int) -> None:
     queries = [(kind, resolve(params)) for kind, params in QUERIES]
+    arguments = {str(params): criteria(params) for _kind, params in queries}
     client = Client()
     client.force_login(employer())
     for _kind, params in queries:  # warm up: caches, the trigram check, the skill list
-        search_once(params)
+        search_once(arguments[str(params)])
         request_once(client, params)
 
     by_kind: dict[str, list[float]] = {}
     everything, requests, counts = [], [], {}
     for _round in range(rounds):
         for kind, params in queries:
-            elapsed, count = search_once(params)
+            elapsed, count = search_once(arguments[str(params)])
             by_kind.setdefault(kind, []).append(elapsed)
             everything.append(elapsed)
             counts[str(params)] = count
@@ -446,7 +465,7 @@ def measure_search(rounds: int) -> None:
     print(f"  {'all':10} {summary(everything)}   <- the search alone (count + 20 rows)")
     print(f"  {'page':10} {summary(requests)}   <- the whole request as an approved employer")
     with CaptureQueriesContext(connection) as captured:
-        client.get(reverse("feedback:search"), {"q": "teacher"})
+        client.get(reverse("feedback:search"), {"q": "teacher"}, secure=True)
     print(f"  search page queries: {len(captured)}")
 
 
@@ -458,8 +477,7 @@ def show_plans() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             plan = [row[0] for row in cursor.fetchall()]
-        indexes = sorted({name for line in plan for name in (
-            "searchdoc_document_gin", "searchdoc_words_trgm", "searchdoc_skills_gin") if name in line})  # fmt: skip
+        indexes = sorted({name for name in INDEXES for line in plan if name in line})
         took = next((line for line in plan if line.startswith("Execution Time")), "")
         print(f"  {kind:10} {text!r:24} indexes: {', '.join(indexes) or 'NONE'}   {took}")
         if "searchdoc_document_gin" not in indexes:
@@ -491,45 +509,42 @@ def measure_supervisor_dashboard(requests: int) -> None:
                             ends_on=today.replace(month=12, day=31))  # fmt: skip
     client = Client()
     client.force_login(supervisor)
-    response = client.get(url)
+    response = client.get(url, secure=True)
     assert response.status_code == 200, response.status_code
     with CaptureQueriesContext(connection) as captured:
-        client.get(url)
+        client.get(url, secure=True)
     timings = []
     for _ in range(requests):
         start = time.perf_counter()
-        client.get(url)
+        client.get(url, secure=True)
         timings.append((time.perf_counter() - start) * 1000)
     print(f"\nsupervisor dashboard ({url}, 300 assigned students): "
           f"queries {len(captured)}   {summary(timings)}   ({requests} requests)")  # fmt: skip
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--reseed", action="store_true", help="seed the database again")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    args = parser.parse_args()
-
     name = urlsplit(BENCH_DATABASE_URL).path.lstrip("/")
     print(f"database {name} ({'created' if created else 'exists'})")
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # the production manifest
     try:
-        if args.reseed or seeded_students() != args.students:
-            User.objects.filter(username__startswith=PREFIX).delete()
-            seed(args.students)
+        seeded = seeded_students()
+        if seeded == 0:
+            seed(ARGS.students)
+        elif seeded != ARGS.students:
+            sys.exit(f"{name} holds {seeded:,d} bench students, not {ARGS.students:,d}: "
+                     "run with --reseed.")  # fmt: skip
         describe_data()
         show_plans()
-        measure_search(args.rounds)
+        measure_search(ARGS.rounds)
         measure_supervisor_dashboard(requests=30)
     finally:
-        if args.drop:
+        shutil.rmtree(SCRATCH, ignore_errors=True)
+        if ARGS.drop:
             drop_database(BENCH_DATABASE_URL)
             print(f"dropped {name}")
         else:
-            print(f"kept {name} for the next run (--drop, or dropdb, removes it)")
+            print(f"kept {name} for the next run (--drop or dropdb removes it)")
 
 
 if __name__ == "__main__":

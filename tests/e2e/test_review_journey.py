@@ -6,6 +6,7 @@ import datetime
 import importlib
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 
 from accounts.models import Role
@@ -59,6 +60,17 @@ def log_in(page, username):
     page.wait_for_url("**/accounts/dashboard/")
 
 
+def assert_accessible(page):
+    """axe-core finds no serious or critical problem on the page."""
+    violations = Axe().run(page).response["violations"]
+    problems = [
+        f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert problems == [], page.url
+
+
 def test_verification_and_review(new_page, people):
     student, _supervisor = people
     title = "Olympiad in programming, 2nd place"
@@ -72,12 +84,14 @@ def test_verification_and_review(new_page, people):
     page = new_page()
     log_in(page, "gulnara")
     page.get_by_role("link", name="Verification requests").first.click()
+    assert_accessible(page)
     page.get_by_role("button", name=f"Decline — {title}").click()
     assert page.get_by_text("Say why, so the student knows what to fix.").is_visible()
     page.get_by_role("button", name=f"Verify — {title}").click()
     assert page.get_by_text("is verified").is_visible()
 
     page.get_by_role("link", name="My students").first.click()
+    assert_accessible(page)
     page.get_by_role("link", name="Review — Айбек Токтогулов").click()
     page.get_by_label("Completeness").fill("80")
     page.get_by_label("Quality of evidence").fill("101")
@@ -91,6 +105,7 @@ def test_verification_and_review(new_page, people):
     assert page.get_by_text("A score is between 0 and 100.").is_visible()
     assert page.get_by_label("Written feedback").input_value().startswith("Strong evidence")
     assert page.get_by_label("Reflection").input_value() == "70"
+    assert_accessible(page)
     page.get_by_label("Quality of evidence").fill("75")
     page.get_by_role("button", name="Save draft").click()
     assert page.get_by_text("Draft saved").is_visible()
@@ -105,6 +120,7 @@ def test_verification_and_review(new_page, people):
     # 80·20 + 75·25 + 70·20 + 90·20 + 60·15 = 7575 → 75.75
     assert student_page.get_by_text("75.8 / 100").is_visible()
     assert student_page.get_by_text("Strong evidence; write more").is_visible()
+    assert_accessible(student_page)
 
     visitor = new_page()
     visitor.goto(f"/p/{student.portfolio.slug}/")
