@@ -148,8 +148,12 @@ def achievement_update(
         if skills is not None:
             achievement.skills.set(skills_resolve(skills))
         evidence_store(stored, achievement, files or [], captions or [])
-        from feedback.services.verification import verification_reset_if_changed
+        from feedback.services.verification import (
+            verification_reset_if_changed,
+            verification_withdraw_if_hidden,
+        )
 
+        verification_withdraw_if_hidden(achievement=achievement)
         reason = verification_reset_if_changed(
             achievement=achievement, before=saved, actor=achievement.portfolio.student_id
         )

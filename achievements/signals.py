@@ -11,8 +11,8 @@ from django.dispatch import receiver
 from accounts.models import User
 from achievements.files import delete_after_commit
 from achievements.models import Achievement, Evidence
-from portfolios.derived import portfolio_refresh
-from portfolios.models import Portfolio
+from portfolios.derived import portfolio_refresh, portfolio_refresh_all
+from portfolios.models import Category, Portfolio
 
 # Saving only these fields is a supervisor's decision, not the student's update.
 VERIFICATION_FIELDS = frozenset(
@@ -96,3 +96,11 @@ def _user_saved(sender, instance: User, created, update_fields=None, **kwargs):
     portfolio_id = Portfolio.objects.filter(student=instance).values_list("pk", flat=True).first()
     if portfolio_id is not None:
         portfolio_refresh([portfolio_id], touch=False)
+
+
+@receiver(post_save, sender=Category, dispatch_uid="category_saved_refresh")
+@receiver(post_delete, sender=Category, dispatch_uid="category_deleted_refresh")
+def _category_changed(sender, instance: Category, **kwargs):
+    """Switching a section on or off changes every portfolio's completeness (rare: staff
+    do it in admin)."""
+    portfolio_refresh_all()

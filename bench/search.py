@@ -319,6 +319,7 @@ def seed(count: int) -> None:
             step = time.perf_counter()
             cursor.execute(statement, params)
             print(f"  {label:20} {cursor.rowcount:9,d} rows  {time.perf_counter() - step:6.1f} s")
+    analyse()  # statistics for the refresh's joins: freshly loaded tables look empty
     step = time.perf_counter()
     portfolio_refresh_all()
     print(f"  {'search documents':20} {'':9}       {time.perf_counter() - step:6.1f} s "

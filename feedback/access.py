@@ -9,6 +9,7 @@ from accounts.access import access_student, can_supervise
 from accounts.models import Role, User
 from achievements.models import Achievement
 from feedback.models import EmploymentOutcome, Review
+from portfolios.models import Visibility
 
 __all__ = [
     "access_student",
@@ -33,7 +34,11 @@ def access_achievement_to_verify(user, pk: int) -> Achievement:
     """An achievement of one of ``user``'s students; else 404."""
     achievement = (
         Achievement.objects.select_related("portfolio__student", "category", "verified_by")
-        .filter(pk=pk, portfolio__student__in=supervised_students(user))
+        .filter(
+            pk=pk,
+            portfolio__student__in=supervised_students(user),
+            visibility__gte=Visibility.SUPERVISORS,
+        )
         .first()
     )
     if achievement is None:

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -19,8 +20,25 @@ from feedback.models import (
 from feedback.services.reviews import rubric_check_weights, term_make_current
 
 
+class TermAdminForm(forms.ModelForm):
+    """Ticking "current term" moves the mark here: the old current term is unmarked when
+    saving (see save_model), so the one-current-term constraint is not in the way."""
+
+    class Meta:
+        model = Term
+        fields = ("name_en", "name_ru", "name_ky", "starts_on", "ends_on", "is_current")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.make_current = bool(cleaned.get("is_current"))
+        cleaned["is_current"] = False
+        self.instance.is_current = False
+        return cleaned
+
+
 @admin.register(Term)
 class TermAdmin(admin.ModelAdmin):
+    form = TermAdminForm
     list_display = ("name_en", "name_ru", "name_ky", "starts_on", "ends_on", "is_current")
     list_filter = ("is_current",)
     search_fields = ("name_en", "name_ru", "name_ky")
@@ -28,12 +46,10 @@ class TermAdmin(admin.ModelAdmin):
     actions = ["make_current"]
 
     def save_model(self, request, obj, form, change):
-        if obj.is_current:
-            obj.is_current = False
-            super().save_model(request, obj, form, change)
+        obj.is_current = False
+        super().save_model(request, obj, form, change)
+        if getattr(form, "make_current", False):
             term_make_current(term=obj)
-        else:
-            super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Make the selected term the current one"))
     def make_current(self, request, queryset):
@@ -111,6 +127,52 @@ class ReviewRevisionInline(admin.TabularInline):
         return False
 
 
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    """Criteria are edited inside their rubric (where the weights are checked together)."""
+
+    list_display = ("name_en", "rubric", "weight", "order")
+    list_filter = ("rubric",)
+    search_fields = ("name_en", "name_ru", "name_ky", "description_en")
+    list_select_related = ("rubric",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        match = getattr(request, "resolver_match", None)
+        own_pages = {f"{self.opts.app_label}_{self.opts.model_name}_{page}"
+                     for page in ("changelist", "change", "delete")}  # fmt: skip
+        if match is None or match.url_name in own_pages:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(ReviewScore)
+class ReviewScoreAdmin(ReadOnlyAdmin):
+    list_display = ("review", "criterion", "score", "weight")
+    search_fields = ("review__student__username", "review__student__last_name")
+    list_select_related = ("review__student", "review__term", "criterion")
+
+
+@admin.register(ReviewRevision)
+class ReviewRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("review", "total", "released_at", "replaced_at", "replaced_by")
+    search_fields = ("review__student__username", "review__student__last_name")
+    list_select_related = ("review__student", "review__term", "replaced_by")
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     """Supervisors write reviews on the site (the total is computed there); staff read
@@ -139,7 +201,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(VerificationEvent)
-class VerificationEventAdmin(admin.ModelAdmin):
+class VerificationEventAdmin(ReadOnlyAdmin):
     """The audit trail: read only."""
 
     list_display = ("created_at", "achievement_title", "student", "action", "actor")
@@ -147,15 +209,6 @@ class VerificationEventAdmin(admin.ModelAdmin):
     search_fields = ("achievement_title", "student__username", "student__last_name", "reason")
     list_select_related = ("student", "actor")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EmployerFeedback)

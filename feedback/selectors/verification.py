@@ -8,6 +8,7 @@ from accounts.models import User
 from achievements.models import Achievement, Evidence, VerificationStatus
 from feedback.access import supervised_students
 from feedback.models import VerificationEvent
+from portfolios.models import Visibility
 
 
 def pending_requests(*, supervisor: User, student: User | None = None) -> QuerySet:
@@ -16,6 +17,7 @@ def pending_requests(*, supervisor: User, student: User | None = None) -> QueryS
     achievements = Achievement.objects.filter(
         portfolio__student__in=supervised_students(supervisor),
         verification_status=VerificationStatus.PENDING,
+        visibility__gte=Visibility.SUPERVISORS,
     )
     if student is not None:
         achievements = achievements.filter(portfolio__student=student)

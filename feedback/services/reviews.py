@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from feedback.access import supervised_students
 from feedback.models import (
     Review,
     ReviewRevision,
@@ -174,7 +175,7 @@ def reviews_release_all(*, supervisor: User, term: Term) -> int:
     drafts = list(
         Review.objects.drafts()
         .select_for_update()
-        .filter(supervisor=supervisor, term=term, student__supervisor_links__supervisor=supervisor)
+        .filter(supervisor=supervisor, term=term, student__in=supervised_students(supervisor))
     )
     for review in drafts:
         review_release(review=review)

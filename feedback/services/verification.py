@@ -103,6 +103,25 @@ def verification_decide(
     return achievement
 
 
+def verification_withdraw_if_hidden(*, achievement: Achievement) -> bool:
+    """A pending request for an item the student has since hidden from their supervisors
+    is withdrawn: supervisors cannot check what they cannot see."""
+    if (
+        achievement.verification_status != VerificationStatus.PENDING
+        or achievement.visibility >= Visibility.SUPERVISORS
+    ):
+        return False
+    achievement.verification_status = VerificationStatus.NONE
+    achievement.verification_requested_at = None
+    achievement.save(update_fields=STATE_FIELDS)
+    _record(
+        achievement, actor=achievement.portfolio.student_id,
+        action=VerificationEvent.Action.WITHDRAWN,
+        reason=_("The item was made visible only to you."),
+    )  # fmt: skip
+    return True
+
+
 def verified_snapshot(achievement: Achievement) -> dict:
     return {name: getattr(achievement, name) for name in VERIFIED_FIELDS}
 

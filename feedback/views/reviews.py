@@ -101,16 +101,16 @@ def students_csv(request):
     response["Content-Disposition"] = f'attachment; filename="students-{stamp}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([
+    writer.writerow(_as_text([
         _("Username"), _("Last name"), _("First name"), _("E-mail address"), _("Program"),
         _("Year of entry"), _("Completeness, %"), _("Last update"), _("Days since update"),
         _("Score (%(term)s)") % {"term": term.name if term else "—"}, _("Your review"),
         _("Verification requests"),
-    ])  # fmt: skip
+    ]))  # fmt: skip
     statuses = dict(Review.Status.choices)
     for student in rows.iterator(chunk_size=500):
         days = selectors.days_since(student.last_update)
-        writer.writerow([
+        writer.writerow(_as_text([
             student.username, student.last_name, student.first_name, student.email,
             student.program.name if student.program else "",
             student.cohort.entry_year if student.cohort else "",
@@ -121,8 +121,17 @@ def students_csv(request):
             "" if student.score is None else f"{student.score:.2f}",
             statuses.get(student.my_review_status, ""),
             student.pending_verifications,
-        ])  # fmt: skip
+        ]))  # fmt: skip
     return response
+
+
+def _as_text(cells: list) -> list:
+    """Spreadsheets run a cell that starts with = + - @ as a formula; what users typed
+    (names, e-mail addresses) must stay text."""
+    return [
+        f"'{cell}" if isinstance(cell, str) and cell and cell[0] in "=+-@\t\r" else cell
+        for cell in cells
+    ]
 
 
 @role_required(Role.SUPERVISOR)

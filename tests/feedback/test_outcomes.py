@@ -167,8 +167,14 @@ def test_the_database_keeps_dates_in_order():
 
 def test_the_service_checks_the_dates_and_the_fields(student):
     with pytest.raises(ValidationError) as error:
-        outcome_save(student=student, recorded_by=student, employer_name="A", position="B",
-                     start_date=datetime.date(2025, 7, 1), end_date=datetime.date(2025, 1, 1))  # fmt: skip
+        outcome_save(
+            student=student,
+            recorded_by=student,
+            employer_name="A",
+            position="B",
+            start_date=datetime.date(2025, 7, 1),
+            end_date=datetime.date(2025, 1, 1),
+        )
     assert "The end date cannot be before the start date." in error.value.messages
     with pytest.raises(TypeError):
         outcome_save(student=student, recorded_by=student, salary=1000)
@@ -179,8 +185,9 @@ def test_the_service_checks_the_dates_and_the_fields(student):
 
 
 def test_supervisors_see_their_students_jobs(client, student):
-    EmploymentOutcomeFactory(student=student, position="Junior data analyst",
-                             employer_name="Кыргызтелеком")  # fmt: skip
+    EmploymentOutcomeFactory(
+        student=student, position="Junior data analyst", employer_name="Кыргызтелеком"
+    )
     supervisor = SupervisorFactory()
     SupervisorAssignmentFactory(supervisor=supervisor, student=student)
     client.force_login(supervisor)
@@ -231,10 +238,14 @@ def test_staff_add_a_graduates_job_in_the_admin(client, student):
     response = client.post(
         reverse("admin:feedback_employmentoutcome_add"),
         {
-            "student": student.pk, "employer_name": "Optima Bank", "position": "Analyst",
-            "start_date": "2025-08-01", "end_date": "", "related_to_field": "on",
+            "student": student.pk,
+            "employer_name": "Optima Bank",
+            "position": "Analyst",
+            "start_date": "2025-08-01",
+            "end_date": "",
+            "related_to_field": "on",
         },
-    )  # fmt: skip
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     outcome = EmploymentOutcome.objects.get()
@@ -252,10 +263,13 @@ def test_the_admin_refuses_an_end_before_the_start(client, student):
     response = client.post(
         reverse("admin:feedback_employmentoutcome_add"),
         {
-            "student": student.pk, "employer_name": "Optima Bank", "position": "Analyst",
-            "start_date": "2025-08-01", "end_date": "2025-07-01",
+            "student": student.pk,
+            "employer_name": "Optima Bank",
+            "position": "Analyst",
+            "start_date": "2025-08-01",
+            "end_date": "2025-07-01",
         },
-    )  # fmt: skip
+    )
 
     assert response.status_code == 200
     assert "The end date cannot be before the start date." in response.content.decode()

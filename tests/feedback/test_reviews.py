@@ -76,9 +76,13 @@ def program_rubric(student):
 
 def save(supervisor, student, term, rubric, values, **kwargs):
     return review_save(
-        supervisor=supervisor, student=student, term=term, scores=scores_for(rubric, *values),
-        expected_rubric=rubric, **kwargs,
-    )  # fmt: skip
+        supervisor=supervisor,
+        student=student,
+        term=term,
+        scores=scores_for(rubric, *values),
+        expected_rubric=rubric,
+        **kwargs,
+    )
 
 
 def form_data(rubric, values, *, feedback="", action="draft"):
@@ -99,15 +103,19 @@ def test_the_default_rubric_has_five_criteria_whose_weights_sum_to_100(rubric):
     criteria = list(rubric.criteria.order_by("order"))
 
     assert [c.name_en for c in criteria] == [
-        "Completeness", "Quality of evidence", "Reflection", "Professional relevance",
+        "Completeness",
+        "Quality of evidence",
+        "Reflection",
+        "Professional relevance",
         "Presentation",
-    ]  # fmt: skip
+    ]
     assert [c.weight for c in criteria] == [20, 25, 20, 20, 15]
     assert all(c.name_ru and c.name_ky and c.description_en for c in criteria)
 
 
-def test_the_total_is_the_exact_weighted_mean_of_the_default_rubric(supervisor, student, term,
-                                                                    rubric):  # fmt: skip
+def test_the_total_is_the_exact_weighted_mean_of_the_default_rubric(
+    supervisor, student, term, rubric
+):
     review = save(supervisor, student, term, rubric, DEFAULT_SCORES)
 
     review.refresh_from_db()
@@ -116,9 +124,12 @@ def test_the_total_is_the_exact_weighted_mean_of_the_default_rubric(supervisor, 
     assert review.rubric == rubric
     saved = {s.criterion.name_en: (s.score, s.weight) for s in review.scores.all()}
     assert saved == {
-        "Completeness": (81, 20), "Quality of evidence": (77, 25), "Reflection": (64, 20),
-        "Professional relevance": (93, 20), "Presentation": (58, 15),
-    }  # fmt: skip
+        "Completeness": (81, 20),
+        "Quality of evidence": (77, 25),
+        "Reflection": (64, 20),
+        "Professional relevance": (93, 20),
+        "Presentation": (58, 15),
+    }
 
 
 @pytest.mark.parametrize(
@@ -162,8 +173,9 @@ def test_a_missing_criterion_key_is_an_error_too(supervisor, student, term, rubr
     del scores[dropped]
 
     with pytest.raises(ValidationError) as error:
-        review_save(supervisor=supervisor, student=student, term=term, scores=scores,
-                    expected_rubric=rubric)  # fmt: skip
+        review_save(
+            supervisor=supervisor, student=student, term=term, scores=scores, expected_rubric=rubric
+        )
 
     assert set(error.value.message_dict) == {f"score_{dropped}"}
     assert not Review.objects.exists()
@@ -326,8 +338,9 @@ def test_the_form_shows_the_saved_review_again(client, supervisor, student, term
 
     html = response.content.decode()
     assert response.status_code == 200
-    for criterion, value in zip(program_rubric.criteria.order_by("order"), (80, 70, 60),
-                                strict=True):  # fmt: skip
+    for criterion, value in zip(
+        program_rubric.criteria.order_by("order"), (80, 70, 60), strict=True
+    ):
         assert f'name="score_{criterion.pk}"' in html
         assert criterion.name_en in html
         assert f'value="{value}"' in html
@@ -350,10 +363,18 @@ def test_a_draft_is_invisible_to_the_student(client, supervisor, student, term, 
     assert "No reviews yet." in html
 
 
-def test_a_released_review_shows_the_student_its_breakdown(client, supervisor, student, term,
-                                                         rubric):  # fmt: skip
-    save(supervisor, student, term, rubric, DEFAULT_SCORES, feedback="Add **reflection**.",
-         release=True)  # fmt: skip
+def test_a_released_review_shows_the_student_its_breakdown(
+    client, supervisor, student, term, rubric
+):
+    save(
+        supervisor,
+        student,
+        term,
+        rubric,
+        DEFAULT_SCORES,
+        feedback="Add **reflection**.",
+        release=True,
+    )
     client.force_login(student)
 
     response = client.get(reverse("feedback:my-reviews"))
@@ -364,18 +385,41 @@ def test_a_released_review_shows_the_student_its_breakdown(client, supervisor, s
     assert term.name_en in html
     assert "portfolio score 75.6" in html  # floatformat:1 rounds 75.55 half up
     assert "Add <strong>reflection</strong>." in html
-    for name, weight, score in [("Completeness", 20, 81), ("Quality of evidence", 25, 77),
-                                ("Presentation", 15, 58)]:  # fmt: skip
-        assert re.search(
-            rf">{name}</th><td[^>]*>{weight}%</td><td[^>]*>{score}</td>", html
-        ), name
+    for name, weight, score in [
+        ("Completeness", 20, 81),
+        ("Quality of evidence", 25, 77),
+        ("Presentation", 15, 58),
+    ]:
+        assert re.search(rf">{name}</th><td[^>]*>{weight}%</td><td[^>]*>{score}</td>", html), name
+
+
+def test_the_feedback_cannot_carry_script_into_the_students_page(
+    client, supervisor, student, term, rubric
+):
+    save(
+        supervisor,
+        student,
+        term,
+        rubric,
+        DEFAULT_SCORES,
+        release=True,
+        feedback='<script>alert("x")</script> [link](javascript:alert(1)) **Well done**',
+    )
+
+    client.force_login(student)
+    html = client.get(reverse("feedback:my-reviews")).content.decode()
+
+    assert "<strong>Well done</strong>" in html
+    assert '<script>alert("x")' not in html
+    assert "javascript:" not in html
 
 
 def test_the_student_sees_only_their_own_reviews(client, supervisor, student, term, rubric):
     other = StudentFactory()
     SupervisorAssignmentFactory(supervisor=supervisor, student=other)
-    save(supervisor, other, term, rubric, (1, 2, 3, 4, 5), feedback="For someone else",
-         release=True)  # fmt: skip
+    save(
+        supervisor, other, term, rubric, (1, 2, 3, 4, 5), feedback="For someone else", release=True
+    )
     client.force_login(student)
 
     html = client.get(reverse("feedback:my-reviews")).content.decode()
@@ -446,6 +490,22 @@ def test_release_all_releases_only_this_supervisors_drafts_of_this_term(
     assert "You have no drafts for this term." in messages_of(again)
 
 
+def test_release_all_releases_a_staff_members_drafts(client, student, term, program_rubric):
+    staff = StaffFactory()
+    client.force_login(staff)
+    client.post(
+        reverse("feedback:review-edit", args=[student.pk, term.pk]),
+        form_data(program_rubric, (70, 70, 70)),
+    )
+    page = client.get(reverse("feedback:students"), {"term": term.pk}).content.decode()
+    assert "Release 1 draft" in page
+
+    response = client.post(reverse("feedback:reviews-release-all"), {"term": term.pk})
+
+    assert "1 review released. Your students can read it now." in messages_of(response)
+    assert Review.objects.get().is_released
+
+
 def test_release_all_service_counts_what_it_released(supervisor, student, term, rubric):
     save(supervisor, student, term, rubric, DEFAULT_SCORES)
 
@@ -479,8 +539,9 @@ def test_deleting_a_draft_but_not_a_released_review(client, supervisor, student,
 
 
 def test_editing_a_released_review_keeps_the_old_version(supervisor, student, term, rubric):
-    review = save(supervisor, student, term, rubric, DEFAULT_SCORES, feedback="Old words",
-                  release=True)  # fmt: skip
+    review = save(
+        supervisor, student, term, rubric, DEFAULT_SCORES, feedback="Old words", release=True
+    )
     released_at = review.released_at
 
     save(supervisor, student, term, rubric, (100, 100, 100, 100, 100), feedback="New words")
@@ -505,8 +566,9 @@ def test_editing_a_released_review_keeps_the_old_version(supervisor, student, te
     assert review.released_at == released_at
 
 
-def test_changing_only_the_feedback_of_a_released_review_is_a_revision(supervisor, student,
-                                                                       term, rubric):  # fmt: skip
+def test_changing_only_the_feedback_of_a_released_review_is_a_revision(
+    supervisor, student, term, rubric
+):
     save(supervisor, student, term, rubric, DEFAULT_SCORES, feedback="Old", release=True)
     save(supervisor, student, term, rubric, DEFAULT_SCORES, feedback="Fixed a typo")
 
@@ -528,8 +590,9 @@ def test_editing_a_draft_keeps_no_history(supervisor, student, term, rubric):
     assert not ReviewRevision.objects.exists()
 
 
-def test_the_supervisor_sees_earlier_versions_on_the_student_page(client, supervisor, student,
-                                                                  term, rubric):  # fmt: skip
+def test_the_supervisor_sees_earlier_versions_on_the_student_page(
+    client, supervisor, student, term, rubric
+):
     save(supervisor, student, term, rubric, DEFAULT_SCORES, release=True)
     save(supervisor, student, term, rubric, (100, 100, 100, 100, 100))
     client.force_login(supervisor)
@@ -544,8 +607,9 @@ def test_the_supervisor_sees_earlier_versions_on_the_student_page(client, superv
 # --- The portfolio score ----------------------------------------------------------------
 
 
-def test_the_portfolio_score_is_the_mean_of_released_totals(client, supervisor, student, term,
-                                                           rubric):  # fmt: skip
+def test_the_portfolio_score_is_the_mean_of_released_totals(
+    client, supervisor, student, term, rubric
+):
     second, drafting = SupervisorFactory(), SupervisorFactory()
     for other in (second, drafting):
         SupervisorAssignmentFactory(supervisor=other, student=student)
@@ -613,8 +677,12 @@ def test_a_review_keeps_its_rubric_when_the_program_gets_a_new_one(
     program_rubric.save()
     rubric_make((100,), program=student.program, name="New rubric")
 
-    again = review_save(supervisor=supervisor, student=student, term=term,
-                        scores=scores_for(program_rubric, 60, 60, 60))  # fmt: skip
+    again = review_save(
+        supervisor=supervisor,
+        student=student,
+        term=term,
+        scores=scores_for(program_rubric, 60, 60, 60),
+    )
 
     assert again.pk == review.pk
     assert again.rubric == program_rubric
@@ -699,8 +767,9 @@ def test_reviewing_a_student_who_is_not_yours_is_404(client, student, term, prog
     assert not Review.objects.exists()
 
 
-def test_another_supervisors_review_cannot_be_released_or_deleted(client, supervisor, student,
-                                                                  term, rubric):  # fmt: skip
+def test_another_supervisors_review_cannot_be_released_or_deleted(
+    client, supervisor, student, term, rubric
+):
     review = save(supervisor, student, term, rubric, DEFAULT_SCORES)
     colleague = SupervisorFactory()
     SupervisorAssignmentFactory(supervisor=colleague, student=student)  # even a co-supervisor
@@ -713,16 +782,17 @@ def test_another_supervisors_review_cannot_be_released_or_deleted(client, superv
     assert review.status == Review.Status.DRAFT
 
 
-def test_a_supervisor_no_longer_assigned_cannot_touch_their_old_draft(client, supervisor,
-                                                                     student, term, rubric):  # fmt: skip
+def test_a_supervisor_no_longer_assigned_cannot_touch_their_old_draft(
+    client, supervisor, student, term, rubric
+):
     review = save(supervisor, student, term, rubric, DEFAULT_SCORES)
     supervisor.supervised_links.all().delete()
     client.force_login(supervisor)
 
     assert client.post(reverse("feedback:review-release", args=[review.pk])).status_code == 404
-    assert client.get(
-        reverse("feedback:review-edit", args=[student.pk, term.pk])
-    ).status_code == 404
+    assert (
+        client.get(reverse("feedback:review-edit", args=[student.pk, term.pk])).status_code == 404
+    )
 
 
 def test_staff_may_review_any_student(client, student, term, program_rubric):

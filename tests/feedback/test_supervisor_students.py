@@ -93,20 +93,27 @@ def add_pending(student, count, *, status=VerificationStatus.PENDING):
     category = Category.objects.filter(is_active=True).first()
     Achievement.objects.bulk_create(
         Achievement(
-            portfolio=portfolio, category=category, title=f"Item {n}",
-            verification_status=status, verification_requested_at=NOW,
+            portfolio=portfolio,
+            category=category,
+            title=f"Item {n}",
+            verification_status=status,
+            verification_requested_at=NOW,
             verified_at=NOW if status == VerificationStatus.VERIFIED else None,
         )
         for n in range(count)
-    )  # fmt: skip
+    )
 
 
 def review(student, supervisor, term, total, *, released=True):
     return Review.objects.create(
-        student=student, supervisor=supervisor, term=term, rubric=default_rubric(),
-        total=Decimal(total), status="released" if released else "draft",
+        student=student,
+        supervisor=supervisor,
+        term=term,
+        rubric=default_rubric(),
+        total=Decimal(total),
+        status="released" if released else "draft",
         released_at=NOW if released else None,
-    )  # fmt: skip
+    )
 
 
 def make_student(supervisor, last_name, first_name="Айгерим", **fields):
@@ -146,14 +153,38 @@ def group(supervisor, colleague, term):
     """
     programs = {code: ProgramFactory(code=code, name_en=code) for code in ("P-A", "P-B", "P-C")}
     cohorts = {year: CohortFactory(entry_year=year) for year in (2021, 2022, 2023, 2024)}
-    a = make_student(supervisor, "Alieva", "Айгерим", program=programs["P-B"],
-                     cohort=cohorts[2023], username="alieva")  # fmt: skip
-    b = make_student(supervisor, "Bekova", "Бермет", program=programs["P-C"],
-                     cohort=cohorts[2021], username="bekova")  # fmt: skip
-    c = make_student(supervisor, "Chynybaeva", "Чолпон", program=programs["P-A"],
-                     cohort=cohorts[2022], username="chyny")  # fmt: skip
-    d = make_student(supervisor, "Dzhumabaeva", "Динара", program=programs["P-C"],
-                     cohort=cohorts[2024], username="dzhuma")  # fmt: skip
+    a = make_student(
+        supervisor,
+        "Alieva",
+        "Айгерим",
+        program=programs["P-B"],
+        cohort=cohorts[2023],
+        username="alieva",
+    )
+    b = make_student(
+        supervisor,
+        "Bekova",
+        "Бермет",
+        program=programs["P-C"],
+        cohort=cohorts[2021],
+        username="bekova",
+    )
+    c = make_student(
+        supervisor,
+        "Chynybaeva",
+        "Чолпон",
+        program=programs["P-A"],
+        cohort=cohorts[2022],
+        username="chyny",
+    )
+    d = make_student(
+        supervisor,
+        "Dzhumabaeva",
+        "Динара",
+        program=programs["P-C"],
+        cohort=cohorts[2024],
+        username="dzhuma",
+    )
     for student in (b, c):
         SupervisorAssignmentFactory(supervisor=colleague, student=student)
     add_pending(a, 2)
@@ -169,25 +200,57 @@ def group(supervisor, colleague, term):
     review(b, colleague, term, "85")
     review(c, colleague, term, "60")
     values = {
-        a: {"name": "Alieva", "program": "P-B", "cohort": 2023, "completeness": 50,
-            "updated": -5, "score": 70, "review": "released", "pending": 2},
-        b: {"name": "Bekova", "program": "P-C", "cohort": 2021, "completeness": 90,
-            "updated": -40, "score": 85, "review": "draft", "pending": 0},
-        c: {"name": "Chynybaeva", "program": "P-A", "cohort": 2022, "completeness": 70,
-            "updated": -1, "score": 60, "review": None, "pending": 1},
-        d: {"name": "Dzhumabaeva", "program": "P-C", "cohort": 2024, "completeness": 0,
-            "updated": None, "score": None, "review": None, "pending": 0},
-    }  # fmt: skip
+        a: {
+            "name": "Alieva",
+            "program": "P-B",
+            "cohort": 2023,
+            "completeness": 50,
+            "updated": -5,
+            "score": 70,
+            "review": "released",
+            "pending": 2,
+        },
+        b: {
+            "name": "Bekova",
+            "program": "P-C",
+            "cohort": 2021,
+            "completeness": 90,
+            "updated": -40,
+            "score": 85,
+            "review": "draft",
+            "pending": 0,
+        },
+        c: {
+            "name": "Chynybaeva",
+            "program": "P-A",
+            "cohort": 2022,
+            "completeness": 70,
+            "updated": -1,
+            "score": 60,
+            "review": None,
+            "pending": 1,
+        },
+        d: {
+            "name": "Dzhumabaeva",
+            "program": "P-C",
+            "cohort": 2024,
+            "completeness": 0,
+            "updated": None,
+            "score": None,
+            "review": None,
+            "pending": 0,
+        },
+    }
     return values
 
 
 def expected_order(values, key, descending):
     """Sorted by ``key`` (empty values last either way), ties by last name."""
-    present = sorted((s for s in values if values[s][key] is not None),
-                     key=lambda s: values[s]["name"])  # fmt: skip
+    present = sorted(
+        (s for s in values if values[s][key] is not None), key=lambda s: values[s]["name"]
+    )
     present.sort(key=lambda s: values[s][key], reverse=descending)  # stable: ties keep names
-    missing = sorted((s for s in values if values[s][key] is None),
-                     key=lambda s: values[s]["name"])  # fmt: skip
+    missing = sorted((s for s in values if values[s][key] is None), key=lambda s: values[s]["name"])
     return [s.display_name for s in present + missing]
 
 
@@ -216,17 +279,32 @@ def test_the_columns_show_each_students_figures(supervisor_client, group, term):
     assert response.status_code == 200
     rows = {row[0]: row for row in table_rows(response)}
     assert rows[a.display_name][1:8] == [
-        "P-B", "2023", "50%", f"{short_date(NOW - timedelta(days=5))} 5 days ago", "70.0",
-        "Released", "2",
-    ]  # fmt: skip
+        "P-B",
+        "2023",
+        "50%",
+        f"{short_date(NOW - timedelta(days=5))} 5 days ago",
+        "70.0",
+        "Released",
+        "2",
+    ]
     assert rows[b.display_name][1:8] == [
-        "P-C", "2021", "90%", f"{short_date(NOW - timedelta(days=40))} 40 days ago", "85.0",
-        "Draft", "0",
-    ]  # fmt: skip
+        "P-C",
+        "2021",
+        "90%",
+        f"{short_date(NOW - timedelta(days=40))} 40 days ago",
+        "85.0",
+        "Draft",
+        "0",
+    ]
     assert rows[c.display_name][1:8] == [
-        "P-A", "2022", "70%", f"{short_date(NOW - timedelta(days=1))} 1 day ago", "60.0", "—",
+        "P-A",
+        "2022",
+        "70%",
+        f"{short_date(NOW - timedelta(days=1))} 1 day ago",
+        "60.0",
+        "—",
         "1",
-    ]  # fmt: skip
+    ]
     assert rows[d.display_name][1:8] == ["P-C", "2024", "0%", "never", "—", "—", "0"]
     html = response.content.decode()
     assert reverse("feedback:review-edit", args=[a.pk, term.pk]) in html
@@ -272,8 +350,9 @@ def test_another_supervisors_student_never_appears(supervisor_client, group, col
     other_program = theirs.program
 
     for params in ({}, {"q": "Ali"}, {"stale_days": 0}, {"sort": "name", "desc": 1}):
-        assert theirs.display_name not in [r[0] for r in table_rows(get_list(supervisor_client,
-                                                                             **params))]  # fmt: skip
+        assert theirs.display_name not in [
+            r[0] for r in table_rows(get_list(supervisor_client, **params))
+        ]
         assert "theirs" not in [row[0] for row in csv_rows(get_csv(supervisor_client, **params))]
     assert names_on(get_list(supervisor_client, q="Ali")) == ["Айгерим Alieva"]
     html = get_list(supervisor_client).content.decode()
@@ -314,8 +393,9 @@ def test_filter_by_program(supervisor_client, group):
     p_c = ProgramFactory(code="P-C")
 
     assert names_on(get_list(supervisor_client, program=p_c.pk)) == [
-        "Бермет Bekova", "Динара Dzhumabaeva",
-    ]  # fmt: skip
+        "Бермет Bekova",
+        "Динара Dzhumabaeva",
+    ]
 
 
 def test_filter_by_cohort(supervisor_client, group):
@@ -353,8 +433,9 @@ def test_filter_by_name(supervisor_client, group, query, expected):
 def test_filters_combine_with_each_other_and_with_a_sort(supervisor_client, group):
     p_c = ProgramFactory(code="P-C")
 
-    names = names_on(get_list(supervisor_client, program=p_c.pk, stale_days=10,
-                              sort="completeness", desc=1))  # fmt: skip
+    names = names_on(
+        get_list(supervisor_client, program=p_c.pk, stale_days=10, sort="completeness", desc=1)
+    )
 
     assert names == ["Бермет Bekova", "Динара Dzhumabaeva"]
 
@@ -432,21 +513,43 @@ def test_the_csv_has_a_header_and_the_same_rows_as_the_page(supervisor_client, g
     assert response["Content-Disposition"].startswith('attachment; filename="students-')
     header, *rows = csv_rows(response)
     assert header == [
-        "Username", "Last name", "First name", "E-mail address", "Program", "Year of entry",
-        "Completeness, %", "Last update", "Days since update", "Score (2025–26 autumn)",
-        "Your review", "Verification requests",
-    ]  # fmt: skip
+        "Username",
+        "Last name",
+        "First name",
+        "E-mail address",
+        "Program",
+        "Year of entry",
+        "Completeness, %",
+        "Last update",
+        "Days since update",
+        "Score (2025–26 autumn)",
+        "Your review",
+        "Verification requests",
+    ]
     assert [row[2] + " " + row[1] for row in rows] == names_on(get_list(supervisor_client))
     by_user = {row[0]: row for row in rows}
     day = timezone.localtime(NOW - timedelta(days=5)).date().isoformat()
     assert by_user["alieva"] == [
-        "alieva", "Alieva", "Айгерим", a.email, "P-B", "2023", "50", day, "5", "70.00",
-        "Released", "2",
-    ]  # fmt: skip
+        "alieva",
+        "Alieva",
+        "Айгерим",
+        a.email,
+        "P-B",
+        "2023",
+        "50",
+        day,
+        "5",
+        "70.00",
+        "Released",
+        "2",
+    ]
     assert by_user["bekova"][7:] == [
-        timezone.localtime(NOW - timedelta(days=40)).date().isoformat(), "40", "85.00", "Draft",
+        timezone.localtime(NOW - timedelta(days=40)).date().isoformat(),
+        "40",
+        "85.00",
+        "Draft",
         "0",
-    ]  # fmt: skip
+    ]
     assert by_user["chyny"][9:] == ["60.00", "", "1"]
     assert by_user["dzhuma"][6:] == ["0", "", "", "", "", "0"]
 
@@ -463,8 +566,7 @@ def test_the_csv_follows_the_filters(supervisor_client, group):
 def _students_with_everything(supervisor, colleague, term, count, start=0):
     program, cohort = ProgramFactory(), CohortFactory(entry_year=2024)
     for number in range(start, start + count):
-        student = make_student(supervisor, f"Student{number:03}", program=program,
-                               cohort=cohort)  # fmt: skip
+        student = make_student(supervisor, f"Student{number:03}", program=program, cohort=cohort)
         SupervisorAssignmentFactory(supervisor=colleague, student=student)
         add_pending(student, 1 + number % 3)
         set_derived(student, completeness=number % 100, days_ago=number % 50)
@@ -524,3 +626,27 @@ def test_the_dashboard_shows_the_counts_and_the_quiet_students(supervisor_client
     quiet = html.split('id="quiet-title"')[1]
     assert "Бермет Bekova" in quiet and "Динара Dzhumabaeva" in quiet
     assert "Айгерим Alieva" not in quiet and "Чолпон Chynybaeva" not in quiet
+
+
+def test_a_student_without_a_portfolio_is_listed_with_nothing_yet(supervisor_client, supervisor):
+    student = StudentFactory(last_name="Newcomer")
+    SupervisorAssignmentFactory(supervisor=supervisor, student=student)
+    assert not Portfolio.objects.filter(student=student).exists()
+
+    rows = table_rows(get_list(supervisor_client))
+
+    assert [row[:8] for row in rows] == [
+        [student.display_name, student.program.name_en, "2025", "0%", "never", "—", "—", "0"]
+    ]
+
+
+def test_the_csv_does_not_let_a_name_become_a_spreadsheet_formula(supervisor_client, supervisor):
+    student = StudentFactory(
+        first_name='=HYPERLINK("https://evil.example","Open")', last_name="+SUM(1;1)"
+    )
+    SupervisorAssignmentFactory(supervisor=supervisor, student=student)
+
+    header, row = csv_rows(get_csv(supervisor_client))
+
+    assert "HYPERLINK" in row[2] and "SUM" in row[1]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
