@@ -3,9 +3,15 @@
 Matches the ``SearchDocument`` that portfolios/derived.py keeps current: full text in the
 English, Russian and simple (Kyrgyz, names) configurations, OR-ed, ranked by cover density
 with the weights A (names, headline, skills) > B (item titles, organisations, results) >
-C (about text, descriptions). Where the server has pg_trgm, words with a typo also match
-(``<%`` on the document's distinct words), ranked below every full-text match. The
-embedded PostgreSQL has no pg_trgm: search is then full text only.
+C (about text, descriptions).
+
+Typos: where the server has pg_trgm and the words as typed find less than a page of
+portfolios, each word also looks for similar words (``<%``, word similarity) among the
+distinct words of listed documents, and the search runs again with them: "pythn" finds
+Python developers, ranked below every portfolio that matches the words as typed. (Matching
+``words <% query`` row by row instead would compare every candidate document with the
+query: seconds on 100,000 portfolios, see bench/search.py.) The embedded PostgreSQL has no
+pg_trgm: search is then full text only.
 
 The document only holds what a signed-in user may see, and only listed portfolios match,
 so nothing private can make a portfolio match or show.
@@ -13,25 +19,46 @@ so nothing private can make a portfolio match or show.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, StrIndex
+from django.db.models.lookups import GreaterThan
 
 from portfolios.models import Portfolio, Skill, Visibility
 
 MAX_QUERY_LENGTH = 200
-# Typo tolerance is for short look-ups ("pythn", "учитил"); longer queries are full text.
-TRIGRAM_MAX_WORDS = 4
-TRIGRAM_MIN_WORD_LENGTH = 3
-CONFIGS = ("english", "russian", "simple")
+CONFIGS = ("english", "russian", "simple")  # PARSE_SQL names them too
+# Typo tolerance: for look-ups of up to four words that find fewer than a page of results.
+FUZZY_BELOW = 20
+# Ranking reads every matching document (a few microseconds each): beyond this many
+# matches, relevance comes from the short list of heading words instead.
+RANK_ALL_UP_TO = 1000
+FUZZY_MAX_WORDS = 4
+FUZZY_MIN_WORD_LENGTH = 3
+SIMILAR_WORDS = 3  # per word typed
+SIMILAR_SAMPLE = 50  # documents whose words are read to find them
+SIMILAR_CACHE_SECONDS = 600
 
-_WORD = re.compile(r"\w", re.UNICODE)
-# websearch syntax the user may type on purpose: "a phrase", -exclusion, or. Fuzzy matching
-# would undo it, so such queries are full text only.
+_WORD = re.compile(r"\w")
+# websearch syntax typed on purpose: "a phrase", -exclusion, or. Looking for similar words
+# would undo it, so such queries are matched as typed.
 _OPERATORS = re.compile(r"\"|(?:^|\s)-\w|\sor\s", re.IGNORECASE)
 
 _trigram_available: dict[str, bool] = {}
@@ -75,16 +102,116 @@ def skill_keys(names: Iterable[str]) -> list[str]:
     return sorted({key for name in names for key in [Skill.normalise(name)[1]] if key})
 
 
+class ParsedQuery(SearchQuery):
+    """A tsquery given as the text PostgreSQL printed for it (see ``_parse``)."""
+
+    def __init__(self, text: str):
+        super().__init__(text, search_type="raw")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        return super().as_sql(compiler, connection, template="%(expressions)s::tsquery")
+
+
+# The three configurations' readings of the query, duplicates removed (the planner counts
+# 'teacher' | 'teacher' | 'teacher' three times), and how many listed documents match it,
+# counted up to RANK_ALL_UP_TO + 1: enough to choose how to rank, and whether to look for
+# similar words.
+PARSE_SQL = """
+WITH parsed AS (
+  SELECT string_agg(DISTINCT '(' || reading::text || ')', ' | ') AS text
+  FROM unnest(ARRAY[websearch_to_tsquery('english', %(text)s),
+                    websearch_to_tsquery('russian', %(text)s),
+                    websearch_to_tsquery('simple', %(text)s)]) AS reading
+  WHERE numnode(reading) > 0
+)
+SELECT parsed.text,
+  CASE WHEN parsed.text IS NULL THEN 0 ELSE (
+    SELECT count(*) FROM (
+      SELECT 1 FROM portfolios_searchdocument
+      WHERE is_listed AND document @@ parsed.text::tsquery LIMIT %(limit)s) AS hit
+  ) END
+FROM parsed
+"""
+
+# For each word, up to SIMILAR_WORDS words of listed documents that it is similar to
+# (pg_trgm's word similarity), found in a sample of the documents the trigram index
+# offers: "pythn" → python, "teachr" → teacher, teaching.
+SIMILAR_WORDS_SQL = """
+SELECT typed.word, variant.word
+FROM unnest(%(words)s::text[]) AS typed(word)
+CROSS JOIN LATERAL (
+  SELECT candidate AS word, max(similarity(candidate, typed.word)) AS closeness
+  FROM (SELECT d.words FROM portfolios_searchdocument AS d
+        WHERE d.is_listed AND typed.word <%% d.words LIMIT %(sample)s) AS sample
+  CROSS JOIN LATERAL regexp_split_to_table(sample.words, ' ') AS candidate
+  WHERE candidate <> typed.word AND typed.word <%% candidate
+  GROUP BY candidate ORDER BY closeness DESC, candidate LIMIT %(limit)s
+) AS variant
+"""
+
+
+def _parse(text: str, using: str) -> tuple[str | None, int]:
+    with connections[using].cursor() as cursor:
+        cursor.execute(PARSE_SQL, {"text": text, "limit": RANK_ALL_UP_TO + 1})
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else (None, 0)
+
+
+def similar_words(words: list[str], *, using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
+    """Words of listed portfolios similar to each of ``words`` (remembered ten minutes)."""
+    key = "search-similar:" + hashlib.sha256("\x1f".join(words).encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = {word: [] for word in words}
+        with connections[using].cursor() as cursor:
+            params = {"words": words, "sample": SIMILAR_SAMPLE, "limit": SIMILAR_WORDS}
+            cursor.execute(SIMILAR_WORDS_SQL, params)
+            for word, variant in cursor.fetchall():
+                found[word].append(variant)
+        cache.set(key, found, SIMILAR_CACHE_SECONDS)
+    return found
+
+
+def _fuzzy_groups(text: str, using: str) -> list[list[str]] | None:
+    """Each word of the query with the similar words found for it, or None when there
+    is nothing to widen."""
+    if _OPERATORS.search(text):
+        return None
+    tokens = list(dict.fromkeys(re.findall(r"\w+", text.casefold())))
+    words = [token for token in tokens if len(token) >= FUZZY_MIN_WORD_LENGTH]
+    if not words or len(words) > FUZZY_MAX_WORDS:
+        return None
+    variants = similar_words(words, using=using)
+    if not any(variants.values()):
+        return None
+    return [[token, *variants.get(token, [])] for token in tokens]
+
+
+def _fuzzy_query(groups: list[list[str]]) -> SearchQuery:
+    """Every word or one of its similar words, in any of the configurations."""
+    readings = []
+    for config in CONFIGS:
+        reading = None
+        for group in groups:
+            part = SearchQuery(" or ".join(group), search_type="websearch", config=config)
+            reading = part if reading is None else reading & part
+        readings.append(reading)
+    query = readings[0]
+    for reading in readings[1:]:
+        query |= reading
+    return query
+
+
 def listed_portfolios() -> QuerySet[Portfolio]:
-    """Portfolios that search may show. ``is_listed`` says it all; the page visibility,
-    "open to work" and the active account are checked again so that a document a
-    refresh has not reached yet cannot show a portfolio that has since left."""
+    """Portfolios that search may show: ``is_listed`` (the page visible to signed-in users,
+    open to work, an active account; portfolios/derived.py keeps it current). The page
+    visibility and "open to work" are checked again at no cost (the portfolio row is read
+    anyway), so that a refresh still on its way cannot show a page its student just hid."""
     return (
         Portfolio.objects.filter(
             search_document__is_listed=True,
             visibility__gte=Visibility.SIGNED_IN,
             open_to_work=True,
-            student__is_active=True,
         )
         .select_related("student__program__faculty", "student__cohort")
         .defer("about", "about_html")
@@ -92,12 +219,37 @@ def listed_portfolios() -> QuerySet[Portfolio]:
     )
 
 
-def _fuzzy_words(text: str) -> list[str]:
-    if _OPERATORS.search(text):
-        return []
-    words = list(dict.fromkeys(re.findall(r"\w+", text.casefold())))
-    words = [word for word in words if len(word) >= TRIGRAM_MIN_WORD_LENGTH]
-    return words if len(words) <= TRIGRAM_MAX_WORDS else []
+def _rank(query: SearchQuery):
+    """Cover density with the A > B > C weights, normalised (rank / (rank + 1)): 0–1."""
+    return SearchRank(
+        F("search_document__document"), query, cover_density=True, normalization=Value(32)
+    )
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _found_in_headings(groups: list[list[str]], *, whole_words: bool):
+    """The share (0–1) of ``groups`` with a word found in the document's ``words`` — the
+    names, headline, skills and item titles (weights A and B), not the descriptions. It
+    reads a short column instead of the whole document: relevance for queries too broad
+    to rank every match (a lexeme matches as the start of a word: 'учител' → учителя)."""
+    words = Concat(Value(" "), F("search_document__words"), Value(" "), output_field=TextField())
+    found = None
+    for group in groups:
+        needles = [f" {word} " if whole_words else f" {word}" for word in group if word]
+        condition = Q()
+        for needle in needles:
+            condition |= Q(GreaterThan(StrIndex(words, Value(needle)), 0))
+        term = Case(When(condition, then=Value(1.0)), default=Value(0.0))
+        found = term if found is None else found + term
+    return (found or Value(0.0)) / Value(float(max(len(groups), 1)))
+
+
+def _lexeme_groups(parsed: str) -> list[list[str]]:
+    """The lexemes of a tsquery's text ('teacher' | 'учител'), one group each."""
+    lexemes = dict.fromkeys(m.replace("''", "'") for m in _LEXEME.findall(parsed))
+    return [[lexeme] for lexeme in lexemes]
 
 
 def portfolio_search(
@@ -110,8 +262,16 @@ def portfolio_search(
     verified_only: bool = False,
 ) -> QuerySet[Portfolio]:
     """Listed portfolios matching ``query`` and the filters, best match first, each
-    annotated with ``rank`` and ``verified_count``. An empty query (or one without a
-    letter or digit) lists every match of the filters, most recently updated first."""
+    annotated with ``rank`` and ``verified_count``. An empty query, or one without a word
+    search can use, lists every match of the filters, most recently updated first.
+
+    ``rank`` 1–2: the portfolio matches the words as typed — ranked by cover density
+    (``ts_rank_cd``) when at most ``RANK_ALL_UP_TO`` portfolios match; beyond that, by
+    whether the words are in the names, headline, skills or item titles, since ranking
+    every document of a very broad query would cost more than it tells. Ties go to the
+    most recently updated. ``rank`` 0–0.5: the portfolio matches only through similar
+    words (more when they are among the heading words).
+    """
     portfolios = listed_portfolios()
     if program_id:
         portfolios = portfolios.filter(student__program_id=program_id)
@@ -124,30 +284,42 @@ def portfolio_search(
         portfolios = portfolios.filter(search_document__skill_keys__contains=keys)
     if verified_only:
         portfolios = portfolios.filter(search_document__verified_count__gt=0)
+    filtered = bool(program_id or cohort_year or graduation_year or keys or verified_only)
 
     recent_first = (F("content_updated_at").desc(nulls_last=True), "-pk")
     text = clean_query(query)
-    if not _WORD.search(text):
+    using = portfolios.db
+    parsed, hits = _parse(text, using) if _WORD.search(text) else (None, 0)
+    if parsed is None:
         return portfolios.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
             *recent_first
         )
 
-    tsquery = SearchQuery(text, search_type="websearch", config=CONFIGS[0])
-    for config in CONFIGS[1:]:
-        tsquery |= SearchQuery(text, search_type="websearch", config=config)
-    full_text = Q(search_document__document=tsquery)
-    # Full-text matches rank in [1, 2) (cover density normalised by rank/(rank+1)),
-    # typo-only matches in [0, 1) by their word similarity: a real match always comes first.
-    full_text_rank = Value(1.0) + SearchRank(
-        F("search_document__document"), tsquery, cover_density=True, normalization=Value(32)
+    exact = ParsedQuery(parsed)
+    groups = None
+    if hits < FUZZY_BELOW and trigram_available(using):
+        groups = _fuzzy_groups(text, using)
+    if groups is not None:
+        # Few portfolios match as typed: they come first, ranked; then those that match
+        # through similar words. (Known by id: matching the whole document again for
+        # every row would read each one.)
+        exact_ids = portfolios.filter(search_document__document=exact).values("pk")
+        matches = exact | _fuzzy_query(groups)
+        rank = Case(
+            When(pk__in=exact_ids, then=Value(1.0) + _rank(exact)),
+            default=Value(0.5) * _found_in_headings(groups, whole_words=True),
+            output_field=FloatField(),
+        )
+    else:
+        matches = exact
+        if filtered and hits > RANK_ALL_UP_TO:
+            hits = portfolios.filter(search_document__document=exact)[: RANK_ALL_UP_TO + 1].count()
+        if hits > RANK_ALL_UP_TO:
+            rank = Value(1.0) + _found_in_headings(_lexeme_groups(parsed), whole_words=False)
+        else:
+            rank = Value(1.0) + _rank(exact)
+    return (
+        portfolios.filter(search_document__document=matches)
+        .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
+        .order_by("-rank", *recent_first)
     )
-    matches, other_rank = full_text, Value(0.0)
-    words = _fuzzy_words(text)
-    if words and trigram_available(portfolios.db):
-        fuzzy = Q()
-        for word in words:
-            fuzzy &= Q(search_document__words__trigram_word_similar=word)
-        matches = full_text | fuzzy
-        other_rank = TrigramWordSimilarity(Value(" ".join(words)), "search_document__words")
-    rank = Case(When(full_text, then=full_text_rank), default=other_rank, output_field=FloatField())
-    return portfolios.filter(matches).annotate(rank=rank).order_by("-rank", *recent_first)

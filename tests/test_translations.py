@@ -94,6 +94,38 @@ def _portfolio_with_content(student):
     )  # fmt: skip
 
 
+def _feedback_content(student, supervisor, achievement):
+    """A released review, a verified item, a pending request, employer feedback and a job."""
+    import datetime
+
+    from achievements.services import achievement_create
+    from feedback.models import Term
+    from feedback.services.outcomes import outcome_save
+    from feedback.services.reviews import review_save, rubric_for
+    from feedback.services.verification import verification_decide, verification_request
+    from portfolios.models import Category, Visibility
+
+    term = Term.objects.create(
+        name_en="2026–27 autumn", name_ru="2026–27, осенний семестр",
+        name_ky="2026–27, күзгү семестр", starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2027, 1, 25), is_current=True,
+    )  # fmt: skip
+    rubric = rubric_for(student=student)
+    review_save(supervisor=supervisor, student=student, term=term, release=True,
+                scores={c.pk: 70 for c in rubric.criteria.all()}, feedback="Жакшы иш")  # fmt: skip
+    verification_request(achievement=achievement, student=student)
+    verification_decide(achievement=achievement, supervisor=supervisor, verify=True)
+    pending = achievement_create(
+        portfolio=student.portfolio, category=Category.objects.get(code="research"),
+        title="Изилдөө", visibility=Visibility.PUBLIC,
+    )  # fmt: skip
+    verification_request(achievement=pending, student=student)
+    outcome_save(student=student, recorded_by=student, employer_name="Мектеп №5",
+                 position="Мугалим", start_date=datetime.date(2026, 1, 1),
+                 related_to_field=True)  # fmt: skip
+    return term
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LOCALES)
 def test_no_english_left_on_pages(client, language):
@@ -118,6 +150,16 @@ def test_no_english_left_on_pages(client, language):
     ]
     achievement = _portfolio_with_content(student)
     anonymous_pages.append(reverse("portfolios:public", args=[student.portfolio.slug]))
+    term = _feedback_content(student, supervisor, achievement)
+    approved = EmployerFactory(username="emp2", approved=True, first_name="Ирина",
+                               last_name="Белова")  # fmt: skip
+    allowed |= {"emp2", approved.employer_profile.organisation}
+    from feedback.services.employers import employer_feedback_save, shortlist_add
+
+    employer_feedback_save(employer=approved, portfolio=student.portfolio, presentation=4,
+                           skills_relevance=5, evidence_credibility=4, comment="Жакшы",
+                           would_interview=True)  # fmt: skip
+    shortlist_add(employer=approved, portfolio=student.portfolio)
     signed_in_pages = {
         student: [reverse("accounts:dashboard"), reverse("accounts:profile"),
                   reverse("accounts:password-change"), reverse("portfolios:editor"),
@@ -126,10 +168,18 @@ def test_no_english_left_on_pages(client, language):
                   reverse("achievements:delete", args=[achievement.pk]),
                   reverse("portfolios:share-links"), reverse("portfolios:import"),
                   reverse("portfolios:preview", args=["supervisor"]),
+                  reverse("feedback:my-reviews"), reverse("feedback:outcomes"),
+                  reverse("feedback:received"),
                   reverse("portfolios:share-link-visits",
                           args=[student.portfolio.share_links.get().pk])],
         supervisor: [reverse("accounts:dashboard"),
-                     reverse("accounts:student-detail", args=[student.pk])],
+                     reverse("accounts:student-detail", args=[student.pk]),
+                     reverse("feedback:students"), reverse("feedback:verification-queue"),
+                     reverse("feedback:review-edit", args=[student.pk, term.pk])],
+        approved: [reverse("feedback:search"), reverse("feedback:search") + "?q=волейбол",
+                   reverse("feedback:shortlist"),
+                   reverse("feedback:employer-feedback", args=[student.portfolio.slug]),
+                   reverse("portfolios:public", args=[student.portfolio.slug])],
         employer: [reverse("accounts:dashboard"), reverse("accounts:profile")],
         staff: [reverse("accounts:dashboard")],
     }  # fmt: skip
