@@ -7,11 +7,11 @@ C (about text, descriptions).
 
 Typos: where the server has pg_trgm and the words as typed find less than a page of
 portfolios, each word also looks for similar words (``<%``, word similarity) among the
-distinct words of listed documents, and the search runs again with them: "pythn" finds
-Python developers, ranked below every portfolio that matches the words as typed. (Matching
-``words <% query`` row by row instead would compare every candidate document with the
-query: seconds on 100,000 portfolios, see bench/search.py.) The embedded PostgreSQL has no
-pg_trgm: search is then full text only.
+distinct words of listed documents, and the search takes them too: "pythn" finds Python
+developers, ranked below every portfolio that matches the words as typed. (Matching
+``query <% words`` on every row instead compares each candidate document with the query:
+seconds for a common word on 100,000 portfolios, see bench/search.py.) The embedded
+PostgreSQL has no pg_trgm: search is then full text only.
 
 The document only holds what a signed-in user may see, and only listed portfolios match,
 so nothing private can make a portfolio match or show.
@@ -27,19 +27,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import (
-    Case,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Q,
-    QuerySet,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Concat, StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models import Case, ExpressionWrapper, F, FloatField, QuerySet, Value, When
 
 from portfolios.models import Portfolio, Skill, Visibility
 
@@ -47,9 +35,6 @@ MAX_QUERY_LENGTH = 200
 CONFIGS = ("english", "russian", "simple")  # PARSE_SQL names them too
 # Typo tolerance: for look-ups of up to four words that find fewer than a page of results.
 FUZZY_BELOW = 20
-# Ranking reads every matching document (a few microseconds each): beyond this many
-# matches, relevance comes from the short list of heading words instead.
-RANK_ALL_UP_TO = 1000
 FUZZY_MAX_WORDS = 4
 FUZZY_MIN_WORD_LENGTH = 3
 SIMILAR_WORDS = 3  # per word typed
@@ -114,8 +99,7 @@ class ParsedQuery(SearchQuery):
 
 # The three configurations' readings of the query, duplicates removed (the planner counts
 # 'teacher' | 'teacher' | 'teacher' three times), and how many listed documents match it,
-# counted up to RANK_ALL_UP_TO + 1: enough to choose how to rank, and whether to look for
-# similar words.
+# counted up to FUZZY_BELOW: enough to know whether to look for similar words.
 PARSE_SQL = """
 WITH parsed AS (
   SELECT string_agg(DISTINCT '(' || reading::text || ')', ' | ') AS text
@@ -152,7 +136,7 @@ CROSS JOIN LATERAL (
 
 def _parse(text: str, using: str) -> tuple[str | None, int]:
     with connections[using].cursor() as cursor:
-        cursor.execute(PARSE_SQL, {"text": text, "limit": RANK_ALL_UP_TO + 1})
+        cursor.execute(PARSE_SQL, {"text": text, "limit": FUZZY_BELOW})
         row = cursor.fetchone()
     return (row[0], row[1]) if row else (None, 0)
 
@@ -226,32 +210,6 @@ def _rank(query: SearchQuery):
     )
 
 
-_LEXEME = re.compile(r"'((?:[^']|'')*)'")
-
-
-def _found_in_headings(groups: list[list[str]], *, whole_words: bool):
-    """The share (0–1) of ``groups`` with a word found in the document's ``words`` — the
-    names, headline, skills and item titles (weights A and B), not the descriptions. It
-    reads a short column instead of the whole document: relevance for queries too broad
-    to rank every match (a lexeme matches as the start of a word: 'учител' → учителя)."""
-    words = Concat(Value(" "), F("search_document__words"), Value(" "), output_field=TextField())
-    found = None
-    for group in groups:
-        needles = [f" {word} " if whole_words else f" {word}" for word in group if word]
-        condition = Q()
-        for needle in needles:
-            condition |= Q(GreaterThan(StrIndex(words, Value(needle)), 0))
-        term = Case(When(condition, then=Value(1.0)), default=Value(0.0))
-        found = term if found is None else found + term
-    return (found or Value(0.0)) / Value(float(max(len(groups), 1)))
-
-
-def _lexeme_groups(parsed: str) -> list[list[str]]:
-    """The lexemes of a tsquery's text ('teacher' | 'учител'), one group each."""
-    lexemes = dict.fromkeys(m.replace("''", "'") for m in _LEXEME.findall(parsed))
-    return [[lexeme] for lexeme in lexemes]
-
-
 def portfolio_search(
     *,
     query: str,
@@ -262,16 +220,10 @@ def portfolio_search(
     verified_only: bool = False,
 ) -> QuerySet[Portfolio]:
     """Listed portfolios matching ``query`` and the filters, best match first, each
-    annotated with ``rank`` and ``verified_count``. An empty query, or one without a word
-    search can use, lists every match of the filters, most recently updated first.
-
-    ``rank`` 1–2: the portfolio matches the words as typed — ranked by cover density
-    (``ts_rank_cd``) when at most ``RANK_ALL_UP_TO`` portfolios match; beyond that, by
-    whether the words are in the names, headline, skills or item titles, since ranking
-    every document of a very broad query would cost more than it tells. Ties go to the
-    most recently updated. ``rank`` 0–0.5: the portfolio matches only through similar
-    words (more when they are among the heading words).
-    """
+    annotated with ``rank`` and ``verified_count``: ``rank`` 1–2 for portfolios that match
+    the words as typed (cover density, ties to the most recently updated), 0–1 for those
+    that match only through similar words. An empty query, or one without a word search
+    can use, lists every match of the filters, most recently updated first."""
     portfolios = listed_portfolios()
     if program_id:
         portfolios = portfolios.filter(student__program_id=program_id)
@@ -284,7 +236,6 @@ def portfolio_search(
         portfolios = portfolios.filter(search_document__skill_keys__contains=keys)
     if verified_only:
         portfolios = portfolios.filter(search_document__verified_count__gt=0)
-    filtered = bool(program_id or cohort_year or graduation_year or keys or verified_only)
 
     recent_first = (F("content_updated_at").desc(nulls_last=True), "-pk")
     text = clean_query(query)
@@ -299,25 +250,19 @@ def portfolio_search(
     groups = None
     if hits < FUZZY_BELOW and trigram_available(using):
         groups = _fuzzy_groups(text, using)
-    if groups is not None:
-        # Few portfolios match as typed: they come first, ranked; then those that match
-        # through similar words. (Known by id: matching the whole document again for
-        # every row would read each one.)
-        exact_ids = portfolios.filter(search_document__document=exact).values("pk")
-        matches = exact | _fuzzy_query(groups)
-        rank = Case(
-            When(pk__in=exact_ids, then=Value(1.0) + _rank(exact)),
-            default=Value(0.5) * _found_in_headings(groups, whole_words=True),
-            output_field=FloatField(),
-        )
+    if groups is None:
+        matches, rank = exact, Value(1.0) + _rank(exact)
     else:
-        matches = exact
-        if filtered and hits > RANK_ALL_UP_TO:
-            hits = portfolios.filter(search_document__document=exact)[: RANK_ALL_UP_TO + 1].count()
-        if hits > RANK_ALL_UP_TO:
-            rank = Value(1.0) + _found_in_headings(_lexeme_groups(parsed), whole_words=False)
-        else:
-            rank = Value(1.0) + _rank(exact)
+        # The few portfolios that match as typed first, then those matching through
+        # similar words. The first are known by id: matching each row's whole document
+        # against the typed words again would read every document.
+        fuzzy = _fuzzy_query(groups)
+        matches = exact | fuzzy
+        rank = Case(
+            When(pk__in=portfolios.filter(search_document__document=exact).values("pk"),
+                 then=Value(1.0) + _rank(exact)),
+            default=_rank(fuzzy),
+        )  # fmt: skip
     return (
         portfolios.filter(search_document__document=matches)
         .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))

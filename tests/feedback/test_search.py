@@ -219,6 +219,32 @@ def test_exact_matches_rank_above_typo_matches(trigram):
     assert results[0].rank >= 1 > results[1].rank > 0
 
 
+def test_similar_words_come_from_listed_documents_only(trigram):
+    listed(headline="Python programmer")
+    hidden = listed("Hidden", "One", visibility=Visibility.SUPERVISORS, headline="Pythonista")
+
+    assert search.similar_words(["pythn", "zzzzqx"]) == {"pythn": ["python"], "zzzzqx": []}
+    assert "pythonista" not in search.similar_words(["pythonist"])["pythonist"]
+    assert hidden.slug not in found("pythonista")
+
+
+def test_typos_are_looked_for_only_when_the_words_as_typed_find_little(trigram, monkeypatch):
+    exact = listed("Exact", "One", headline="Program manager")
+    close = listed("Close", "One", headline="Programmer")
+
+    assert found("program") == [exact.slug, close.slug]
+    monkeypatch.setattr(search, "FUZZY_BELOW", 1)  # one match as typed is now enough
+    assert found("program") == [exact.slug]
+
+
+def test_queries_with_search_syntax_are_matched_as_typed(trigram):
+    listed(headline="Python programmer")
+
+    assert found('"pythn programmer"') == []
+    assert found("pythn -chess") == []
+    assert found("pythn or haskell") == []
+
+
 def test_without_pg_trgm_search_is_full_text_only(monkeypatch):
     portfolio = listed(headline="Python programmer")
     monkeypatch.setattr(search, "trigram_available", lambda using="default": False)
