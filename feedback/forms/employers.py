@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from crispy_forms.bootstrap import InlineRadios
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -82,11 +79,6 @@ class EmployerSearchForm(forms.Form):
             "verified_only": bool(data.get("verified_only")),
         }
 
-    @property
-    def has_filters(self) -> bool:
-        criteria = self.criteria()
-        return any(value for name, value in criteria.items() if name != "query")
-
 
 class ShortlistNoteForm(forms.ModelForm):
     class Meta:
@@ -110,7 +102,7 @@ def _rating_field(label, help_text) -> forms.TypedChoiceField:
         label=label,
         choices=RATING_CHOICES,
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         help_text=help_text,
         error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
@@ -143,15 +135,17 @@ class EmployerFeedbackForm(forms.ModelForm):
         }
         widgets = {"comment": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            InlineRadios("presentation"),
-            InlineRadios("skills_relevance"),
-            InlineRadios("evidence_credibility"),
-            Field("comment"),
-            Field("would_interview"),
-        )
+    RATING_FIELDS = ("presentation", "skills_relevance", "evidence_credibility")
+
+    def full_clean(self):
+        """Rating radios with an error say so to assistive technology too."""
+        super().full_clean()
+        for name in self.RATING_FIELDS:
+            if name in self.errors:
+                self.fields[name].widget.attrs.update(
+                    {"class": "form-check-input is-invalid", "aria-invalid": "true"}
+                )
+
+    @property
+    def rating_fields(self):
+        return [self[name] for name in self.RATING_FIELDS]

@@ -56,9 +56,6 @@ def shortlist_note_update(*, entry: ShortlistEntry, note: str) -> ShortlistEntry
     return entry
 
 
-RATING_FIELDS = ("presentation", "skills_relevance", "evidence_credibility")
-
-
 @transaction.atomic
 def employer_feedback_save(
     *,

@@ -22,7 +22,6 @@ from feedback.services import employers as services
 from portfolios.access import access_own_portfolio
 from portfolios.models import Visibility
 from portfolios.search import portfolio_search
-from portfolios.selectors import skill_suggestions
 
 RESULTS_PER_PAGE = 20
 SHORTLIST_PER_PAGE = 20
@@ -42,8 +41,10 @@ def _next_url(request, default: str) -> str:
 @require_safe
 def search(request):
     form = EmployerSearchForm(request.GET or None)
-    results = portfolio_search(**form.criteria())
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    criteria = form.criteria()
+    page = Paginator(portfolio_search(**criteria), RESULTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "feedback/employer_search.html",
@@ -51,8 +52,8 @@ def search(request):
             "form": form,
             "page": page,
             "portfolios": selectors.portfolio_cards(page.object_list, employer=request.user),
-            "searched": form.is_bound,
-            "skill_suggestions": skill_suggestions(),
+            "searched": any(criteria.values()),
+            "skill_suggestions": selectors.search_skill_suggestions(),
         },
     )
 

@@ -164,6 +164,14 @@ def test_any_filter_value_gives_a_page(employer_client, portfolio, params):
     assert employer_client.get(reverse("feedback:search"), params).status_code == 200
 
 
+def test_skill_suggestions_come_from_listed_portfolios(employer_client, portfolio, hidden):
+    portfolio_update(portfolio=hidden, skills=["Cobol"])
+
+    page = employer_client.get(reverse("feedback:search")).content.decode()
+
+    assert '<option value="Python">' in page and "Cobol" not in page
+
+
 def _search_queries(client, django_assert_max_num_queries, params) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -230,8 +238,9 @@ def test_adding_to_the_shortlist_goes_back_to_the_page_it_came_from(employer_cli
     assert ShortlistEntry.objects.filter(employer=employer, portfolio=portfolio).count() == 1
 
 
-def test_adding_twice_keeps_one_entry_and_unsafe_next_goes_to_the_shortlist(employer_client,
-                                                                             portfolio):  # fmt: skip
+def test_adding_twice_keeps_one_entry_and_unsafe_next_goes_to_the_shortlist(
+    employer_client, portfolio
+):
     post(employer_client, "feedback:shortlist-add", portfolio)
     response = post(employer_client, "feedback:shortlist-add", portfolio,
                     {"next": "https://evil.example/phish"})  # fmt: skip
@@ -359,8 +368,9 @@ def test_the_feedback_form_has_labelled_radio_groups(employer_client, portfolio)
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count("<fieldset") >= 4 and "<legend" in page
-    assert 'type="radio" class="form-check-input"  name="presentation" value="5"' in page
-    assert "5 – excellent" in page and 'for="id_presentation_0"' in page
+    assert '<input type="radio" name="presentation" value="5" class="form-check-input"' in page
+    assert '<label class="form-check-label" for="id_presentation_4">5 – excellent</label>' in page
+    assert "<legend" in page and "Relevance of skills" in page
     assert 'name="comment"' in page and 'name="would_interview"' in page
 
 
@@ -377,7 +387,7 @@ def test_leaving_feedback_then_changing_it(employer_client, employer, portfolio)
 
     edit = employer_client.get(url).content.decode()
     assert "Save changes" in edit and "Delete my feedback" in edit
-    assert 'name="presentation" value="4"  id="id_presentation_3" required checked' in edit
+    assert 'value="4" class="form-check-input" id="id_presentation_3" required checked' in edit
 
     employer_client.post(url, feedback_data(presentation=2, would_interview=""))
     feedback = EmployerFeedback.objects.get()
@@ -418,8 +428,9 @@ def test_a_racing_insert_updates_the_row_the_other_request_made(employer, portfo
     [("presentation", 0), ("presentation", 6), ("skills_relevance", ""),
      ("evidence_credibility", "five"), ("skills_relevance", -1)],
 )  # fmt: skip
-def test_ratings_outside_1_to_5_are_field_errors_and_nothing_is_saved(employer_client,
-                                                                      portfolio, field, value):  # fmt: skip
+def test_ratings_outside_1_to_5_are_field_errors_and_nothing_is_saved(
+    employer_client, portfolio, field, value
+):
     url = reverse("feedback:employer-feedback", args=[portfolio.slug])
     response = employer_client.post(url, feedback_data(**{field: value}, comment="Keep me"))
 
@@ -428,6 +439,10 @@ def test_ratings_outside_1_to_5_are_field_errors_and_nothing_is_saved(employer_c
     assert set(response.context["form"].errors) == {field}
     page = response.content.decode()
     assert "Nothing has been saved yet" in page and "Keep me" in page
+    assert f'id="id_{field}_error" class="invalid-feedback d-block"' in page
+    kept = 'value="3" class="form-check-input" id="id_evidence_credibility_2" required checked'
+    if field != "evidence_credibility":  # the other ratings keep their choice
+        assert kept in page
     assert not EmployerFeedback.objects.exists()
 
 
@@ -541,8 +556,8 @@ def test_students_read_employer_feedback_on_their_portfolio(client, employer, ot
     services.employer_feedback_save(employer=employer, portfolio=portfolio, **RATINGS,
                                     comment="Add your lesson plans.\nGreat start!",
                                     would_interview=True)  # fmt: skip
-    services.employer_feedback_save(employer=other_employer, portfolio=portfolio,
-                                    presentation=2, skills_relevance=2, evidence_credibility=1)  # fmt: skip
+    low = {"presentation": 2, "skills_relevance": 2, "evidence_credibility": 1}
+    services.employer_feedback_save(employer=other_employer, portfolio=portfolio, **low)
     client.force_login(portfolio.student)
 
     response = client.get(reverse("feedback:received"))
