@@ -8,10 +8,14 @@ from django.http import Http404
 from accounts.access import access_student, can_supervise
 from accounts.models import Role, User
 from achievements.models import Achievement
-from feedback.models import EmploymentOutcome, Review
-from portfolios.models import Visibility
+from feedback.models import EmployerFeedback, EmploymentOutcome, Review, ShortlistEntry
+from portfolios.access import access_portfolio_page
+from portfolios.models import Portfolio, Visibility
 
 __all__ = [
+    "access_employer_portfolio",
+    "access_own_feedback",
+    "access_own_shortlist_entry",
     "access_student",
     "access_achievement_to_verify",
     "access_own_outcome",
@@ -64,3 +68,36 @@ def access_own_outcome(user, pk: int) -> EmploymentOutcome:
     if outcome is None:
         raise Http404
     return outcome
+
+
+def access_employer_portfolio(employer, slug: str) -> Portfolio:
+    """The portfolio at ``slug`` if ``employer`` may open its page; else 404. Shortlisting
+    and feedback are only for portfolios the employer can see."""
+    portfolio, _audience = access_portfolio_page(employer, slug)
+    return portfolio
+
+
+def access_own_shortlist_entry(employer, slug: str) -> ShortlistEntry:
+    """The employer's own shortlist entry for the portfolio at ``slug``; else 404. Their
+    own entry stays theirs to change or remove when the student has since hidden the page."""
+    entry = (
+        ShortlistEntry.objects.filter(employer=employer, portfolio__slug=slug.lower())
+        .select_related("portfolio")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def access_own_feedback(employer, slug: str) -> EmployerFeedback:
+    """The employer's own feedback on the portfolio at ``slug``; else 404 (nobody reaches
+    another employer's feedback)."""
+    feedback = (
+        EmployerFeedback.objects.filter(employer=employer, portfolio__slug=slug.lower())
+        .select_related("portfolio")
+        .first()
+    )
+    if feedback is None:
+        raise Http404
+    return feedback

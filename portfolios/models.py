@@ -166,6 +166,10 @@ class Portfolio(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="portfolio_slug_unique_ci"),
         ]
+        indexes = [
+            # The employers' search without a query and the "no update in N days" lists.
+            models.Index(fields=["-content_updated_at"], name="portfolio_last_update_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.slug

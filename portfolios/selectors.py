@@ -162,9 +162,31 @@ def skill_suggestions(limit: int = 200) -> list[str]:
 
 
 def _count_skills(limit: int) -> list[str]:
+    """Uses of each skill by portfolios and by achievements: one GROUP BY over each link
+    table, added up in the database. (Counting both joins in one query multiplies them:
+    minutes on 100,000 portfolios.)"""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from achievements.models import Achievement
+
+    def uses(through, column):
+        return Coalesce(
+            Subquery(
+                through.objects.filter(skill_id=OuterRef("pk"))
+                .order_by()
+                .values("skill_id")
+                .annotate(n=Count(column))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
     return list(
         Skill.objects.annotate(
-            uses=Count("portfolios", distinct=True) + Count("achievements", distinct=True)
+            uses=uses(Portfolio.skills.through, "portfolio_id")
+            + uses(Achievement.skills.through, "achievement_id")
         )
         .order_by("-uses", "name")
         .values_list("name", flat=True)[:limit]

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_objects
-from django.http import Http404
 
 from feedback.models import EmployerFeedback, ShortlistEntry
-from portfolios.access import access_portfolio_page, audience_for
+from portfolios.access import audience_for
 from portfolios.models import Portfolio, Skill
 
 
@@ -22,45 +21,6 @@ class EmployerPortfolioState:
 
     on_shortlist: bool
     feedback: EmployerFeedback | None
-
-
-# --- Access: who may act on which portfolio ------------------------------------------------
-
-
-def access_employer_portfolio(employer, slug: str) -> Portfolio:
-    """The portfolio at ``slug`` if ``employer`` may open its page; else 404. Shortlisting
-    and feedback are only for portfolios the employer can see."""
-    portfolio, _audience = access_portfolio_page(employer, slug)
-    return portfolio
-
-
-def access_own_shortlist_entry(employer, slug: str) -> ShortlistEntry:
-    """The employer's own shortlist entry for the portfolio at ``slug``; else 404. Their
-    own entry stays theirs to change or remove when the student has since hidden the page."""
-    entry = (
-        ShortlistEntry.objects.filter(employer=employer, portfolio__slug=slug.lower())
-        .select_related("portfolio")
-        .first()
-    )
-    if entry is None:
-        raise Http404
-    return entry
-
-
-def access_own_feedback(employer, slug: str) -> EmployerFeedback:
-    """The employer's own feedback on the portfolio at ``slug``; else 404 (nobody reaches
-    another employer's feedback)."""
-    feedback = (
-        EmployerFeedback.objects.filter(employer=employer, portfolio__slug=slug.lower())
-        .select_related("portfolio")
-        .first()
-    )
-    if feedback is None:
-        raise Http404
-    return feedback
-
-
-# --- Reads ---------------------------------------------------------------------------------
 
 
 def own_feedback(*, employer, portfolio: Portfolio) -> EmployerFeedback | None:

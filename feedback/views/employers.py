@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import role_required
 from accounts.models import Role
+from feedback import access
 from feedback.forms.employers import EmployerFeedbackForm, EmployerSearchForm, ShortlistNoteForm
 from feedback.models import EmployerFeedback
 from feedback.selectors import employers as selectors
@@ -84,7 +85,7 @@ def _shortlist_page(request, *, failed_entry=None, failed_form=None):
 @require_POST
 @role_required(Role.EMPLOYER)
 def shortlist_add(request, slug):
-    portfolio = selectors.access_employer_portfolio(request.user, slug)
+    portfolio = access.access_employer_portfolio(request.user, slug)
     services.shortlist_add(employer=request.user, portfolio=portfolio)
     messages.success(
         request,
@@ -96,7 +97,7 @@ def shortlist_add(request, slug):
 @require_POST
 @role_required(Role.EMPLOYER)
 def shortlist_remove(request, slug):
-    entry = selectors.access_own_shortlist_entry(request.user, slug)
+    entry = access.access_own_shortlist_entry(request.user, slug)
     services.shortlist_remove(employer=request.user, portfolio=entry.portfolio)
     messages.success(request, _("Removed from your shortlist, with its note."))
     return redirect(_next_url(request, reverse("feedback:shortlist")))
@@ -105,7 +106,7 @@ def shortlist_remove(request, slug):
 @require_POST
 @role_required(Role.EMPLOYER)
 def shortlist_note(request, slug):
-    entry = selectors.access_own_shortlist_entry(request.user, slug)
+    entry = access.access_own_shortlist_entry(request.user, slug)
     form = ShortlistNoteForm(request.POST, instance=entry, prefix=f"entry-{entry.pk}")
     if form.is_valid():
         try:
@@ -122,7 +123,7 @@ def shortlist_note(request, slug):
 @role_required(Role.EMPLOYER)
 @require_http_methods(["GET", "HEAD", "POST"])
 def employer_feedback(request, slug):
-    portfolio = selectors.access_employer_portfolio(request.user, slug)
+    portfolio = access.access_employer_portfolio(request.user, slug)
     existing = selectors.own_feedback(employer=request.user, portfolio=portfolio)
     form = EmployerFeedbackForm(
         request.POST or None,
@@ -157,7 +158,7 @@ def employer_feedback(request, slug):
 @require_POST
 @role_required(Role.EMPLOYER)
 def employer_feedback_delete(request, slug):
-    feedback = selectors.access_own_feedback(request.user, slug)
+    feedback = access.access_own_feedback(request.user, slug)
     services.employer_feedback_delete(feedback=feedback)
     messages.success(request, _("Your feedback has been deleted."))
     return redirect(_next_url(request, reverse("feedback:shortlist")))
