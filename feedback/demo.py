@@ -254,6 +254,73 @@ def seed_outcomes(rng: random.Random) -> int:
     return created
 
 
+EMPLOYER_VIEWS = {
+    # employer: (programs they hire from, what they write)
+    "employer1": (
+        {"programming", "mathematics"},
+        [
+            "Strong projects with code we could read. We would like to hear about the "
+            "timetable planner in an interview.",
+            "Good basics. Add links to your repositories so we can see the code itself.",
+            "Interesting data work; the certificates are convincing.",
+        ],
+    ),
+    "employer2": (
+        {"primary-education", "english", "mathematics", "kyrgyz-philology"},
+        [
+            "Your teaching practice report is exactly what a school wants to see.",
+            "Please add a recording of a lesson: it would show your classroom skills best.",
+            "A clear portfolio. We are looking for a teacher from September.",
+        ],
+    ),
+}
+
+
+def seed_employer_feedback(rng: random.Random) -> int:
+    """Approved employers shortlist and rate portfolios they may see, with notes."""
+    from feedback.models import EmployerFeedback
+    from feedback.services.employers import (
+        employer_feedback_save,
+        shortlist_add,
+        shortlist_note_update,
+    )
+
+    if EmployerFeedback.objects.exists():
+        return 0
+    listed = list(
+        Portfolio.objects.filter(
+            visibility__gte=Visibility.SIGNED_IN, open_to_work=True, student__is_active=True
+        )
+        .select_related("student__program")
+        .order_by("pk")
+    )
+    created = 0
+    for username, (programs, comments) in EMPLOYER_VIEWS.items():
+        employer = User.objects.filter(username=username).first()
+        if employer is None or not employer.is_approved_employer:
+            continue
+        chosen = [p for p in listed if p.student.program.code in programs][:4]
+        for number, portfolio in enumerate(chosen):
+            entry = shortlist_add(employer=employer, portfolio=portfolio)
+            if number % 2 == 0:
+                shortlist_note_update(
+                    entry=entry, note="Call in January." if number else "Strong candidate."
+                )
+            if number == 3:
+                continue  # shortlisted, not rated yet
+            strong = portfolio.completeness >= 60
+            employer_feedback_save(
+                employer=employer, portfolio=portfolio,
+                presentation=rng.randint(4, 5) if strong else rng.randint(2, 4),
+                skills_relevance=rng.randint(3, 5),
+                evidence_credibility=rng.randint(4, 5) if strong else rng.randint(2, 3),
+                comment=comments[number % len(comments)],
+                would_interview=strong,
+            )  # fmt: skip
+            created += 1
+    return created
+
+
 def backdate_updates(rng: random.Random) -> None:
     """Freshly seeded portfolios were all "updated just now"; spread the last updates
     over the past months so the supervisors' list looks like a real faculty."""
@@ -274,6 +341,10 @@ def seed(*, seed_value: int = 11) -> dict[str, int]:
     reviews = seed_reviews(rng)
     decided = seed_verification(rng)
     outcomes = seed_outcomes(rng)
+    rated = seed_employer_feedback(rng)
     if reviews:
         backdate_updates(rng)
-    return {"reviews": reviews, "verifications": decided, "outcomes": outcomes}
+    return {
+        "reviews": reviews, "verifications": decided, "outcomes": outcomes,
+        "employer_feedback": rated,
+    }  # fmt: skip

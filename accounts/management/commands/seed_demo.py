@@ -52,8 +52,9 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Demo data ready: {created_accounts} accounts, {achievements} "
                     f"achievements, {feedback.get('reviews', 0)} reviews, "
-                    f"{feedback.get('verifications', 0)} verification requests and "
-                    f"{feedback.get('outcomes', 0)} jobs created."
+                    f"{feedback.get('verifications', 0)} verification requests, "
+                    f"{feedback.get('outcomes', 0)} jobs and "
+                    f"{feedback.get('employer_feedback', 0)} employer ratings created."
                 )
             )
         else:
