@@ -317,7 +317,7 @@ def student_detail(request, pk: int):
         "student": student,
         "portfolio": portfolio,
         "term": current_term(),
-        "reviews": review_selectors.reviews_of_student(student),
+        "reviews": review_selectors.reviews_of_student(student, viewer=request.user),
         "pending": verification_selectors.pending_requests(
             supervisor=request.user, student=student
         ),

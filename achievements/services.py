@@ -23,6 +23,10 @@ from portfolios.services import skills_resolve
 
 # What a supervisor vouches for (feedback/services/verification.py).
 VERIFIED_FIELDS = ("title", "start_date", "end_date", "organisation", "result")
+VERIFICATION_STATE = (
+    "verification_status", "verification_requested_at", "verified_by_id", "verified_at",
+    "verification_note",
+)  # fmt: skip
 
 ACHIEVEMENT_FIELDS = (
     "category", "title", "description", "start_date", "end_date", "organisation", "level",
@@ -128,11 +132,16 @@ def achievement_update(
         _reserve_quota(achievement.portfolio, files or [])
         # A bound ModelForm has already set the new values on the instance: compare with
         # what is saved.
+        # Locked, so a supervisor's decision cannot land between reading and saving; the
+        # verification state is taken from the row, not from this (older) instance.
         saved = (
-            Achievement.objects.filter(pk=achievement.pk)
-            .values("category_id", *VERIFIED_FIELDS)
+            Achievement.objects.select_for_update(of=("self",))
+            .filter(pk=achievement.pk)
+            .values("category_id", *VERIFIED_FIELDS, *VERIFICATION_STATE)
             .get()
         )
+        for name in VERIFICATION_STATE:
+            setattr(achievement, name, saved[name])
         moved = "category" in fields and fields["category"].pk != saved["category_id"]
         for name, value in fields.items():
             setattr(achievement, name, value)

@@ -5,7 +5,7 @@ Every change to a portfolio's content also bumps its content version (cached pag
 refreshes its completeness and search document (portfolios/derived.py)."""
 
 from django.db.models import F, QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from accounts.models import User
@@ -77,7 +77,8 @@ def _portfolio_deleted(sender, instance: Portfolio, **kwargs):
 
 @receiver(post_save, sender=Portfolio, dispatch_uid="portfolio_saved_refresh")
 def _portfolio_saved(sender, instance: Portfolio, created, update_fields=None, **kwargs):
-    portfolio_refresh([instance.pk], touch=True)
+    # A new, empty portfolio has never been updated by its student.
+    portfolio_refresh([instance.pk], touch=not created)
 
 
 @receiver(m2m_changed, sender=Portfolio.skills.through, dispatch_uid="portfolio_skills_refresh")
@@ -98,9 +99,16 @@ def _user_saved(sender, instance: User, created, update_fields=None, **kwargs):
         portfolio_refresh([portfolio_id], touch=False)
 
 
+@receiver(pre_save, sender=Category, dispatch_uid="category_before_save")
+def _category_saving(sender, instance: Category, **kwargs):
+    saved = Category.objects.filter(pk=instance.pk).values_list("is_active", flat=True).first()
+    instance._activity_changed = saved is None or saved != instance.is_active
+
+
 @receiver(post_save, sender=Category, dispatch_uid="category_saved_refresh")
 @receiver(post_delete, sender=Category, dispatch_uid="category_deleted_refresh")
 def _category_changed(sender, instance: Category, **kwargs):
     """Switching a section on or off changes every portfolio's completeness (rare: staff
-    do it in admin)."""
-    portfolio_refresh_all()
+    do it in admin); renaming one changes nothing stored."""
+    if getattr(instance, "_activity_changed", True):
+        portfolio_refresh_all(search=False)

@@ -42,6 +42,7 @@ def access_achievement_to_verify(user, pk: int) -> Achievement:
             pk=pk,
             portfolio__student__in=supervised_students(user),
             visibility__gte=Visibility.SUPERVISORS,
+            portfolio__visibility__gte=Visibility.SUPERVISORS,
         )
         .first()
     )
@@ -71,6 +72,14 @@ def access_own_outcome(user, pk: int) -> EmploymentOutcome:
 
 
 def access_employer_portfolio(employer, slug: str) -> Portfolio:
+    """The portfolio at ``slug`` for an approved employer who may open its page; else 404.
+    Staff search with employers' eyes but do not shortlist or rate as an employer."""
+    if not employer.is_approved_employer:
+        raise Http404
+    return _access_employer_portfolio(employer, slug)
+
+
+def _access_employer_portfolio(employer, slug: str) -> Portfolio:
     """The portfolio at ``slug`` if ``employer`` may open its page; else 404. Shortlisting
     and feedback are only for portfolios the employer can see."""
     portfolio, _audience = access_portfolio_page(employer, slug)

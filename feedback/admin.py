@@ -175,8 +175,8 @@ class ReviewRevisionAdmin(ReadOnlyAdmin):
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    """Supervisors write reviews on the site (the total is computed there); staff read
-    them here and may correct the feedback text or the status."""
+    """Supervisors write reviews on the site (the total is computed there, released ones
+    keep their history); staff read them here."""
 
     list_display = ("student", "supervisor", "term", "total", "status", "released_at")
     list_filter = ("term", "status", "student__program", "student__cohort")
@@ -187,17 +187,15 @@ class ReviewAdmin(admin.ModelAdmin):
         "updated_at",
     )  # fmt: skip
     fields = (*readonly_fields[:5], "status", "feedback", *readonly_fields[5:])
+
+    def get_readonly_fields(self, request, obj=None):
+        # Supervisors change reviews on the site, where released ones keep their history.
+        return self.fields
+
     inlines = [ReviewScoreInline, ReviewRevisionInline]
 
     def has_add_permission(self, request):
         return False
-
-    def save_model(self, request, obj, form, change):
-        if obj.status == Review.Status.RELEASED and obj.released_at is None:
-            from django.utils import timezone
-
-            obj.released_at = timezone.now()
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(VerificationEvent)
@@ -230,6 +228,9 @@ class EmployerFeedbackAdmin(admin.ModelAdmin):
 
 @admin.register(ShortlistEntry)
 class ShortlistEntryAdmin(admin.ModelAdmin):
+    """Which employer keeps which portfolio; the employer's note stays theirs alone."""
+
+    exclude = ("note",)
     list_display = ("employer", "portfolio", "created_at")
     search_fields = ("portfolio__slug", "employer__username")
     list_select_related = ("portfolio", "employer")

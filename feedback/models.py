@@ -164,7 +164,9 @@ class Review(models.Model):
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        # Released scores are part of students' records: deactivate a supervisor who
+        # leaves instead of deleting the account.
+        on_delete=models.PROTECT,
         related_name="reviews_given",
         verbose_name=_("supervisor"),
     )

@@ -103,7 +103,9 @@ ON CONFLICT (portfolio_id) DO UPDATE SET
 """
 
 
-def portfolio_refresh(portfolio_ids: Iterable[int], *, touch: bool = True, using=None) -> None:
+def portfolio_refresh(
+    portfolio_ids: Iterable[int], *, touch: bool = True, search: bool = True, using=None
+) -> None:
     """Recompute completeness and the search document of these portfolios; ``touch`` also
     moves their "last update" time (a student's own change, not a supervisor's decision)."""
     ids = [int(pk) for pk in portfolio_ids if pk is not None]
@@ -112,14 +114,15 @@ def portfolio_refresh(portfolio_ids: Iterable[int], *, touch: bool = True, using
     conn = connection if using is None else using
     with conn.cursor() as cursor:
         cursor.execute(COMPLETENESS_SQL, {"ids": ids, "touch": touch})
-        cursor.execute(SEARCH_SQL, {"ids": ids, "level": LISTED_LEVEL})
+        if search:
+            cursor.execute(SEARCH_SQL, {"ids": ids, "level": LISTED_LEVEL})
 
 
-def portfolio_refresh_all(*, using=None, batch_size: int = 2000) -> None:
+def portfolio_refresh_all(*, using=None, batch_size: int = 2000, search: bool = True) -> None:
     """Every portfolio, in batches (a migration and ``seed_demo`` use this)."""
     conn = connection if using is None else using
     with conn.cursor() as cursor:
         cursor.execute("SELECT id FROM portfolios_portfolio ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
     for start in range(0, len(ids), batch_size):
-        portfolio_refresh(ids[start : start + batch_size], touch=False, using=conn)
+        portfolio_refresh(ids[start : start + batch_size], touch=False, search=search, using=conn)

@@ -25,6 +25,7 @@ VISIBLE = "visible"  # public page and its files: 200 for everyone once marked p
 SECRET_LINK = "secret link"  # anyone holding the token: 200
 # visitors go to the login page, approved employers and staff 200, everyone else 404
 APPROVED_EMPLOYER = "approved employer"
+EMPLOYER_ONLY = "employer only"  # approved employers 200; everyone else, staff too, 404
 SUPERVISOR_ROLE = "supervisor role"  # visitors go to the login page, supervisors and staff 200
 
 RULES = {
@@ -69,7 +70,7 @@ RULES = {
     "feedback:shortlist-add": POST_ONLY,
     "feedback:shortlist-note": POST_ONLY,
     "feedback:shortlist-remove": POST_ONLY,
-    "feedback:employer-feedback": APPROVED_EMPLOYER,
+    "feedback:employer-feedback": EMPLOYER_ONLY,
     "feedback:employer-feedback-delete": POST_ONLY,
     "feedback:received": STUDENT_ONLY,
     "feedback:students": SUPERVISOR_ROLE,
@@ -259,6 +260,15 @@ def test_access_rule_holds(client, people, name):
         for key in ("employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
+    elif rule == EMPLOYER_ONLY:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in ("student", "other_student", "supervisor", "other_supervisor",
+                    "pending_employer", "staff"):  # fmt: skip
+            client.force_login(people[key])
+            assert client.get(url).status_code == 404, key
+        client.force_login(people["employer"])
+        assert client.get(url).status_code == 200
     elif rule == POST_ONLY:
         assert anonymous.status_code == 405
     elif rule in (STUDENT_ONLY, OWNER_ONLY):

@@ -112,9 +112,16 @@ def shortlist_cards(entries: Sequence[ShortlistEntry], *, employer) -> list[Shor
 def employer_feedback_for_portfolio(portfolio: Portfolio) -> QuerySet[EmployerFeedback]:
     """Every employer's feedback on ``portfolio``, newest first, with the organisation
     (``feedback.employer.employer_profile.organisation``) in the same query. For the
-    student and their supervisors."""
+    student and their supervisors. Only from employers still approved and active: staff
+    rejecting an account takes its feedback out of sight."""
+    from accounts.models import EmployerProfile
+
     return (
-        EmployerFeedback.objects.filter(portfolio=portfolio)
+        EmployerFeedback.objects.filter(
+            portfolio=portfolio,
+            employer__is_active=True,
+            employer__employer_profile__status=EmployerProfile.Status.APPROVED,
+        )
         .select_related("employer__employer_profile")
         .order_by("-updated_at", "-pk")
     )

@@ -25,6 +25,14 @@ from accounts.models import User
 from achievements.models import Achievement, VerificationStatus
 from feedback.access import supervised_students
 from feedback.models import Review, ReviewScore, Term
+from portfolios.models import Visibility
+
+# Requests a supervisor can act on: the item and the page are visible to supervisors.
+VISIBLE_PENDING = {
+    "verification_status": VerificationStatus.PENDING,
+    "visibility__gte": Visibility.SUPERVISORS,
+    "portfolio__visibility__gte": Visibility.SUPERVISORS,
+}
 
 
 def portfolio_scores(*, term: Term | int) -> QuerySet:
@@ -58,11 +66,14 @@ def released_reviews_for(student: User) -> QuerySet:
     )
 
 
-def reviews_of_student(student: User) -> QuerySet:
-    """Every review of the student (drafts included), for their supervisors and staff."""
+def reviews_of_student(student: User, *, viewer: User) -> QuerySet:
+    """The student's reviews for a supervisor's page: released ones and the viewer's own
+    drafts (staff see every draft)."""
+    reviews = Review.objects.filter(student=student)
+    if not viewer.is_staff_member:
+        reviews = reviews.filter(Q(status=Review.Status.RELEASED) | Q(supervisor=viewer))
     return (
-        Review.objects.filter(student=student)
-        .select_related("term", "supervisor", "rubric")
+        reviews.select_related("term", "supervisor", "rubric")
         .prefetch_related(
             Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")),
             "revisions",
@@ -111,9 +122,7 @@ def supervisor_students(
         student=OuterRef("pk"), supervisor=supervisor, term=term
     ).values("status")[:1]
     pending = (
-        Achievement.objects.filter(
-            portfolio__student=OuterRef("pk"), verification_status=VerificationStatus.PENDING
-        )
+        Achievement.objects.filter(portfolio__student=OuterRef("pk"), **VISIBLE_PENDING)
         .order_by()
         .values("portfolio")
         .annotate(n=Count("pk"))
@@ -166,9 +175,7 @@ def days_since(moment) -> int | None:
 def supervisor_todo(*, supervisor: User, term: Term | None) -> dict:
     """Counts for the supervisor's start page, in a fixed number of queries."""
     students = supervised_students(supervisor)
-    pending = Achievement.objects.filter(
-        portfolio__student__in=students, verification_status=VerificationStatus.PENDING
-    ).count()
+    pending = Achievement.objects.filter(portfolio__student__in=students, **VISIBLE_PENDING).count()
     counts = {"pending_verifications": pending, "students": students.count()}
     if term is not None:
         mine = Review.objects.filter(supervisor=supervisor, term=term, student__in=students)

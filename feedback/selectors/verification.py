@@ -18,6 +18,7 @@ def pending_requests(*, supervisor: User, student: User | None = None) -> QueryS
         portfolio__student__in=supervised_students(supervisor),
         verification_status=VerificationStatus.PENDING,
         visibility__gte=Visibility.SUPERVISORS,
+        portfolio__visibility__gte=Visibility.SUPERVISORS,
     )
     if student is not None:
         achievements = achievements.filter(portfolio__student=student)

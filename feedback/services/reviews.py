@@ -102,8 +102,9 @@ def review_save(
     revision. Two submissions at once (a double click, a second tab) end in one review.
     """
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .filter(student=student, supervisor=supervisor, term=term)
+        .order_by("pk")
         .first()
     )
     if review is None:
@@ -115,6 +116,11 @@ def review_save(
             )
         review = Review(student=student, supervisor=supervisor, term=term, rubric=rubric)
     criteria = list(review.rubric.criteria.order_by("order", "pk"))
+    if review.pk:
+        # A review keeps the weights it was written with, whatever staff change later.
+        stored = dict(review.scores.values_list("criterion_id", "weight"))
+        for criterion in criteria:
+            criterion.weight = stored.get(criterion.pk, criterion.weight)
     rubric_check_weights(criteria)
     errors = _score_errors(criteria, scores)
     if errors:
@@ -174,7 +180,8 @@ def reviews_release_all(*, supervisor: User, term: Term) -> int:
     """Release every draft ``supervisor`` wrote for ``term``; how many were released."""
     drafts = list(
         Review.objects.drafts()
-        .select_for_update()
+        .select_for_update(of=("self",))
+        .order_by("pk")
         .filter(supervisor=supervisor, term=term, student__in=supervised_students(supervisor))
     )
     for review in drafts:

@@ -32,15 +32,39 @@ def _record(achievement: Achievement, *, actor: User | int | None, action: str, 
     )
 
 
+def _lock(achievement: Achievement) -> Achievement:
+    """The achievement's row, locked for this transaction, with its current state."""
+    return (
+        Achievement.objects.select_for_update(of=("self",))
+        .select_related("portfolio")
+        .get(pk=achievement.pk)
+    )
+
+
+def version_of(achievement: Achievement) -> str:
+    """What a supervisor saw: the item's last change. A decision sent with an older
+    version is refused (the student changed it in between)."""
+    return achievement.updated_at.isoformat()
+
+
 @transaction.atomic
 def verification_request(*, achievement: Achievement, student: User) -> Achievement:
     """The student asks their supervisors to verify ``achievement``."""
+    achievement = _lock(achievement)
     if achievement.verification_status in (VerificationStatus.PENDING, VerificationStatus.VERIFIED):
         return achievement
     if not SupervisorAssignment.objects.filter(student=student).exists():
         raise ValidationError(
             _("You have no supervisor yet, so nobody can verify this. Ask your dean’s office."),
             code="no_supervisor",
+        )
+    if achievement.portfolio.visibility < Visibility.SUPERVISORS:
+        raise ValidationError(
+            _(
+                "Your supervisors cannot see your page: it is visible only to you. "
+                "Show it to your supervisors first."
+            ),
+            code="hidden_page",
         )
     if achievement.visibility < Visibility.SUPERVISORS:
         raise ValidationError(
@@ -60,6 +84,7 @@ def verification_request(*, achievement: Achievement, student: User) -> Achievem
 
 @transaction.atomic
 def verification_withdraw(*, achievement: Achievement, student: User) -> Achievement:
+    achievement = _lock(achievement)
     if achievement.verification_status != VerificationStatus.PENDING:
         return achievement
     achievement.verification_status = VerificationStatus.NONE
@@ -71,15 +96,25 @@ def verification_withdraw(*, achievement: Achievement, student: User) -> Achieve
 
 @transaction.atomic
 def verification_decide(
-    *, achievement: Achievement, supervisor: User, verify: bool, reason: str = ""
+    *,
+    achievement: Achievement,
+    supervisor: User,
+    verify: bool,
+    reason: str = "",
+    version: str | None = None,
 ) -> Achievement:
-    """Verify a pending request, or decline it with a reason the student reads."""
-    achievement = (
-        Achievement.objects.select_for_update().select_related("portfolio").get(pk=achievement.pk)
-    )
+    """Verify a pending request, or decline it with a reason the student reads.
+    ``version`` is what the supervisor saw (``version_of``): if the student has changed
+    the item since, the decision is refused and the supervisor looks again."""
+    achievement = _lock(achievement)
     if achievement.verification_status != VerificationStatus.PENDING:
         raise ValidationError(
             _("This request has already been decided or withdrawn."), code="not_pending"
+        )
+    if version is not None and version != version_of(achievement):
+        raise ValidationError(
+            _("The student changed this achievement after you opened the page. Check it again."),
+            code="changed",
         )
     reason = reason.strip()
     if verify:

@@ -71,6 +71,9 @@ def students(request):
             "page": page,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
+            "filter_params": [
+                (key, value) for key, values in query.lists() if key != "term" for value in values
+            ],
             "columns": _columns(),
             "todo": selectors.supervisor_todo(supervisor=request.user, term=term),
         },

@@ -76,6 +76,7 @@ def decide(request, pk: int):
         services.verification_decide(
             achievement=achievement, supervisor=request.user, verify=verify,
             reason="" if verify else form.cleaned_data["reason"],
+            version=request.POST.get("version") or None,
         )  # fmt: skip
     except ValidationError as error:
         messages.error(request, error.messages[0])

@@ -61,7 +61,9 @@ def log_in(page, username):
 
 
 def assert_accessible(page):
-    """axe-core finds no serious or critical problem on the page."""
+    """axe-core finds no serious or critical problem on the page (once its styles are in:
+    before that, white navigation text sits on a white background)."""
+    page.wait_for_load_state("load")
     violations = Axe().run(page).response["violations"]
     problems = [
         f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}"

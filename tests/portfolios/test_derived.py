@@ -443,16 +443,34 @@ def test_deleting_a_portfolio_alone(rich_student):
     assert VerificationEvent.objects.filter(student=rich_student, achievement=None).exists()
 
 
-def test_deleting_the_supervisor_keeps_the_students_verified_item(rich_student):
+def test_a_supervisor_with_reviews_is_deactivated_not_deleted(rich_student):
+    """Released scores are part of students' records: the account cannot be deleted while
+    it has reviews; deactivated, its verifications and reviews stay."""
+    from django.db.models import ProtectedError
+
     supervisor = rich_student.supervisor_links.get().supervisor
     item = Achievement.objects.get(title="Olympiad")
+
+    with pytest.raises(ProtectedError):
+        supervisor.delete()
+    supervisor.is_active = False
+    supervisor.save()
+
+    item.refresh_from_db()
+    assert item.is_verified and item.verified_by == supervisor
+    assert Review.objects.filter(supervisor=supervisor).exists()
+
+
+def test_deleting_a_supervisor_without_reviews_keeps_the_verified_item(rich_student):
+    supervisor = rich_student.supervisor_links.get().supervisor
+    item = Achievement.objects.get(title="Olympiad")
+    Review.objects.filter(supervisor=supervisor).delete()
 
     supervisor.delete()
 
     item.refresh_from_db()
     assert item.verified_by is None
     assert item.is_verified
-    assert not Review.objects.exists()
 
 
 # --- The search document ----------------------------------------------------------------
