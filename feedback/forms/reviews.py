@@ -110,14 +110,16 @@ class StudentFilterForm(forms.Form):
         self.fields["cohort"].queryset = Cohort.objects.filter(students__in=students).distinct()
 
     def filters(self) -> StudentFilters:
-        if not self.is_valid():
+        """The valid filters; one bad value (shown as an error) does not drop the others."""
+        if not self.is_bound:
             return StudentFilters()
+        self.is_valid()
         data = self.cleaned_data
         return StudentFilters(
-            program=data["program"].pk if data["program"] else None,
-            cohort=data["cohort"].pk if data["cohort"] else None,
-            stale_days=data["stale_days"],
-            query=data["q"].strip(),
-            sort=data["sort"] or "name",
-            descending=bool(data["desc"]),
+            program=data["program"].pk if data.get("program") else None,
+            cohort=data["cohort"].pk if data.get("cohort") else None,
+            stale_days=data.get("stale_days"),
+            query=(data.get("q") or "").strip(),
+            sort=data.get("sort") or "name",
+            descending=bool(data.get("desc")),
         )

@@ -18,8 +18,9 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.models import User
 from achievements.models import Achievement, VerificationStatus
@@ -162,6 +163,11 @@ def supervisor_students(
             )
     columns = SORTS.get(filters.sort, SORTS["name"])
     first = F(columns[0])
+    if filters.sort == "program":
+        # By the name the viewer reads (Russian or Kyrgyz where staff entered one).
+        language = (get_language() or "en").split("-")[0]
+        if language in ("ru", "ky"):
+            first = Coalesce(NullIf(F(f"program__name_{language}"), Value("")), F(columns[0]))
     first = first.desc(nulls_last=True) if filters.descending else first.asc(nulls_last=True)
     return students.order_by(first, *columns[1:])
 

@@ -151,3 +151,28 @@ def test_a_new_portfolio_has_never_been_updated():
     portfolio = portfolio_get_or_create(student=StudentFactory())
     portfolio.refresh_from_db()
     assert portfolio.content_updated_at is None
+
+
+def test_the_students_list_keeps_valid_filters_and_sorts_programs_in_the_readers_language(
+    client,
+):
+    from django.utils import translation
+
+    from tests.factories import ProgramFactory, SupervisorFactory
+
+    supervisor = SupervisorFactory()
+    first = ProgramFactory(name_en="Art", name_ru="Ясли")  # A… in English, Я… in Russian
+    second = ProgramFactory(name_en="Zoology", name_ru="Биология")
+    for program, name in ((first, "Artist"), (second, "Zoologist")):
+        student = StudentFactory(program=program, last_name=name)
+        SupervisorAssignmentFactory(supervisor=supervisor, student=student)
+    client.force_login(supervisor)
+    url = reverse("feedback:students")
+
+    response = client.get(url, {"q": "Zoolog", "stale_days": "-1"})
+    assert [s.last_name for s in response.context["page"]] == ["Zoologist"]
+    assert response.context["form"].errors["stale_days"]
+
+    with translation.override("ru"):
+        response = client.get(url, {"sort": "program"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert [s.program_id for s in response.context["page"]] == [second.pk, first.pk]
