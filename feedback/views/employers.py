@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,22 +19,13 @@ from feedback.forms.employers import EmployerFeedbackForm, EmployerSearchForm, S
 from feedback.models import EmployerFeedback
 from feedback.selectors import employers as selectors
 from feedback.services import employers as services
+from feedback.views import next_url
 from portfolios.access import access_own_portfolio
 from portfolios.models import Visibility
 from portfolios.search import portfolio_search
 
 RESULTS_PER_PAGE = 20
 SHORTLIST_PER_PAGE = 20
-
-
-def _next_url(request, default: str) -> str:
-    """Where a button's form asked to go back to, if it is a page of this site."""
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @role_required(Role.EMPLOYER)
@@ -91,7 +81,7 @@ def shortlist_add(request, slug):
         request,
         _("%(name)s is on your shortlist.") % {"name": portfolio.student.display_name},
     )
-    return redirect(_next_url(request, reverse("feedback:shortlist")))
+    return redirect(next_url(request, reverse("feedback:shortlist")))
 
 
 @require_POST
@@ -100,7 +90,7 @@ def shortlist_remove(request, slug):
     entry = access.access_own_shortlist_entry(request.user, slug)
     services.shortlist_remove(employer=request.user, portfolio=entry.portfolio)
     messages.success(request, _("Removed from your shortlist, with its note."))
-    return redirect(_next_url(request, reverse("feedback:shortlist")))
+    return redirect(next_url(request, reverse("feedback:shortlist")))
 
 
 @require_POST
@@ -161,7 +151,7 @@ def employer_feedback_delete(request, slug):
     feedback = access.access_own_feedback(request.user, slug)
     services.employer_feedback_delete(feedback=feedback)
     messages.success(request, _("Your feedback has been deleted."))
-    return redirect(_next_url(request, reverse("feedback:shortlist")))
+    return redirect(next_url(request, reverse("feedback:shortlist")))
 
 
 @login_required

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,15 +15,7 @@ from feedback import access
 from feedback.forms.reviews import DeclineForm
 from feedback.selectors import verification as selectors
 from feedback.services import verification as services
-
-
-def _back(request, fallback: str):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(fallback)
+from feedback.views import next_url
 
 
 @require_POST
@@ -44,7 +35,7 @@ def request_verification(request, pk: int):
             )
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    return _back(request, "portfolios:editor")
+    return redirect(next_url(request, "portfolios:editor"))
 
 
 @role_required(Role.SUPERVISOR)
@@ -87,4 +78,4 @@ def decide(request, pk: int):
         else:
             message = _("“%(title)s” by %(name)s is declined; the student sees your reason.")
         messages.success(request, message % {"title": achievement.title, "name": student})
-    return _back(request, "feedback:verification-queue")
+    return redirect(next_url(request, "feedback:verification-queue"))
