@@ -18,6 +18,8 @@ from achievements.uploads import (
     classify_link,
     prepare_upload,
 )
+from analytics.models import ActivityKind
+from analytics.services import activity_record
 from portfolios.models import Portfolio
 from portfolios.services import skills_resolve
 
@@ -84,6 +86,23 @@ def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
         )
 
 
+def _record(achievement: Achievement, kind: str, *, obj=None) -> None:
+    """The student's change goes into the activity log (analytics)."""
+    obj = obj if obj is not None else achievement
+    activity_record(
+        student_id=achievement.portfolio.student_id,
+        actor_id=achievement.portfolio.student_id,
+        kind=kind,
+        object_id=obj.pk,
+        label=str(obj),
+    )
+
+
+def _record_evidence(achievement: Achievement, created: list[Evidence]) -> None:
+    for evidence in created:
+        _record(achievement, ActivityKind.EVIDENCE_ADDED, obj=evidence)
+
+
 def _next_order(queryset) -> int:
     return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
 
@@ -115,7 +134,9 @@ def achievement_create(
         achievement.full_clean()
         achievement.save()
         achievement.skills.set(skills_resolve(skills or []))
-        evidence_store(stored, achievement, files or [], captions or [])
+        created = evidence_store(stored, achievement, files or [], captions or [])
+        _record(achievement, ActivityKind.ACHIEVEMENT_CREATED)
+        _record_evidence(achievement, created)
     return achievement
 
 
@@ -156,7 +177,9 @@ def achievement_update(
         achievement.save()
         if skills is not None:
             achievement.skills.set(skills_resolve(skills))
-        evidence_store(stored, achievement, files or [], captions or [])
+        created = evidence_store(stored, achievement, files or [], captions or [])
+        _record(achievement, ActivityKind.ACHIEVEMENT_UPDATED)
+        _record_evidence(achievement, created)
         from feedback.services.verification import (
             verification_reset_if_changed,
             verification_withdraw_if_hidden,
@@ -195,6 +218,13 @@ def achievement_check_grade(achievement: Achievement) -> None:
 @transaction.atomic
 def achievement_delete(*, achievement: Achievement) -> None:
     """Its evidence rows go with it; their files are deleted after commit (signals.py)."""
+    activity_record(
+        student_id=achievement.portfolio.student_id,
+        actor_id=achievement.portfolio.student_id,
+        kind=ActivityKind.ACHIEVEMENT_DELETED,
+        object_id=achievement.pk,
+        label=achievement.title,
+    )
     achievement.delete()
 
 
@@ -262,6 +292,7 @@ def evidence_attach(
         created = evidence_store(stored, achievement, files, captions or [])
         _touch(achievement)
         _reset_for_evidence(achievement)
+        _record_evidence(achievement, created)
     return created
 
 
@@ -283,6 +314,7 @@ def evidence_add_link(*, achievement: Achievement, url: str, caption: str = "") 
     evidence.save()
     _touch(achievement)
     _reset_for_evidence(achievement)
+    _record(achievement, ActivityKind.EVIDENCE_ADDED, obj=evidence)
     return evidence
 
 
@@ -292,12 +324,14 @@ def evidence_update_caption(*, evidence: Evidence, caption: str) -> Evidence:
     evidence.full_clean()
     evidence.save(update_fields=["caption"])
     _touch(evidence.achievement)
+    _record(evidence.achievement, ActivityKind.EVIDENCE_UPDATED, obj=evidence)
     return evidence
 
 
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence) -> None:
     """The files are deleted after commit (signals.py)."""
+    _record(evidence.achievement, ActivityKind.EVIDENCE_DELETED, obj=evidence)
     evidence.delete()
     _touch(evidence.achievement)
     _reset_for_evidence(evidence.achievement)

@@ -130,6 +130,13 @@ def portfolio_update(
         portfolio.skills.set(skills_resolve(skills))
         if photo is not None or remove_photo:
             delete_after_commit(old_names)
+        from analytics.models import ActivityKind
+        from analytics.services import activity_record
+
+        activity_record(
+            student_id=portfolio.student_id, actor_id=portfolio.student_id,
+            kind=ActivityKind.PROFILE_UPDATED, object_id=portfolio.pk, label=portfolio.slug,
+        )  # fmt: skip
     return portfolio
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from analytics.models import ActivityKind
+from analytics.services import activity_record
 from feedback.access import supervised_students
 from feedback.models import (
     Review,
@@ -140,7 +142,8 @@ def review_save(
             revision.save()
     review.total = new_total
     review.feedback = feedback
-    if release and not review.is_released:
+    just_released = release and not review.is_released
+    if just_released:
         review.status = Review.Status.RELEASED
         review.released_at = timezone.now()
     review.full_clean(validate_unique=False, validate_constraints=False)
@@ -162,7 +165,17 @@ def review_save(
             criterion=criterion,
             defaults={"score": scores[criterion.pk], "weight": criterion.weight},
         )
+    if just_released:
+        _record_received(review)
     return review
+
+
+def _record_received(review: Review) -> None:
+    """A released review is an event in the student's activity log (analytics)."""
+    activity_record(
+        student_id=review.student_id, actor_id=review.supervisor_id,
+        kind=ActivityKind.REVIEW_RECEIVED, object_id=review.pk, label=str(review.term),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -172,6 +185,7 @@ def review_release(*, review: Review) -> Review:
     review.status = Review.Status.RELEASED
     review.released_at = timezone.now()
     review.save(update_fields=["status", "released_at", "updated_at"])
+    _record_received(review)
     return review
 
 
