@@ -18,16 +18,6 @@ def site_overview() -> dict:
     }
 
 
-def students_of(supervisor: User):
-    """A supervisor's students with what the dashboard shows about each."""
-    return (
-        User.objects.students()
-        .filter(supervisor_links__supervisor=supervisor, is_active=True)
-        .select_related("program__faculty", "cohort")
-        .order_by("last_name", "first_name", "username")
-    )
-
-
 def student_with_supervisors(student: User) -> User:
     return (
         User.objects.select_related("program__faculty", "cohort")

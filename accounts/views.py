@@ -223,6 +223,7 @@ def dashboard(request):
     if user.is_staff_member:
         return render(request, "accounts/dashboard_staff.html", selectors.staff_overview())
     if user.role == Role.STUDENT:
+        from feedback.selectors.reviews import latest_released_score
         from portfolios import access as portfolio_access
         from portfolios import selectors as portfolio_selectors
 
@@ -244,7 +245,7 @@ def dashboard(request):
                 "portfolio": portfolio,
                 "view": view,
                 "completeness": portfolio_selectors.completeness(view),
-                "latest_review": _latest_released_score(student),
+                "latest_review": latest_released_score(student),
                 "verified_count": sum(
                     1 for s in view.sections for item in s.achievements if item.is_verified
                 ),
@@ -284,29 +285,13 @@ def dashboard(request):
     )
 
 
-def _latest_released_score(student):
-    """The student's portfolio score (mean of released totals) in the latest term with a
-    released review, in one query."""
-    from django.db.models import Avg, Q
-
-    from feedback.models import Review, Term
-
-    released = Q(reviews__student=student, reviews__status=Review.Status.RELEASED)
-    term = (
-        Term.objects.filter(released)
-        .annotate(score=Avg("reviews__total", filter=released))
-        .order_by("-starts_on")
-        .first()
-    )
-    return None if term is None else {"term": term, "score": term.score}
-
-
 @access.role_required(Role.SUPERVISOR)
 @require_safe
 def student_detail(request, pk: int):
     """A student's account as their supervisors and staff see it."""
     from feedback.selectors import reviews as review_selectors
     from feedback.selectors import verification as verification_selectors
+    from feedback.selectors.employers import employer_feedback_for_portfolio
     from feedback.selectors.outcomes import outcomes_of
     from feedback.services.reviews import current_term
     from portfolios.models import Portfolio
@@ -326,12 +311,7 @@ def student_detail(request, pk: int):
         "employer_feedback": [],
     }
     if portfolio is not None:
-        try:
-            from feedback.selectors.employers import employer_feedback_for_portfolio
-        except ImportError:  # pragma: no cover - built alongside
-            pass
-        else:
-            context["employer_feedback"] = employer_feedback_for_portfolio(portfolio)
+        context["employer_feedback"] = employer_feedback_for_portfolio(portfolio)
     return render(request, "accounts/student_detail.html", context)
 
 

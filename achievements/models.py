@@ -30,6 +30,14 @@ class VerificationStatus(models.TextChoices):
     DECLINED = "declined", _("Verification declined")
 
 
+# Where an achievement's verification stands. Supervisors' decisions save only these; a
+# student's edit never writes them from its own (possibly older) copy.
+VERIFICATION_STATE_FIELDS = (
+    "verification_status", "verification_requested_at", "verified_by", "verified_at",
+    "verification_note",
+)  # fmt: skip
+
+
 class AchievementQuerySet(models.QuerySet):
     def visible_at(self, level: int):
         """Items whose visibility is at least ``level`` (0 shows everything)."""

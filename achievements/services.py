@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles, extension_of
-from achievements.models import Achievement, Evidence
+from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
 from achievements.uploads import (
     Kind,
     PreparedFile,
@@ -25,10 +25,6 @@ from portfolios.services import skills_resolve
 
 # What a supervisor vouches for (feedback/services/verification.py).
 VERIFIED_FIELDS = ("title", "start_date", "end_date", "organisation", "result")
-VERIFICATION_STATE = (
-    "verification_status", "verification_requested_at", "verified_by_id", "verified_at",
-    "verification_note",
-)  # fmt: skip
 
 ACHIEVEMENT_FIELDS = (
     "category", "title", "description", "start_date", "end_date", "organisation", "level",
@@ -158,11 +154,11 @@ def achievement_update(
         saved = (
             Achievement.objects.select_for_update(of=("self",))
             .filter(pk=achievement.pk)
-            .values("category_id", *VERIFIED_FIELDS, *VERIFICATION_STATE)
+            .values("category_id", *VERIFIED_FIELDS, *VERIFICATION_STATE_FIELDS)
             .get()
         )
-        for name in VERIFICATION_STATE:
-            setattr(achievement, name, saved[name])
+        for name in VERIFICATION_STATE_FIELDS:
+            setattr(achievement, Achievement._meta.get_field(name).attname, saved[name])
         moved = "category" in fields and fields["category"].pk != saved["category_id"]
         for name, value in fields.items():
             setattr(achievement, name, value)

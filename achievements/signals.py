@@ -10,15 +10,9 @@ from django.dispatch import receiver
 
 from accounts.models import User
 from achievements.files import delete_after_commit
-from achievements.models import Achievement, Evidence
+from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
 from portfolios.derived import portfolio_refresh, portfolio_refresh_all
 from portfolios.models import Category, Portfolio
-
-# Saving only these fields is a supervisor's decision, not the student's update.
-VERIFICATION_FIELDS = frozenset(
-    {"verification_status", "verification_requested_at", "verified_by", "verified_at",
-     "verification_note"}
-)  # fmt: skip
 
 
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence_files_delete")
@@ -37,7 +31,8 @@ def _bump(portfolio_id, *, touch: bool = True) -> None:
 def _achievement_changed(sender, instance: Achievement, update_fields=None, origin=None, **kwargs):
     if _cascade_from_elsewhere(origin, Achievement):
         return  # the portfolio or the account goes with it: nothing to refresh
-    touch = not (update_fields and set(update_fields) <= VERIFICATION_FIELDS)
+    # Saving only the verification state is a supervisor's decision, not a student's update.
+    touch = not (update_fields and set(update_fields) <= set(VERIFICATION_STATE_FIELDS))
     _bump(instance.portfolio_id, touch=touch)
 
 

@@ -54,6 +54,19 @@ def student_score(*, student: User, term: Term) -> float | None:
     return None if row is None else row["score"]
 
 
+def latest_released_score(student: User) -> dict | None:
+    """The student's portfolio score in the latest term with a released review (one
+    query): ``{"term": Term, "score": Decimal}``, or None."""
+    released = Q(reviews__student=student, reviews__status=Review.Status.RELEASED)
+    term = (
+        Term.objects.filter(released)
+        .annotate(score=Avg("reviews__total", filter=released))
+        .order_by("-starts_on")
+        .first()
+    )
+    return None if term is None else {"term": term, "score": term.score}
+
+
 def released_reviews_for(student: User) -> QuerySet:
     """What the student sees: released reviews, newest term first, with the breakdown."""
     return (

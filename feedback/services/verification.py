@@ -9,15 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import SupervisorAssignment, User
-from achievements.models import Achievement, VerificationStatus
+from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, VerificationStatus
 from achievements.services import VERIFIED_FIELDS  # changing one (or the files) resets it
 from feedback.models import VerificationEvent
 from portfolios.models import Visibility
-
-STATE_FIELDS = [
-    "verification_status", "verification_requested_at", "verified_by", "verified_at",
-    "verification_note",
-]  # fmt: skip
 
 
 def _record(achievement: Achievement, *, actor: User | int | None, action: str, reason: str = ""):
@@ -77,7 +72,7 @@ def verification_request(*, achievement: Achievement, student: User) -> Achievem
     achievement.verification_status = VerificationStatus.PENDING
     achievement.verification_requested_at = timezone.now()
     achievement.verification_note = ""
-    achievement.save(update_fields=STATE_FIELDS)
+    achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(achievement, actor=student, action=VerificationEvent.Action.REQUESTED)
     return achievement
 
@@ -89,7 +84,7 @@ def verification_withdraw(*, achievement: Achievement, student: User) -> Achieve
         return achievement
     achievement.verification_status = VerificationStatus.NONE
     achievement.verification_requested_at = None
-    achievement.save(update_fields=STATE_FIELDS)
+    achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(achievement, actor=student, action=VerificationEvent.Action.WITHDRAWN)
     return achievement
 
@@ -133,7 +128,7 @@ def verification_decide(
         achievement.verified_at = None
         achievement.verification_note = reason
         action = VerificationEvent.Action.DECLINED
-    achievement.save(update_fields=STATE_FIELDS)
+    achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(achievement, actor=supervisor, action=action, reason=reason)
     return achievement
 
@@ -148,17 +143,13 @@ def verification_withdraw_if_hidden(*, achievement: Achievement) -> bool:
         return False
     achievement.verification_status = VerificationStatus.NONE
     achievement.verification_requested_at = None
-    achievement.save(update_fields=STATE_FIELDS)
+    achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(
         achievement, actor=achievement.portfolio.student_id,
         action=VerificationEvent.Action.WITHDRAWN,
         reason=_("The item was made visible only to you."),
     )  # fmt: skip
     return True
-
-
-def verified_snapshot(achievement: Achievement) -> dict:
-    return {name: getattr(achievement, name) for name in VERIFIED_FIELDS}
 
 
 def verification_reset_if_changed(
@@ -187,6 +178,6 @@ def verification_reset(*, achievement: Achievement, actor: User | int | None, re
     achievement.verified_at = None
     achievement.verification_requested_at = None
     achievement.verification_note = reason
-    achievement.save(update_fields=STATE_FIELDS)
+    achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(achievement, actor=actor, action=VerificationEvent.Action.RESET, reason=reason)
     return reason
