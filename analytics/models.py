@@ -18,6 +18,9 @@ class ActivityKind(models.TextChoices):
     EVIDENCE_UPDATED = "evidence_updated", _("Evidence changed")
     EVIDENCE_DELETED = "evidence_deleted", _("Evidence deleted")
     PROFILE_UPDATED = "profile_updated", _("Profile changed")
+    POST_CREATED = "post_created", _("Journal post written")
+    POST_UPDATED = "post_updated", _("Journal post changed")
+    POST_DELETED = "post_deleted", _("Journal post deleted")
     LOGIN = "login", _("Signed in")
     REVIEW_RECEIVED = "review_received", _("Review received")
 
@@ -28,7 +31,8 @@ CONTENT_KINDS = frozenset(
         ActivityKind.ACHIEVEMENT_CREATED, ActivityKind.ACHIEVEMENT_UPDATED,
         ActivityKind.ACHIEVEMENT_DELETED, ActivityKind.EVIDENCE_ADDED,
         ActivityKind.EVIDENCE_UPDATED, ActivityKind.EVIDENCE_DELETED,
-        ActivityKind.PROFILE_UPDATED,
+        ActivityKind.PROFILE_UPDATED, ActivityKind.POST_CREATED, ActivityKind.POST_UPDATED,
+        ActivityKind.POST_DELETED,
     }
 )  # fmt: skip
 

@@ -5,7 +5,8 @@ Every change to a portfolio, its items, their evidence or skills calls ``portfol
 two SQL statements, whatever the portfolio's size:
 
 * ``completeness`` and ``content_updated_at`` on the portfolio — the same figure as
-  ``selectors.completeness`` computes from a loaded page (a test holds them equal);
+  ``selectors.completeness`` computes from a loaded page (a test holds them equal) — and
+  its ``evidence_count`` and ``verified_count`` (analytics reads them);
 * the ``SearchDocument`` employers' search matches: names, headline, interests, skills and
   the titles, organisations, results and descriptions of items a signed-in user may see,
   as English, Russian (stemmed) and simple (Kyrgyz, names) text.
@@ -29,7 +30,8 @@ UPDATE portfolios_portfolio AS p SET
                     WHERE ps.portfolio_id = p.id))::int
     + COALESCE((90 * s.filled + s.active) / NULLIF(2 * s.active, 0), 0)
     + COALESCE((30 * i.with_evidence + i.items) / NULLIF(2 * i.items, 0), 0)),
-  content_updated_at = CASE WHEN %(touch)s THEN now() ELSE p.content_updated_at END
+  content_updated_at = CASE WHEN %(touch)s THEN now() ELSE p.content_updated_at END,
+  evidence_count = i.evidence, verified_count = i.verified
 FROM
   (SELECT p2.id AS portfolio_id,
           (SELECT count(*) FROM portfolios_category c WHERE c.is_active) AS active,
@@ -43,7 +45,12 @@ FROM
           (SELECT count(*) FROM achievements_achievement a
             WHERE a.portfolio_id = p3.id
               AND EXISTS (SELECT 1 FROM achievements_evidence e
-                          WHERE e.achievement_id = a.id)) AS with_evidence
+                          WHERE e.achievement_id = a.id)) AS with_evidence,
+          (SELECT count(*) FROM achievements_evidence e
+             JOIN achievements_achievement a ON a.id = e.achievement_id
+            WHERE a.portfolio_id = p3.id) AS evidence,
+          (SELECT count(*) FROM achievements_achievement a
+            WHERE a.portfolio_id = p3.id AND a.verification_status = 'verified') AS verified
      FROM portfolios_portfolio p3 WHERE p3.id = ANY(%(ids)s)) AS i
 WHERE p.id = s.portfolio_id AND p.id = i.portfolio_id
 """

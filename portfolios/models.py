@@ -85,7 +85,9 @@ slug_validator = RegexValidator(
 
 # Kept current by portfolios/derived.py with F()/SQL updates; a form's stale copy of the
 # instance never writes them back.
-DERIVED_FIELDS = ("content_version", "completeness", "content_updated_at")
+DERIVED_FIELDS = (
+    "content_version", "completeness", "content_updated_at", "evidence_count", "verified_count",
+)  # fmt: skip
 
 
 class Portfolio(models.Model):
@@ -154,6 +156,10 @@ class Portfolio(models.Model):
         blank=True,
         editable=False,
         help_text=_("The last change to the profile, an achievement or its evidence."),
+    )
+    evidence_count = models.PositiveIntegerField(_("evidence files"), default=0, editable=False)
+    verified_count = models.PositiveIntegerField(
+        _("verified achievements"), default=0, editable=False
     )
     noindex = models.BooleanField(_("ask search engines not to index my page"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
