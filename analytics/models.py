@@ -74,3 +74,128 @@ class ActivityEvent(models.Model):
     @property
     def is_content_change(self) -> bool:
         return self.kind in CONTENT_KINDS
+
+
+# --- Roll-ups ---------------------------------------------------------------------------
+# Kept current by analytics/rollups.py in the transaction that writes each event, so the
+# dashboard aggregates one row per student instead of millions of events. They can all be
+# rebuilt from the log (``analytics_refresh --rebuild``).
+
+
+class StudentActivity(models.Model):
+    """One row per student who has any activity: counters over their whole study."""
+
+    student = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="activity_summary",
+        verbose_name=_("student"),
+    )
+    updates_total = models.PositiveIntegerField(_("updates"), default=0)
+    active_weeks_total = models.PositiveIntegerField(_("active weeks"), default=0)
+    logins_total = models.PositiveIntegerField(_("sign-ins"), default=0)
+    first_update_at = models.DateTimeField(_("first update"), null=True, blank=True)
+    last_update_at = models.DateTimeField(_("last update"), null=True, blank=True)
+    last_login_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    # Sliding windows ending on AnalyticsState.windows_on (moved on each day by
+    # rollups.windows_slide); an event adds to them at once.
+    updates_30d = models.PositiveIntegerField(_("updates in 30 days"), default=0)
+    updates_90d = models.PositiveIntegerField(_("updates in 90 days"), default=0)
+    # Released review totals over all terms (the all-terms score is their mean).
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    review_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("student activity")
+        verbose_name_plural = _("student activity")
+
+    def __str__(self) -> str:
+        return str(self.student_id)
+
+
+class StudentTermActivity(models.Model):
+    """A student's updates, active weeks and score in one term."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="term_activity",
+        verbose_name=_("student"),
+    )
+    term = models.ForeignKey(
+        "feedback.Term",
+        on_delete=models.CASCADE,
+        related_name="student_activity",
+        verbose_name=_("term"),
+    )
+    updates = models.PositiveIntegerField(_("updates"), default=0)
+    active_weeks = models.PositiveIntegerField(_("active weeks"), default=0)
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    review_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("student activity in a term")
+        verbose_name_plural = _("student activity in terms")
+        constraints = [
+            models.UniqueConstraint(fields=["term", "student"], name="term_activity_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} · {self.term_id}"
+
+
+class ActivityDay(models.Model):
+    """A student's updates and sign-ins on one day (local time)."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    updates = models.PositiveIntegerField(default=0)
+    logins = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "day"], name="activity_day_unique"),
+        ]
+        indexes = [models.Index(fields=["day"], name="activity_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.day}: {self.updates}"
+
+
+class WeeklyActivity(models.Model):
+    """Per week (its Monday), program and cohort: updates and students with an update.
+    Students count in the program and cohort they had that week."""
+
+    week = models.DateField()
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    cohort = models.ForeignKey(
+        "accounts.Cohort", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    updates = models.PositiveIntegerField(default=0)
+    active_students = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "program", "cohort"],
+                name="weekly_activity_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.program_id}/{self.cohort_id}: {self.active_students}"
+
+
+class AnalyticsState(models.Model):
+    """One row: the day the 30- and 90-day windows end on."""
+
+    windows_on = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"windows on {self.windows_on}"

@@ -1,12 +1,13 @@
 """Writes for analytics: the activity log. Services of the other apps call
 ``activity_record`` inside their own transaction, so a change that fails (a refused upload,
-an invalid form) leaves no event."""
+an invalid form) leaves no event, and the roll-ups (rollups.py) move with the event."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from analytics.models import ActivityEvent, ActivityKind
+from analytics.rollups import record_in_rollups
 
 
 def activity_record(
@@ -28,4 +29,5 @@ def activity_record(
     if at is not None:
         event.created_at = at
     event.save()
+    record_in_rollups(student_id=student_id, kind=kind, at=event.created_at)
     return event

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import SupervisorAssignment, User
 from achievements.models import Achievement
+from analytics import demo as analytics_demo
 from feedback.models import EmploymentOutcome, Review, ReviewRevision, Term, VerificationEvent
 from feedback.services.outcomes import outcome_save
 from feedback.services.reviews import review_save, rubric_for, term_make_current
@@ -115,6 +116,7 @@ def seed_reviews(rng: random.Random) -> int:
     )  # fmt: skip
     students = sorted({link.student for link in links}, key=lambda s: s.pk)
     activity = _activity(students)
+    engagement = {term.pk: analytics_demo.term_engagement(term) for term in (spring, current)}
     created = 0
     for link in links:
         student, supervisor = link.student, link.supervisor
@@ -122,15 +124,17 @@ def seed_reviews(rng: random.Random) -> int:
         if rubric is None:
             continue
         level = PROGRAM_LEVEL.get(student.program.code, 66)
-        # More active students tend to score higher; the noise keeps it a tendency.
-        ability = level + 18 * (activity[student.pk] - 0.4) + rng.gauss(0, 7)
+        # Students who were active in more of the term's weeks tend to score higher (the
+        # history in analytics/demo.py); the noise keeps it a tendency.
+        ability = level + 4 * (activity[student.pk] - 0.4) + rng.gauss(0, 7)
         for term, shift, released_share, reviewed_share in (
             (spring, -3, 1.0, 0.95),
             (current, 0, 0.75, 0.7),
         ):
             if rng.random() > reviewed_share and student.username != "student1":
                 continue
-            target = max(30, min(98, ability + shift + rng.gauss(0, 3)))
+            active = engagement[term.pk].get(student.pk, 0.0)
+            target = max(30, min(98, ability + shift + 15 * (active - 0.35) + rng.gauss(0, 5)))
             review = review_save(
                 supervisor=supervisor, student=student, term=term,
                 scores=_scores_for(rubric, target, rng),
@@ -321,29 +325,17 @@ def seed_employer_feedback(rng: random.Random) -> int:
     return created
 
 
-def backdate_updates(rng: random.Random) -> None:
-    """Freshly seeded portfolios were all "updated just now"; spread the last updates
-    over the past months so the supervisors' list looks like a real faculty."""
-    now = timezone.now()
-    for portfolio in Portfolio.objects.select_related("student").order_by("pk"):
-        if portfolio.student.username == "student1":
-            days = 2
-        else:
-            days = rng.choice([1, 3, 6, 12, 20, 35, 48, 70, 95, 140])
-        Portfolio.objects.filter(pk=portfolio.pk).update(
-            content_updated_at=now - timedelta(days=days, hours=rng.randint(0, 20))
-        )
-
-
 @transaction.atomic
 def seed(*, seed_value: int = 11) -> dict[str, int]:
     rng = random.Random(seed_value)
+    terms = _terms()
+    if not Review.objects.exists():
+        students = list(User.objects.students().order_by("pk"))
+        analytics_demo.seed_history(rng, terms=terms, diligence_of=_activity(students))
     reviews = seed_reviews(rng)
     decided = seed_verification(rng)
     outcomes = seed_outcomes(rng)
     rated = seed_employer_feedback(rng)
-    if reviews:
-        backdate_updates(rng)
     return {
         "reviews": reviews, "verifications": decided, "outcomes": outcomes,
         "employer_feedback": rated,

@@ -1,0 +1,525 @@
+"""The analytics figures: computed in PostgreSQL over the roll-ups (one row per student),
+finished in Python with scipy's distributions (p-values, confidence intervals) — no
+per-student rows are loaded except for the exports.
+
+``analytics_figures(filters)`` is what the dashboard, ``analytics_report`` and the CSV
+exports show; ``student_rows(filters)`` is the per-student table researchers get, from the
+same SQL, so the figures can be checked against it (tests/analytics/test_figures.py does,
+with scipy and numpy, to 1e-9).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from scipy import stats
+
+from analytics import rollups
+
+# Groups smaller than these show "too few" instead of a figure.
+MIN_SPREAD = 2  # standard deviation, confidence interval of a mean
+MIN_SKEW = 3
+MIN_CORRELATION = 3  # r, rho and their p-values
+MIN_FISHER = 4  # the Fisher z interval needs n - 3 > 0
+SCATTER_POINTS_MAX = 1000  # above this the scatter plot shows a density grid
+GRID = 20
+CACHE_SECONDS = getattr(settings, "ANALYTICS_CACHE_SECONDS", 300)
+WEEKS_WITHOUT_TERM = 26
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    term_sql: str  # with a term chosen
+    all_sql: str  # over all terms
+
+
+METRICS = {
+    m.key: m
+    for m in [
+        Metric("updates_term", _("Updates in the term"), "COALESCE(t.updates, 0)",
+               "COALESCE(a.updates_total, 0)"),
+        Metric("active_weeks", _("Active weeks"), "COALESCE(t.active_weeks, 0)",
+               "COALESCE(a.active_weeks_total, 0)"),
+        Metric("updates_per_active_week", _("Updates per active week"),
+               "COALESCE(t.updates::float8 / NULLIF(t.active_weeks, 0), 0)",
+               "COALESCE(a.updates_total::float8 / NULLIF(a.active_weeks_total, 0), 0)"),
+        Metric("updates_30d", _("Updates in the last 30 days"), "COALESCE(a.updates_30d, 0)",
+               "COALESCE(a.updates_30d, 0)"),
+        Metric("updates_90d", _("Updates in the last 90 days"), "COALESCE(a.updates_90d, 0)",
+               "COALESCE(a.updates_90d, 0)"),
+        Metric("days_since_update", _("Days since the last update"),
+               "%(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date",
+               "%(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date"),
+        Metric("completeness", _("Completeness, %"), "COALESCE(p.completeness, 0)",
+               "COALESCE(p.completeness, 0)"),
+        Metric("evidence_count", _("Evidence files"), "COALESCE(p.evidence_count, 0)",
+               "COALESCE(p.evidence_count, 0)"),
+        Metric("verified_count", _("Verified achievements"), "COALESCE(p.verified_count, 0)",
+               "COALESCE(p.verified_count, 0)"),
+    ]
+}  # fmt: skip
+DEFAULT_METRIC = "updates_term"
+
+
+@dataclass(frozen=True)
+class Filters:
+    program_id: int | None = None
+    cohort_id: int | None = None
+    term_id: int | None = None  # None: all terms
+    metric: str = DEFAULT_METRIC
+    bin_width: int = 10
+    inactive_days: int = 30
+    completeness_below: int = 50
+    supervisor_id: int | None = None  # a supervisor sees only their students
+    today: date = field(default_factory=timezone.localdate)
+
+    def cache_key(self) -> str:
+        parts = [
+            self.program_id, self.cohort_id, self.term_id, self.metric, self.bin_width,
+            self.inactive_days, self.completeness_below, self.supervisor_id, self.today,
+        ]  # fmt: skip
+        return "analytics:v1:" + ":".join(str(p) for p in parts)
+
+
+def _where(f: Filters, alias: str = "u") -> tuple[str, dict]:
+    clauses = [f"{alias}.role = 'student'"]
+    params: dict = {}
+    if f.program_id:
+        clauses.append(f"{alias}.program_id = %(program)s")
+        params["program"] = f.program_id
+    if f.cohort_id:
+        clauses.append(f"{alias}.cohort_id = %(cohort)s")
+        params["cohort"] = f.cohort_id
+    if f.supervisor_id:
+        clauses.append(
+            f"{alias}.id IN (SELECT student_id FROM accounts_supervisorassignment "
+            "WHERE supervisor_id = %(supervisor)s)"
+        )
+        params["supervisor"] = f.supervisor_id
+    return " AND ".join(clauses), params
+
+
+def base_sql(f: Filters) -> tuple[str, dict]:
+    """One row per student in scope: score (None without a released review), every
+    activity metric, and ``metric``, the one chosen for the correlation."""
+    where, params = _where(f)
+    by_term = f.term_id is not None
+    columns = ",\n  ".join(
+        f"({(m.term_sql if by_term else m.all_sql)}) AS {key}" for key, m in METRICS.items()
+    )
+    score_source = "t" if by_term else "a"
+    term_join = (
+        "LEFT JOIN analytics_studenttermactivity t ON t.student_id = u.id AND t.term_id = %(term)s"
+        if by_term
+        else ""
+    )
+    sql = f"""
+SELECT u.id AS student_id, u.program_id, u.cohort_id, u.is_active,
+  ({score_source}.score_sum / NULLIF({score_source}.review_count, 0))::float8 AS score,
+  {columns}
+FROM accounts_user u
+{term_join}
+LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
+LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
+WHERE {where}
+"""
+    params.update({"term": f.term_id, "today": f.today, "tz": settings.TIME_ZONE})
+    return sql, params
+
+
+FIGURES_SQL = """
+WITH base AS MATERIALIZED ({base}),
+scored AS MATERIALIZED (SELECT score, program_id, {metric}::float8 AS metric FROM base
+                        WHERE score IS NOT NULL),
+summary AS (
+  SELECT count(*) AS n, avg(score) AS mean, stddev_samp(score) AS sd, min(score) AS min,
+         max(score) AS max, percentile_cont(0.5) WITHIN GROUP (ORDER BY score) AS median
+  FROM scored
+),
+moments AS (
+  SELECT avg(power(score - s.mean, 2)) AS m2, avg(power(score - s.mean, 3)) AS m3
+  FROM scored, summary s
+),
+histogram AS (
+  SELECT LEAST(width_bucket(score, 0, 100, %(bins)s), %(bins)s) AS bin, count(*) AS n
+  FROM scored GROUP BY 1
+),
+programs AS (
+  SELECT program_id, count(*) AS n, avg(score) AS mean, stddev_samp(score) AS sd,
+         min(score) AS min, max(score) AS max
+  FROM scored GROUP BY program_id
+),
+pairs AS MATERIALIZED (SELECT score, metric FROM scored WHERE metric IS NOT NULL),
+pearson AS (
+  SELECT count(*) AS n, corr(metric, score) AS r, regr_slope(score, metric) AS slope,
+         regr_intercept(score, metric) AS intercept, min(metric) AS metric_min,
+         max(metric) AS metric_max
+  FROM pairs
+),
+ranked AS (
+  SELECT (rank() OVER (ORDER BY score) + (count(*) OVER (PARTITION BY score) - 1) / 2.0)::float8
+           AS rank_score,
+         (rank() OVER (ORDER BY metric) + (count(*) OVER (PARTITION BY metric) - 1) / 2.0)::float8
+           AS rank_metric
+  FROM pairs
+)
+SELECT json_build_object(
+  'students', (SELECT count(*) FROM base),
+  'summary', (SELECT row_to_json(x) FROM (SELECT * FROM summary, moments) x),
+  'histogram', (SELECT json_agg(json_build_array(bin, n) ORDER BY bin) FROM histogram),
+  'programs', (SELECT json_agg(row_to_json(x)) FROM programs x),
+  'pearson', (SELECT row_to_json(x) FROM pearson x),
+  'spearman', (SELECT corr(rank_metric, rank_score) FROM ranked),
+  'points', CASE WHEN (SELECT n FROM pearson) <= {points_max}
+    THEN (SELECT json_agg(json_build_array(metric, score)) FROM pairs) END,
+  'grid', CASE WHEN (SELECT n FROM pearson) > {points_max} THEN (
+    SELECT json_agg(json_build_array(gx, gy, n)) FROM (
+      SELECT LEAST(width_bucket(metric, x.metric_min, x.metric_max + 1e-9, {grid}), {grid}) AS gx,
+             LEAST(width_bucket(score, 0, 100, {grid}), {grid}) AS gy, count(*) AS n
+      FROM pairs, pearson x GROUP BY 1, 2) g) END,
+  'monitoring', (SELECT json_build_object(
+      'inactive', count(*) FILTER (WHERE days_since_update IS NULL
+                                   OR days_since_update >= %(inactive_days)s),
+      'incomplete', count(*) FILTER (WHERE completeness < %(completeness_below)s),
+      'active_accounts', count(*))
+    FROM base WHERE is_active)
+)
+"""
+
+EMPLOYMENT_SQL = """
+WITH graduates AS MATERIALIZED (
+  SELECT u.id, COALESCE(a.updates_total, 0)::float8 AS activity,
+         EXISTS (SELECT 1 FROM feedback_employmentoutcome o WHERE o.student_id = u.id)
+           AS employed,
+         EXISTS (SELECT 1 FROM feedback_employmentoutcome o
+                 WHERE o.student_id = u.id AND o.related_to_field) AS in_field
+  FROM accounts_user u
+  JOIN accounts_cohort c ON c.id = u.cohort_id
+  LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
+  WHERE {where} AND COALESCE(c.graduation_year, c.entry_year + 4) <= %(graduated_by)s
+),
+cuts AS (
+  SELECT percentile_cont(ARRAY[1 / 3.0, 2 / 3.0]) WITHIN GROUP (ORDER BY activity) AS c
+  FROM graduates
+)
+SELECT CASE WHEN activity <= c[1] THEN 1 WHEN activity <= c[2] THEN 2 ELSE 3 END AS tertile,
+       count(*), count(*) FILTER (WHERE employed), count(*) FILTER (WHERE in_field),
+       min(activity), max(activity)
+FROM graduates, cuts GROUP BY 1 ORDER BY 1
+"""
+
+WEEKLY_SQL = """
+SELECT w.week::date, COALESCE(sum(a.active_students), 0), COALESCE(sum(a.updates), 0)
+FROM generate_series(%(start)s::date, %(end)s::date, interval '1 week') AS w(week)
+LEFT JOIN analytics_weeklyactivity a ON a.week = w.week::date {where}
+GROUP BY w.week ORDER BY w.week
+"""
+
+# A supervisor's few students: counted from their days, not the faculty-wide roll-up.
+WEEKLY_STUDENTS_SQL = """
+SELECT w.week::date, count(DISTINCT d.student_id), COALESCE(sum(d.updates), 0)
+FROM generate_series(%(start)s::date, %(end)s::date, interval '1 week') AS w(week)
+LEFT JOIN (analytics_activityday d JOIN accounts_user u ON u.id = d.student_id AND {where})
+  ON d.day >= w.week::date AND d.day < w.week::date + 7 AND d.updates > 0
+GROUP BY w.week ORDER BY w.week
+"""
+
+
+def graduated_by(today: date) -> int:
+    """The latest graduation year that has passed (Kyrgyz universities graduate in June;
+    accounts.models.Cohort.has_graduated agrees)."""
+    return today.year if today.month >= 7 else today.year - 1
+
+
+def _weeks(f: Filters, term) -> tuple[date, date]:
+    last = rollups.week_of(f.today)
+    if term is None:
+        return last - timedelta(weeks=WEEKS_WITHOUT_TERM - 1), last
+    start = rollups.week_of(term.starts_on)
+    end = min(rollups.week_of(term.ends_on), last)
+    return start, max(start, end)
+
+
+def _weekly(f: Filters, term) -> list[dict]:
+    start, end = _weeks(f, term)
+    params = {"start": start, "end": end}
+    if f.supervisor_id:
+        where, extra = _where(f)
+        sql = WEEKLY_STUDENTS_SQL.format(where=where)
+    else:
+        clauses, extra = [], {}
+        if f.program_id:
+            clauses.append("a.program_id = %(program)s")
+            extra["program"] = f.program_id
+        if f.cohort_id:
+            clauses.append("a.cohort_id = %(cohort)s")
+            extra["cohort"] = f.cohort_id
+        sql = WEEKLY_SQL.format(where="".join(f" AND {c}" for c in clauses))
+    params.update(extra)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            {"week": week, "active_students": int(active), "updates": int(updates)}
+            for week, active, updates in cursor.fetchall()
+        ]
+
+
+def _employment(f: Filters) -> list[dict]:
+    where, params = _where(f)
+    params["graduated_by"] = graduated_by(f.today)
+    with connection.cursor() as cursor:
+        cursor.execute(EMPLOYMENT_SQL.format(where=where), params)
+        rows = cursor.fetchall()
+    return [
+        {
+            "tertile": tertile, "graduates": n, "employed": employed, "in_field": in_field,
+            "rate": employed / n, "in_field_rate": in_field / n,
+            "activity_min": low, "activity_max": high,
+        }
+        for tertile, n, employed, in_field, low, high in rows
+    ]  # fmt: skip
+
+
+# --- Statistics from the aggregates --------------------------------------------------------
+
+
+def mean_ci95(n: int, mean: float, sd: float | None) -> tuple[float, float] | None:
+    if n < MIN_SPREAD or sd is None:
+        return None
+    half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
+    return (mean - half, mean + half)
+
+
+def pearson_p(r: float, n: int) -> float:
+    """Two-sided p-value of Pearson's r, as scipy.stats.pearsonr computes it."""
+    if abs(r) >= 1.0:
+        return 0.0
+    ab = n / 2 - 1
+    return float(2 * stats.beta(ab, ab, loc=-1, scale=2).sf(abs(r)))
+
+
+def fisher_ci95(r: float, n: int) -> tuple[float, float] | None:
+    if n < MIN_FISHER or abs(r) >= 1.0:
+        return None
+    z = math.atanh(r)
+    half = stats.norm.ppf(0.975) / math.sqrt(n - 3)
+    return (math.tanh(z - half), math.tanh(z + half))
+
+
+def spearman_p(rho: float, n: int) -> float:
+    """Two-sided p-value of Spearman's rho (the t approximation scipy.stats.spearmanr uses)."""
+    if abs(rho) >= 1.0:
+        return 0.0
+    t = rho * math.sqrt((n - 2) / ((rho + 1.0) * (1.0 - rho)))
+    return float(2 * stats.t.sf(abs(t), n - 2))
+
+
+def _correlation(raw: dict) -> dict:
+    pearson = raw["pearson"]
+    n = pearson["n"]
+    result = {
+        "n": n, "r": None, "p": None, "ci95": None, "spearman": None, "spearman_p": None,
+        "slope": None, "intercept": None, "too_few": n < MIN_CORRELATION,
+        "no_variation": False, "metric_min": pearson["metric_min"],
+        "metric_max": pearson["metric_max"],
+    }  # fmt: skip
+    if n < MIN_CORRELATION:
+        return result
+    r, rho = pearson["r"], raw["spearman"]
+    if r is None:  # one of the two does not vary
+        result["no_variation"] = True
+        return result
+    result.update(
+        r=r, p=pearson_p(r, n), ci95=fisher_ci95(r, n), slope=pearson["slope"],
+        intercept=pearson["intercept"], spearman=rho,
+        spearman_p=None if rho is None else spearman_p(rho, n),
+    )  # fmt: skip
+    return result
+
+
+def _summary(raw: dict) -> dict:
+    s = raw["summary"]
+    n = s["n"]
+    skewness = None
+    if n >= MIN_SKEW and s["m2"] and s["m2"] > 0:
+        skewness = s["m3"] / s["m2"] ** 1.5
+    return {
+        "n": n, "mean": s["mean"], "median": s["median"],
+        "sd": s["sd"] if n >= MIN_SPREAD else None, "skewness": skewness,
+        "min": s["min"], "max": s["max"], "ci95": mean_ci95(n, s["mean"], s["sd"]),
+    }  # fmt: skip
+
+
+def _histogram(raw: dict, bin_width: int) -> list[dict]:
+    counts = dict(raw["histogram"] or [])
+    bins = 100 // bin_width
+    return [
+        {"low": (b - 1) * bin_width, "high": b * bin_width, "n": counts.get(b, 0)}
+        for b in range(1, bins + 1)
+    ]
+
+
+def _programs(raw: dict) -> list[dict]:
+    from accounts.models import Program
+
+    rows = raw["programs"] or []
+    names = {p.pk: p for p in Program.objects.filter(pk__in=[r["program_id"] for r in rows])}
+    out = []
+    for row in rows:
+        n = row["n"]
+        program = names.get(row["program_id"])
+        out.append({
+            "program_id": row["program_id"], "program": program,
+            "code": program.code if program else "", "n": n, "mean": row["mean"],
+            "sd": row["sd"] if n >= MIN_SPREAD else None, "min": row["min"], "max": row["max"],
+            "ci95": mean_ci95(n, row["mean"], row["sd"]),
+        })  # fmt: skip
+    out.sort(key=lambda r: (-r["mean"], r["code"]))
+    return out
+
+
+def compute(f: Filters) -> dict:
+    """Every figure of the dashboard for ``f``, straight from the database."""
+    from feedback.models import Term
+
+    rollups.ensure_fresh()
+    if f.metric not in METRICS:
+        raise ValueError(f"unknown metric {f.metric!r}")
+    term = Term.objects.filter(pk=f.term_id).first() if f.term_id else None
+    base, params = base_sql(f)
+    params.update(
+        bins=100 // f.bin_width, inactive_days=f.inactive_days,
+        completeness_below=f.completeness_below,
+    )  # fmt: skip
+    sql = FIGURES_SQL.format(base=base, metric=f.metric, points_max=SCATTER_POINTS_MAX, grid=GRID)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchone()[0]
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    summary = _summary(raw)
+    return {
+        "students": raw["students"],
+        "without_score": raw["students"] - summary["n"],
+        "n": summary["n"],
+        "summary": summary,
+        "bin_width": f.bin_width,
+        "histogram": _histogram(raw, f.bin_width),
+        "programs": _programs(raw),
+        "metric": f.metric,
+        "correlation": _correlation(raw),
+        "points": raw["points"] or [],
+        "grid": raw["grid"] or [],
+        "weekly": _weekly(f, term),
+        "monitoring": raw["monitoring"],
+        "employment": _employment(f),
+        "computed_at": timezone.now(),
+        "windows_on": rollups.windows_on(),
+    }
+
+
+def analytics_figures(f: Filters, *, fresh: bool = False) -> dict:
+    """``compute(f)``, cached for ANALYTICS_CACHE_SECONDS (README: when figures refresh)."""
+    key = f.cache_key()
+    if not fresh:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    figures = compute(f)
+    cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+# --- Per-student rows ------------------------------------------------------------------------
+
+STUDENT_COLUMNS = ["pseudonym", "program", "cohort", "term", "score", *METRICS]
+
+
+def pseudonym(student_id: int) -> str:
+    """A stable id that does not reveal the student (keyed with the site's secret)."""
+    key = hashlib.sha256(("analytics:" + settings.SECRET_KEY).encode()).digest()
+    return hmac.new(key, str(student_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def student_rows(f: Filters) -> Iterator[dict]:
+    """The per-student rows behind the figures: pseudonymous, ordered by pseudonym."""
+    from accounts.models import Cohort, Program
+    from feedback.models import Term
+
+    rollups.ensure_fresh()
+    base, params = base_sql(f)
+    programs = dict(Program.objects.values_list("pk", "code"))
+    cohorts = dict(Cohort.objects.values_list("pk", "entry_year"))
+    term = Term.objects.filter(pk=f.term_id).first() if f.term_id else None
+    term_name = term.name_en if term else "all"
+    keys = list(METRICS)
+    rows = []
+    with connection.cursor() as cursor:
+        cursor.execute(base, params)
+        names = [c.name for c in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            rows.append({
+                "pseudonym": pseudonym(row["student_id"]),
+                "program": programs.get(row["program_id"], ""),
+                "cohort": cohorts.get(row["cohort_id"], ""),
+                "term": term_name, "score": row["score"],
+                **{k: row[k] for k in keys},
+            })  # fmt: skip
+    rows.sort(key=lambda r: r["pseudonym"])
+    yield from rows
+
+
+def monitoring_rows(f: Filters, *, limit: int | None = None) -> dict[str, list[dict]]:
+    """Students (active accounts) with no update in ``inactive_days`` days, and portfolios
+    below the completeness threshold: who a supervisor should contact."""
+    where, params = _where(f)
+    params.update(
+        days=f.inactive_days, below=f.completeness_below, today=f.today, tz=settings.TIME_ZONE
+    )
+    limit_sql = f"LIMIT {int(limit)}" if limit else ""
+    select = f"""
+SELECT u.id, u.first_name, u.last_name, u.username, u.program_id, u.cohort_id, p.slug,
+       COALESCE(p.completeness, 0) AS completeness, a.last_update_at,
+       %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date AS days
+FROM accounts_user u
+LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
+LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
+WHERE {where} AND u.is_active AND {{condition}}
+ORDER BY {{order}} {limit_sql}
+"""
+    lists = {
+        "inactive": (
+            "(a.last_update_at IS NULL OR %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date"
+            " >= %(days)s)",
+            "a.last_update_at ASC NULLS FIRST, u.last_name, u.id",
+        ),
+        "incomplete": (
+            "COALESCE(p.completeness, 0) < %(below)s",
+            "COALESCE(p.completeness, 0), u.last_name, u.id",
+        ),
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        for name, (condition, order) in lists.items():
+            cursor.execute(select.format(condition=condition, order=order), params)
+            columns = [c.name for c in cursor.description]
+            out[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return out
+
+
+def with_filters(f: Filters, **changes) -> Filters:
+    return replace(f, **changes)
