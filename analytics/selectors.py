@@ -492,10 +492,12 @@ def monitoring_rows(f: Filters, *, limit: int | None = None) -> dict[str, list[d
     )
     limit_sql = f"LIMIT {int(limit)}" if limit else ""
     select = f"""
-SELECT u.id, u.first_name, u.last_name, u.username, u.program_id, u.cohort_id, p.slug,
-       COALESCE(p.completeness, 0) AS completeness, a.last_update_at,
-       %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date AS days
+SELECT u.id, u.first_name, u.last_name, u.username, u.program_id, pr.code AS program,
+       c.entry_year AS cohort, p.slug, COALESCE(p.completeness, 0) AS completeness,
+       a.last_update_at, %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date AS days
 FROM accounts_user u
+LEFT JOIN accounts_program pr ON pr.id = u.program_id
+LEFT JOIN accounts_cohort c ON c.id = u.cohort_id
 LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
 LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
 WHERE {where} AND u.is_active AND {{condition}}
