@@ -34,7 +34,6 @@ MIN_CORRELATION = 3  # r, rho and their p-values
 MIN_FISHER = 4  # the Fisher z interval needs n - 3 > 0
 SCATTER_POINTS_MAX = 1000  # above this the scatter plot shows a density grid
 GRID = 20
-CACHE_SECONDS = getattr(settings, "ANALYTICS_CACHE_SECONDS", 300)
 WEEKS_WITHOUT_TERM = 26
 
 
@@ -439,7 +438,7 @@ def analytics_figures(f: Filters, *, fresh: bool = False) -> dict:
         if cached is not None:
             return cached
     figures = compute(f)
-    cache.set(key, figures, CACHE_SECONDS)
+    cache.set(key, figures, settings.ANALYTICS_CACHE_SECONDS)
     return figures
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -132,6 +133,7 @@ def dashboard(request):
         "charts": _charts(figures, metric_label), "monitoring": monitoring,
         "monitoring_shown": MONITORING_SHOWN, "query": request.GET.urlencode(),
         "is_staff_view": request.user.is_staff_member,
+        "cache_minutes": max(1, settings.ANALYTICS_CACHE_SECONDS // 60),
         "term": next((t for t in form.terms if t.pk == f.term_id), None),
     })  # fmt: skip
 
