@@ -16,7 +16,7 @@ from accounts.access import role_required
 from accounts.models import Program, Role
 from analytics import charts
 from analytics.exports import TABLES, table_rows, write_csv
-from analytics.forms import AnalyticsFilterForm
+from analytics.forms import ALL_TERMS, AnalyticsFilterForm
 from analytics.selectors import GRID, METRICS, analytics_figures, monitoring_rows
 
 MONITORING_SHOWN = 20
@@ -135,6 +135,7 @@ def dashboard(request):
         "is_staff_view": request.user.is_staff_member,
         "cache_minutes": max(1, settings.ANALYTICS_CACHE_SECONDS // 60),
         "term": next((t for t in form.terms if t.pk == f.term_id), None),
+        "selected_term": ALL_TERMS if f.term_id is None else str(f.term_id),
     })  # fmt: skip
 
 

@@ -199,7 +199,7 @@ def listed_portfolios() -> QuerySet[Portfolio]:
         )
         .select_related("student__program__faculty", "student__cohort")
         .defer("about", "about_html")
-        .annotate(verified_count=F("search_document__verified_count"))
+        .annotate(listed_verified_count=F("search_document__verified_count"))
     )
 
 
@@ -220,10 +220,11 @@ def portfolio_search(
     verified_only: bool = False,
 ) -> QuerySet[Portfolio]:
     """Listed portfolios matching ``query`` and the filters, best match first, each
-    annotated with ``rank`` and ``verified_count``: ``rank`` 1–2 for portfolios that match
-    the words as typed (cover density, ties to the most recently updated), 0–1 for those
-    that match only through similar words. An empty query, or one without a word search
-    can use, lists every match of the filters, most recently updated first."""
+    annotated with ``rank`` and ``listed_verified_count`` (verified items signed-in users
+    may see): ``rank`` 1–2 for portfolios that match the words as typed (cover density,
+    ties to the most recently updated), 0–1 for those that match only through similar words.
+    An empty query, or one without a word search can use, lists every match of the filters,
+    most recently updated first."""
     portfolios = listed_portfolios()
     if program_id:
         portfolios = portfolios.filter(student__program_id=program_id)

@@ -79,7 +79,7 @@ def shortlist_entries(*, employer) -> QuerySet[ShortlistEntry]:
         ShortlistEntry.objects.filter(employer=employer)
         .select_related("portfolio__student__program__faculty", "portfolio__student__cohort")
         .defer("portfolio__about", "portfolio__about_html")
-        .annotate(verified_count=F("portfolio__search_document__verified_count"))
+        .annotate(listed_verified_count=F("portfolio__search_document__verified_count"))
         .order_by("-created_at", "-pk")
     )
 
@@ -100,7 +100,7 @@ def shortlist_cards(entries: Sequence[ShortlistEntry], *, employer) -> list[Shor
     }
     for entry in entries:
         portfolio = entry.portfolio
-        portfolio.verified_count = entry.verified_count
+        portfolio.listed_verified_count = entry.listed_verified_count
         portfolio.on_shortlist = True
         entry.is_available = portfolio.student.is_active and audience_for(
             employer, portfolio

@@ -189,7 +189,7 @@ def test_results_carry_rank_and_verified_count():
 
     (result,) = portfolio_search(query="chess")
     assert result.rank >= 1
-    assert result.verified_count == 1
+    assert result.listed_verified_count == 1
 
 
 # --- Typos (pg_trgm) -----------------------------------------------------------------
