@@ -13,7 +13,9 @@ from django.utils import timezone, translation
 from accounts.models import Cohort, EmployerProfile, Program, Role, SupervisorAssignment, User
 
 STAFF_GROUP_NAME = "Site staff"
-STAFF_APP_LABELS = ("accounts", "portfolios", "achievements", "feedback", "analytics", "axes")
+STAFF_APP_LABELS = (
+    "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "axes",
+)  # fmt: skip
 
 
 @transaction.atomic

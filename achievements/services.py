@@ -33,13 +33,17 @@ ACHIEVEMENT_FIELDS = (
 
 
 def storage_used(*, portfolio: Portfolio) -> int:
-    """Bytes the student's files take, display copies and thumbnails included."""
-    return (
-        Evidence.objects.filter(achievement__portfolio=portfolio).aggregate(
-            total=Sum("stored_bytes")
-        )["total"]
-        or 0
-    )
+    """Bytes the student's files take, display copies and thumbnails included (evidence
+    and journal attachments share one quota)."""
+    from journal.models import PostAttachment
+
+    evidence = Evidence.objects.filter(achievement__portfolio=portfolio).aggregate(
+        total=Sum("stored_bytes")
+    )["total"]
+    attachments = PostAttachment.objects.filter(post__portfolio=portfolio).aggregate(
+        total=Sum("stored_bytes")
+    )["total"]
+    return (evidence or 0) + (attachments or 0)
 
 
 def storage_quota() -> int:

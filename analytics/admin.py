@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from analytics.models import ActivityEvent, StudentActivity
+from analytics.models import (
+    ActivityDay,
+    ActivityEvent,
+    AnalyticsState,
+    StudentActivity,
+    StudentTermActivity,
+    WeeklyActivity,
+)
 from feedback.admin import ReadOnlyAdmin
 
 
@@ -29,3 +36,38 @@ class StudentActivityAdmin(ReadOnlyAdmin):
     list_select_related = ("student",)
     ordering = ("-last_update_at",)
     show_full_result_count = False
+
+
+@admin.register(StudentTermActivity)
+class StudentTermActivityAdmin(ReadOnlyAdmin):
+    list_display = ("student", "term", "updates", "active_weeks", "review_count", "score_sum")
+    list_filter = ("term",)
+    search_fields = ("student__username", "student__last_name")
+    list_select_related = ("student", "term")
+    show_full_result_count = False
+
+
+@admin.register(ActivityDay)
+class ActivityDayAdmin(ReadOnlyAdmin):
+    list_display = ("day", "student", "updates", "logins")
+    search_fields = ("student__username", "student__last_name")
+    list_select_related = ("student",)
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+
+@admin.register(WeeklyActivity)
+class WeeklyActivityAdmin(ReadOnlyAdmin):
+    list_display = ("week", "program", "cohort", "active_students", "updates")
+    list_filter = ("program", "cohort")
+    search_fields = ("program__name_en", "program__code")
+    list_select_related = ("program", "cohort")
+    ordering = ("-week",)
+
+
+@admin.register(AnalyticsState)
+class AnalyticsStateAdmin(ReadOnlyAdmin):
+    """When the 30- and 90-day windows last moved on (analytics_refresh)."""
+
+    list_display = ("windows_on",)
+    search_fields = ("windows_on",)

@@ -83,7 +83,9 @@ class ActivityEvent(models.Model):
 
 
 class StudentActivity(models.Model):
-    """One row per student who has any activity: counters over their whole study."""
+    """One row per student: counters over their whole study, and copies of what the
+    dashboard filters and counts on (program, cohort, active account, portfolio figures), so
+    its figures read one table instead of joining four at 100,000 students."""
 
     student = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -92,6 +94,20 @@ class StudentActivity(models.Model):
         related_name="activity_summary",
         verbose_name=_("student"),
     )
+    # Copies, kept by rollups.student_sync (account saved) and rollups.portfolio_sync
+    # (portfolios/derived.py, whenever a portfolio's figures change).
+    program = models.ForeignKey(
+        "accounts.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("program"),
+    )  # fmt: skip
+    cohort = models.ForeignKey(
+        "accounts.Cohort", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("cohort"),
+    )  # fmt: skip
+    is_active = models.BooleanField(_("active account"), default=True)
+    completeness = models.PositiveSmallIntegerField(_("completeness, %"), default=0)
+    evidence_count = models.PositiveIntegerField(_("evidence files"), default=0)
+    verified_count = models.PositiveIntegerField(_("verified achievements"), default=0)
     updates_total = models.PositiveIntegerField(_("updates"), default=0)
     active_weeks_total = models.PositiveIntegerField(_("active weeks"), default=0)
     logins_total = models.PositiveIntegerField(_("sign-ins"), default=0)

@@ -46,13 +46,7 @@ def record_in_rollups(*, student_id: int, kind: str, at: datetime) -> None:
     today = timezone.localdate()
     with connection.cursor() as cursor:
         # Lock (creating if need be) the student's summary row first.
-        cursor.execute(
-            "INSERT INTO analytics_studentactivity (student_id, updates_total, "
-            "active_weeks_total, logins_total, updates_30d, updates_90d, score_sum, "
-            "review_count) VALUES (%s, 0, 0, 0, 0, 0, 0, 0) "
-            "ON CONFLICT (student_id) DO UPDATE SET student_id = EXCLUDED.student_id",
-            [student_id],
-        )
+        cursor.execute(ROW_SQL + " DO UPDATE SET student_id = EXCLUDED.student_id", [student_id])
         if kind == LOGIN:
             cursor.execute(LOGIN_SQL, {"student": student_id, "day": day, "at": at})
             return
@@ -64,6 +58,56 @@ def record_in_rollups(*, student_id: int, kind: str, at: datetime) -> None:
             "in90": day > today - timedelta(days=90) and day <= today,
         }  # fmt: skip
         cursor.execute(UPDATE_SQL, params)
+
+
+# The student's row, made with copies of their account and portfolio figures if missing
+# (append " DO NOTHING" or " DO UPDATE SET ...").
+ROW_SQL = """
+INSERT INTO analytics_studentactivity (student_id, program_id, cohort_id, is_active,
+  completeness, evidence_count, verified_count, updates_total, active_weeks_total,
+  logins_total, updates_30d, updates_90d, score_sum, review_count)
+SELECT u.id, u.program_id, u.cohort_id, u.is_active, COALESCE(p.completeness, 0),
+       COALESCE(p.evidence_count, 0), COALESCE(p.verified_count, 0), 0, 0, 0, 0, 0, 0, 0
+FROM accounts_user u LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
+WHERE u.id = %s AND u.role = 'student'
+ON CONFLICT (student_id)"""
+
+
+def student_sync(*, student_id: int, is_student: bool) -> None:
+    """A student's account was saved: their row follows their program, cohort and whether
+    the account is active; an account that is no longer a student's has no row."""
+    with connection.cursor() as cursor:
+        if not is_student:
+            cursor.execute(
+                "DELETE FROM analytics_studentactivity WHERE student_id = %s", [student_id]
+            )
+            return
+        cursor.execute(
+            ROW_SQL + " DO UPDATE SET program_id = EXCLUDED.program_id, "
+            "cohort_id = EXCLUDED.cohort_id, is_active = EXCLUDED.is_active",
+            [student_id],
+        )
+
+
+PORTFOLIO_SQL = """
+UPDATE analytics_studentactivity a SET
+  completeness = p.completeness, evidence_count = p.evidence_count,
+  verified_count = p.verified_count
+FROM portfolios_portfolio p
+WHERE a.student_id = p.student_id AND {where}
+  AND (a.completeness, a.evidence_count, a.verified_count)
+      IS DISTINCT FROM (p.completeness, p.evidence_count, p.verified_count)
+"""
+
+
+def portfolio_sync(portfolio_ids=None) -> None:
+    """Copy portfolios' completeness, evidence and verified counts (portfolios/derived.py
+    calls this whenever it recomputes them; None: every portfolio)."""
+    with connection.cursor() as cursor:
+        if portfolio_ids is None:
+            cursor.execute(PORTFOLIO_SQL.format(where="true"))
+        else:
+            cursor.execute(PORTFOLIO_SQL.format(where="p.id = ANY(%s)"), [list(portfolio_ids)])
 
 
 LOGIN_SQL = """
@@ -141,17 +185,17 @@ gone AS (
   WHERE student_id = %(student)s AND review_count > 0
     AND term_id NOT IN (SELECT term_id FROM released)
 )
-INSERT INTO analytics_studentactivity (student_id, updates_total, active_weeks_total,
-  logins_total, updates_30d, updates_90d, score_sum, review_count)
-SELECT %(student)s, 0, 0, 0, 0, 0, COALESCE(sum(total), 0), COALESCE(sum(n), 0) FROM released
-ON CONFLICT (student_id) DO UPDATE SET
-  score_sum = EXCLUDED.score_sum, review_count = EXCLUDED.review_count
+UPDATE analytics_studentactivity SET
+  score_sum = (SELECT COALESCE(sum(total), 0) FROM released),
+  review_count = (SELECT COALESCE(sum(n), 0) FROM released)
+WHERE student_id = %(student)s
 """
 
 
 def scores_refresh(student_id: int) -> None:
     """Recompute the student's score sums from their released reviews."""
     with connection.cursor() as cursor:
+        cursor.execute(ROW_SQL + " DO NOTHING", [student_id])
         cursor.execute(SCORES_SQL, {"student": student_id})
 
 
@@ -194,14 +238,18 @@ def windows_slide(*, today: date | None = None) -> int:
     return changed
 
 
-def ensure_fresh() -> None:
+def ensure_fresh() -> date:
     """Build the roll-ups on first use (an upgraded site with a log but no roll-ups) and
-    slide the windows if the nightly job has not yet run today."""
+    slide the windows if the nightly job has not yet run today; the day they end on."""
     on = windows_on()
+    today = timezone.localdate()
     if on is None:
         rebuild()
-    elif on < timezone.localdate():
-        windows_slide()
+    elif on < today:
+        windows_slide(today=today)
+    else:
+        return on
+    return today
 
 
 # --- Rebuild from the log ---------------------------------------------------------------
@@ -220,20 +268,31 @@ REBUILD_SQL = [
     GROUP BY 1, 2
     """,
     """
-    INSERT INTO analytics_studentactivity (student_id, updates_total, active_weeks_total,
-      logins_total, first_update_at, last_update_at, last_login_at, updates_30d, updates_90d,
-      score_sum, review_count)
-    SELECT e.student_id, count(*) FILTER (WHERE kind = ANY(%(content)s)), COALESCE(w.weeks, 0),
-           count(*) FILTER (WHERE kind = %(login)s),
-           min(created_at) FILTER (WHERE kind = ANY(%(content)s)),
-           max(created_at) FILTER (WHERE kind = ANY(%(content)s)),
-           max(created_at) FILTER (WHERE kind = %(login)s), 0, 0, 0, 0
-    FROM analytics_activityevent e
+    INSERT INTO analytics_studentactivity (student_id, program_id, cohort_id, is_active,
+      completeness, evidence_count, verified_count, updates_total, active_weeks_total,
+      logins_total, updates_30d, updates_90d, score_sum, review_count)
+    SELECT u.id, u.program_id, u.cohort_id, u.is_active, COALESCE(p.completeness, 0),
+           COALESCE(p.evidence_count, 0), COALESCE(p.verified_count, 0), 0, 0, 0, 0, 0, 0, 0
+    FROM accounts_user u LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
+    WHERE u.role = 'student'
+    """,
+    """
+    UPDATE analytics_studentactivity a SET
+      updates_total = e.updates, active_weeks_total = COALESCE(w.weeks, 0), logins_total = e.logins,
+      first_update_at = e.first_update, last_update_at = e.last_update,
+      last_login_at = e.last_login
+    FROM (SELECT student_id, count(*) FILTER (WHERE kind = ANY(%(content)s)) AS updates,
+                 count(*) FILTER (WHERE kind = %(login)s) AS logins,
+                 min(created_at) FILTER (WHERE kind = ANY(%(content)s)) AS first_update,
+                 max(created_at) FILTER (WHERE kind = ANY(%(content)s)) AS last_update,
+                 max(created_at) FILTER (WHERE kind = %(login)s) AS last_login
+          FROM analytics_activityevent
+          WHERE kind = ANY(%(content)s) OR kind = %(login)s
+          GROUP BY student_id) e
     LEFT JOIN (SELECT student_id, count(DISTINCT date_trunc('week', day)) AS weeks
                FROM analytics_activityday WHERE updates > 0 GROUP BY student_id) w
       USING (student_id)
-    WHERE kind = ANY(%(content)s) OR kind = %(login)s
-    GROUP BY e.student_id, w.weeks
+    WHERE a.student_id = e.student_id
     """,
     """
     INSERT INTO analytics_studenttermactivity
@@ -261,12 +320,10 @@ REBUILD_SQL = [
       score_sum = EXCLUDED.score_sum, review_count = EXCLUDED.review_count
     """,
     """
-    INSERT INTO analytics_studentactivity (student_id, updates_total, active_weeks_total,
-      logins_total, updates_30d, updates_90d, score_sum, review_count)
-    SELECT student_id, 0, 0, 0, 0, 0, sum(total), count(*)
-    FROM feedback_review WHERE status = 'released' GROUP BY 1
-    ON CONFLICT (student_id) DO UPDATE SET
-      score_sum = EXCLUDED.score_sum, review_count = EXCLUDED.review_count
+    UPDATE analytics_studentactivity a SET score_sum = r.total, review_count = r.n
+    FROM (SELECT student_id, sum(total) AS total, count(*) AS n
+          FROM feedback_review WHERE status = 'released' GROUP BY 1) r
+    WHERE a.student_id = r.student_id
     """,
 ]
 

@@ -15,12 +15,14 @@ import hmac
 import json
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from scipy import stats
@@ -62,12 +64,10 @@ METRICS = {
         Metric("days_since_update", _("Days since the last update"),
                "%(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date",
                "%(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date"),
-        Metric("completeness", _("Completeness, %"), "COALESCE(p.completeness, 0)",
-               "COALESCE(p.completeness, 0)"),
-        Metric("evidence_count", _("Evidence files"), "COALESCE(p.evidence_count, 0)",
-               "COALESCE(p.evidence_count, 0)"),
-        Metric("verified_count", _("Verified achievements"), "COALESCE(p.verified_count, 0)",
-               "COALESCE(p.verified_count, 0)"),
+        Metric("completeness", _("Completeness, %"), "a.completeness", "a.completeness"),
+        Metric("evidence_count", _("Evidence files"), "a.evidence_count", "a.evidence_count"),
+        Metric("verified_count", _("Verified achievements"), "a.verified_count",
+               "a.verified_count"),
     ]
 }  # fmt: skip
 DEFAULT_METRIC = "updates_term"
@@ -93,8 +93,10 @@ class Filters:
         return "analytics:v1:" + ":".join(str(p) for p in parts)
 
 
-def _where(f: Filters, alias: str = "u") -> tuple[str, dict]:
-    clauses = [f"{alias}.role = 'student'"]
+def _where(f: Filters, alias: str = "u", id_column: str = "id") -> tuple[str, dict]:
+    """The filters as SQL on a table with ``program_id``, ``cohort_id`` and the student's
+    id: accounts_user (``u``), or analytics_studentactivity (``a``, students only)."""
+    clauses = [f"{alias}.role = 'student'"] if alias == "u" else ["true"]
     params: dict = {}
     if f.program_id:
         clauses.append(f"{alias}.program_id = %(program)s")
@@ -104,35 +106,53 @@ def _where(f: Filters, alias: str = "u") -> tuple[str, dict]:
         params["cohort"] = f.cohort_id
     if f.supervisor_id:
         clauses.append(
-            f"{alias}.id IN (SELECT student_id FROM accounts_supervisorassignment "
+            f"{alias}.{id_column} IN (SELECT student_id FROM accounts_supervisorassignment "
             "WHERE supervisor_id = %(supervisor)s)"
         )
         params["supervisor"] = f.supervisor_id
     return " AND ".join(clauses), params
 
 
-def base_sql(f: Filters) -> tuple[str, dict]:
-    """One row per student in scope: score (None without a released review), every
-    activity metric, and ``metric``, the one chosen for the correlation."""
-    where, params = _where(f)
+def base_sql(f: Filters, *, metrics=None, employment: bool = False) -> tuple[str, dict]:
+    """One row per student in scope: score (None without a released review) and the
+    activity measures ``metrics`` (all of them by default), plus what the monitoring counts
+    need. It reads the roll-ups only (analytics_studentactivity carries copies of the
+    program, cohort and portfolio figures): at 100,000 students every join and column
+    counts, so the dashboard asks only for the chosen measure."""
+    where, params = _where(f, alias="a", id_column="student_id")
     by_term = f.term_id is not None
-    columns = ",\n  ".join(
-        f"({(m.term_sql if by_term else m.all_sql)}) AS {key}" for key, m in METRICS.items()
+    keys = list(METRICS) if metrics is None else list(metrics)
+    columns = "".join(
+        f",\n  ({(METRICS[k].term_sql if by_term else METRICS[k].all_sql)}) AS {k}" for k in keys
     )
+    if "completeness" not in keys:
+        columns += ",\n  a.completeness"
+    joins = []
+    if by_term:
+        joins.append(
+            "LEFT JOIN analytics_studenttermactivity t "
+            "ON t.student_id = a.student_id AND t.term_id = %(term)s"
+        )
+    if employment:
+        # Graduates' jobs, and their activity over the whole study (employment by tertile).
+        columns += (
+            ",\n  a.cohort_id = ANY(%(graduated_cohorts)s) AS graduated,"
+            "\n  a.updates_total::float8 AS activity_total,"
+            "\n  o.student_id IS NOT NULL AS employed, COALESCE(o.in_field, false) AS in_field"
+        )
+        joins.append(
+            "LEFT JOIN (SELECT student_id, bool_or(related_to_field) AS in_field "
+            "FROM feedback_employmentoutcome GROUP BY student_id) o "
+            "ON o.student_id = a.student_id"
+        )
+        params["graduated_cohorts"] = graduated_cohorts(f.today)
     score_source = "t" if by_term else "a"
-    term_join = (
-        "LEFT JOIN analytics_studenttermactivity t ON t.student_id = u.id AND t.term_id = %(term)s"
-        if by_term
-        else ""
-    )
+    join_sql = "\n".join(joins)
     sql = f"""
-SELECT u.id AS student_id, u.program_id, u.cohort_id, u.is_active,
-  ({score_source}.score_sum / NULLIF({score_source}.review_count, 0))::float8 AS score,
-  {columns}
-FROM accounts_user u
-{term_join}
-LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
-LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
+SELECT a.student_id, a.program_id, a.cohort_id, a.is_active, a.last_update_at,
+  ({score_source}.score_sum / NULLIF({score_source}.review_count, 0))::float8 AS score{columns}
+FROM analytics_studentactivity a
+{join_sql}
 WHERE {where}
 """
     params.update({"term": f.term_id, "today": f.today, "tz": settings.TIME_ZONE})
@@ -143,9 +163,14 @@ FIGURES_SQL = """
 WITH base AS MATERIALIZED ({base}),
 scored AS MATERIALIZED (SELECT score, program_id, {metric}::float8 AS metric FROM base
                         WHERE score IS NOT NULL),
+-- One pass for the summary and Pearson's r (aggregates of two inputs skip rows where
+-- either is missing, as the correlation's pairs do).
 summary AS (
   SELECT count(*) AS n, avg(score) AS mean, stddev_samp(score) AS sd, min(score) AS min,
-         max(score) AS max, percentile_cont(0.5) WITHIN GROUP (ORDER BY score) AS median
+         max(score) AS max, percentile_cont(0.5) WITHIN GROUP (ORDER BY score) AS median,
+         count(metric) AS pairs_n, corr(metric, score) AS r, regr_slope(score, metric) AS slope,
+         regr_intercept(score, metric) AS intercept, min(metric) AS metric_min,
+         max(metric) AS metric_max
   FROM scored
 ),
 moments AS (
@@ -162,22 +187,29 @@ programs AS (
   FROM scored GROUP BY program_id
 ),
 pairs AS MATERIALIZED (SELECT score, metric FROM scored WHERE metric IS NOT NULL),
+graduates AS MATERIALIZED (SELECT activity_total, employed, in_field FROM base WHERE graduated),
 pearson AS (
-  SELECT count(*) AS n, corr(metric, score) AS r, regr_slope(score, metric) AS slope,
-         regr_intercept(score, metric) AS intercept, min(metric) AS metric_min,
-         max(metric) AS metric_max
-  FROM pairs
+  SELECT pairs_n AS n, r, slope, intercept, metric_min, metric_max FROM summary
+),
+-- Mid-ranks (ties share the mean of their ranks, as scipy's rankdata): one row per
+-- distinct value, then joined back.
+score_ranks AS (
+  SELECT score, (sum(count(*)) OVER (ORDER BY score) - (count(*) - 1) / 2.0)::float8 AS rank_score
+  FROM pairs GROUP BY score
+),
+metric_ranks AS (
+  SELECT metric,
+         (sum(count(*)) OVER (ORDER BY metric) - (count(*) - 1) / 2.0)::float8 AS rank_metric
+  FROM pairs GROUP BY metric
 ),
 ranked AS (
-  SELECT (rank() OVER (ORDER BY score) + (count(*) OVER (PARTITION BY score) - 1) / 2.0)::float8
-           AS rank_score,
-         (rank() OVER (ORDER BY metric) + (count(*) OVER (PARTITION BY metric) - 1) / 2.0)::float8
-           AS rank_metric
-  FROM pairs
+  SELECT rank_score, rank_metric
+  FROM pairs JOIN score_ranks USING (score) JOIN metric_ranks USING (metric)
 )
 SELECT json_build_object(
   'students', (SELECT count(*) FROM base),
-  'summary', (SELECT row_to_json(x) FROM (SELECT * FROM summary, moments) x),
+  'summary', (SELECT row_to_json(x) FROM (SELECT n, mean, sd, min, max, median, m2, m3
+                                          FROM summary, moments) x),
   'histogram', (SELECT json_agg(json_build_array(bin, n) ORDER BY bin) FROM histogram),
   'programs', (SELECT json_agg(row_to_json(x)) FROM programs x),
   'pearson', (SELECT row_to_json(x) FROM pearson x),
@@ -189,35 +221,25 @@ SELECT json_build_object(
       SELECT LEAST(width_bucket(metric, x.metric_min, x.metric_max + 1e-9, {grid}), {grid}) AS gx,
              LEAST(width_bucket(score, 0, 100, {grid}), {grid}) AS gy, count(*) AS n
       FROM pairs, pearson x GROUP BY 1, 2) g) END,
+  'employment', (
+    SELECT json_agg(json_build_array(tertile, n, employed, in_field, low, high) ORDER BY tertile)
+    FROM (
+      SELECT CASE WHEN activity_total <= c[1] THEN 1 WHEN activity_total <= c[2] THEN 2
+                  ELSE 3 END AS tertile,
+             count(*) AS n, count(*) FILTER (WHERE employed) AS employed,
+             count(*) FILTER (WHERE in_field) AS in_field, min(activity_total) AS low,
+             max(activity_total) AS high
+      FROM graduates,
+           (SELECT percentile_cont(ARRAY[1 / 3.0, 2 / 3.0])
+                     WITHIN GROUP (ORDER BY activity_total) AS c FROM graduates) cuts
+      GROUP BY 1) e),
   'monitoring', (SELECT json_build_object(
-      'inactive', count(*) FILTER (WHERE days_since_update IS NULL
-                                   OR days_since_update >= %(inactive_days)s),
+      'inactive', count(*) FILTER (WHERE last_update_at IS NULL
+                                   OR last_update_at < %(inactive_since)s),
       'incomplete', count(*) FILTER (WHERE completeness < %(completeness_below)s),
       'active_accounts', count(*))
     FROM base WHERE is_active)
 )
-"""
-
-EMPLOYMENT_SQL = """
-WITH graduates AS MATERIALIZED (
-  SELECT u.id, COALESCE(a.updates_total, 0)::float8 AS activity,
-         EXISTS (SELECT 1 FROM feedback_employmentoutcome o WHERE o.student_id = u.id)
-           AS employed,
-         EXISTS (SELECT 1 FROM feedback_employmentoutcome o
-                 WHERE o.student_id = u.id AND o.related_to_field) AS in_field
-  FROM accounts_user u
-  JOIN accounts_cohort c ON c.id = u.cohort_id
-  LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
-  WHERE {where} AND COALESCE(c.graduation_year, c.entry_year + 4) <= %(graduated_by)s
-),
-cuts AS (
-  SELECT percentile_cont(ARRAY[1 / 3.0, 2 / 3.0]) WITHIN GROUP (ORDER BY activity) AS c
-  FROM graduates
-)
-SELECT CASE WHEN activity <= c[1] THEN 1 WHEN activity <= c[2] THEN 2 ELSE 3 END AS tertile,
-       count(*), count(*) FILTER (WHERE employed), count(*) FILTER (WHERE in_field),
-       min(activity), max(activity)
-FROM graduates, cuts GROUP BY 1 ORDER BY 1
 """
 
 WEEKLY_SQL = """
@@ -276,19 +298,22 @@ def _weekly(f: Filters, term) -> list[dict]:
         ]
 
 
-def _employment(f: Filters) -> list[dict]:
-    where, params = _where(f)
-    params["graduated_by"] = graduated_by(f.today)
-    with connection.cursor() as cursor:
-        cursor.execute(EMPLOYMENT_SQL.format(where=where), params)
-        rows = cursor.fetchall()
+def graduated_cohorts(today: date) -> list[int]:
+    from accounts.models import Cohort
+
+    year = graduated_by(today)
+    graduated = Q(graduation_year__lte=year) | Q(graduation_year=None, entry_year__lte=year - 4)
+    return list(Cohort.objects.filter(graduated).values_list("pk", flat=True))
+
+
+def _employment(raw: dict) -> list[dict]:
     return [
         {
             "tertile": tertile, "graduates": n, "employed": employed, "in_field": in_field,
             "rate": employed / n, "in_field_rate": in_field / n,
-            "activity_min": low, "activity_max": high,
+            "activity_min": float(low), "activity_max": float(high),
         }
-        for tertile, n, employed, in_field, low, high in rows
+        for tertile, n, employed, in_field, low, high in raw["employment"] or []
     ]  # fmt: skip
 
 
@@ -390,23 +415,56 @@ def _programs(raw: dict) -> list[dict]:
     return out
 
 
+# For the analytics statements only (SET LOCAL: until the end of their transaction): they
+# are short scans and joins of one row per student, where compiling (JIT) costs more than it
+# saves and where the planner underrates sharing the work with parallel workers — with them,
+# 100,000 students take about 40% less time (bench/analytics.py).
+SESSION_SETTINGS = {
+    "jit": "off",
+    "parallel_setup_cost": "0",
+    "parallel_tuple_cost": "0",
+    "min_parallel_table_scan_size": "0",
+}
+
+
+@contextmanager
+def analytics_cursor():
+    """A cursor in a transaction with SESSION_SETTINGS (set_config(..., true) is SET LOCAL)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in SESSION_SETTINGS),
+            [value for item in SESSION_SETTINGS.items() for value in item],
+        )
+        yield cursor
+
+
+def figures_sql(f: Filters) -> tuple[str, dict]:
+    """The one statement behind the histogram, the summary, the program table, the
+    correlation, the scatter plot and the monitoring counts."""
+    base, params = base_sql(f, metrics=[f.metric], employment=True)
+    tz = timezone.get_current_timezone()
+    params.update(
+        bins=100 // f.bin_width, completeness_below=f.completeness_below,
+        # "No update in N days": the last one was on or before today - N (local days).
+        inactive_since=datetime.combine(f.today - timedelta(days=f.inactive_days - 1), time(), tz),
+    )  # fmt: skip
+    sql = FIGURES_SQL.format(base=base, metric=f.metric, points_max=SCATTER_POINTS_MAX, grid=GRID)
+    return sql, params
+
+
 def compute(f: Filters) -> dict:
     """Every figure of the dashboard for ``f``, straight from the database."""
     from feedback.models import Term
 
-    rollups.ensure_fresh()
+    windows_on = rollups.ensure_fresh()
     if f.metric not in METRICS:
         raise ValueError(f"unknown metric {f.metric!r}")
     term = Term.objects.filter(pk=f.term_id).first() if f.term_id else None
-    base, params = base_sql(f)
-    params.update(
-        bins=100 // f.bin_width, inactive_days=f.inactive_days,
-        completeness_below=f.completeness_below,
-    )  # fmt: skip
-    sql = FIGURES_SQL.format(base=base, metric=f.metric, points_max=SCATTER_POINTS_MAX, grid=GRID)
-    with connection.cursor() as cursor:
+    sql, params = figures_sql(f)
+    with analytics_cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchone()[0]
+        weekly = _weekly(f, term)
     if isinstance(raw, str):
         raw = json.loads(raw)
     summary = _summary(raw)
@@ -422,11 +480,11 @@ def compute(f: Filters) -> dict:
         "correlation": _correlation(raw),
         "points": raw["points"] or [],
         "grid": raw["grid"] or [],
-        "weekly": _weekly(f, term),
+        "weekly": weekly,
         "monitoring": raw["monitoring"],
-        "employment": _employment(f),
+        "employment": _employment(raw),
         "computed_at": timezone.now(),
-        "windows_on": rollups.windows_on(),
+        "windows_on": windows_on,
     }
 
 
@@ -484,34 +542,33 @@ def student_rows(f: Filters) -> Iterator[dict]:
 
 def monitoring_rows(f: Filters, *, limit: int | None = None) -> dict[str, list[dict]]:
     """Students (active accounts) with no update in ``inactive_days`` days, and portfolios
-    below the completeness threshold: who a supervisor should contact."""
-    where, params = _where(f)
+    below the completeness threshold: who a supervisor should contact. Chosen and ordered
+    on the roll-ups; names are looked up only for the rows returned."""
+    where, params = _where(f, alias="a", id_column="student_id")
+    tz = timezone.get_current_timezone()
     params.update(
-        days=f.inactive_days, below=f.completeness_below, today=f.today, tz=settings.TIME_ZONE
-    )
+        below=f.completeness_below, today=f.today, tz=settings.TIME_ZONE,
+        inactive_since=datetime.combine(f.today - timedelta(days=f.inactive_days - 1), time(), tz),
+    )  # fmt: skip
     limit_sql = f"LIMIT {int(limit)}" if limit else ""
     select = f"""
-SELECT u.id, u.first_name, u.last_name, u.username, u.program_id, pr.code AS program,
-       c.entry_year AS cohort, p.slug, COALESCE(p.completeness, 0) AS completeness,
-       a.last_update_at, %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date AS days
-FROM accounts_user u
-LEFT JOIN accounts_program pr ON pr.id = u.program_id
-LEFT JOIN accounts_cohort c ON c.id = u.cohort_id
-LEFT JOIN analytics_studentactivity a ON a.student_id = u.id
-LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
-WHERE {where} AND u.is_active AND {{condition}}
-ORDER BY {{order}} {limit_sql}
+SELECT a.student_id AS id, u.first_name, u.last_name, u.username, a.program_id,
+       pr.code AS program, c.entry_year AS cohort, p.slug, a.completeness, a.last_update_at,
+       %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date AS days
+FROM (SELECT * FROM analytics_studentactivity a
+      WHERE {where} AND a.is_active AND {{condition}} ORDER BY {{order}} {limit_sql}) a
+JOIN accounts_user u ON u.id = a.student_id
+LEFT JOIN accounts_program pr ON pr.id = a.program_id
+LEFT JOIN accounts_cohort c ON c.id = a.cohort_id
+LEFT JOIN portfolios_portfolio p ON p.student_id = a.student_id
+ORDER BY {{order}}
 """
     lists = {
         "inactive": (
-            "(a.last_update_at IS NULL OR %(today)s - (a.last_update_at AT TIME ZONE %(tz)s)::date"
-            " >= %(days)s)",
-            "a.last_update_at ASC NULLS FIRST, u.last_name, u.id",
+            "(a.last_update_at IS NULL OR a.last_update_at < %(inactive_since)s)",
+            "a.last_update_at ASC NULLS FIRST, a.student_id",
         ),
-        "incomplete": (
-            "COALESCE(p.completeness, 0) < %(below)s",
-            "COALESCE(p.completeness, 0), u.last_name, u.id",
-        ),
+        "incomplete": ("a.completeness < %(below)s", "a.completeness, a.student_id"),
     }
     out = {}
     with connection.cursor() as cursor:

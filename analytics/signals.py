@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import Role
+from accounts.models import Role, User
 from analytics.models import ActivityKind
-from analytics.rollups import scores_refresh, term_refresh
+from analytics.rollups import scores_refresh, student_sync, term_refresh
 from analytics.services import activity_record
 from feedback.models import Review, Term
 
@@ -33,3 +33,15 @@ def _review_changed(sender, instance: Review, origin=None, **kwargs):
 def _term_saved(sender, instance: Term, update_fields=None, **kwargs):
     if update_fields is None or {"starts_on", "ends_on"} & set(update_fields):
         term_refresh(instance.pk)
+
+
+SYNCED_FIELDS = {"role", "program", "cohort", "is_active"}
+
+
+@receiver(post_save, sender=User, dispatch_uid="analytics_student_saved")
+def _user_saved(sender, instance: User, created, update_fields=None, **kwargs):
+    if update_fields is not None and not SYNCED_FIELDS & set(update_fields):
+        return  # a sign-in (last_login), a password change: nothing analytics keeps
+    if created and instance.role != Role.STUDENT:
+        return
+    student_sync(student_id=instance.pk, is_student=instance.role == Role.STUDENT)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -121,7 +122,11 @@ def dashboard(request):
     form, f = _filters(request)
     figures = analytics_figures(f)
     metric_label = str(METRICS[f.metric].label)
-    monitoring = monitoring_rows(f, limit=MONITORING_SHOWN)
+    monitoring = cache.get_or_set(
+        f.cache_key() + ":monitoring",
+        lambda: monitoring_rows(f, limit=MONITORING_SHOWN),
+        settings.ANALYTICS_CACHE_SECONDS,
+    )
     programs = Program.objects.in_bulk(
         {r["program_id"] for rows in monitoring.values() for r in rows}
     )

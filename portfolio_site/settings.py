@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "achievements",
     "feedback",
     "analytics",
+    "journal",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long the analytics dashboard's figures are reused before they are computed again.
+ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
 
 # --- Accounts and authentication ------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -17,5 +17,7 @@ urlpatterns = [
     path("", include("portfolios.urls")),
     path("", include("achievements.urls")),
     path("", include("feedback.urls")),
+    path("", include("analytics.urls")),
+    path("", include("journal.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+from analytics.rollups import portfolio_sync
 from portfolios.models import Visibility
 
 LISTED_LEVEL = int(Visibility.SIGNED_IN)
@@ -123,6 +124,8 @@ def portfolio_refresh(
         cursor.execute(COMPLETENESS_SQL, {"ids": ids, "touch": touch})
         if search:
             cursor.execute(SEARCH_SQL, {"ids": ids, "level": LISTED_LEVEL})
+    if using is None:  # not from a migration, where analytics' tables may not exist yet
+        portfolio_sync(ids)  # analytics keeps a copy of the figures per student
 
 
 def portfolio_refresh_all(*, using=None, batch_size: int = 2000, search: bool = True) -> None:

@@ -254,3 +254,42 @@ class EmploymentOutcomeFactory(factory.django.DjangoModelFactory):
     end_date = None
     related_to_field = True
     recorded_by = factory.SelfAttribute("student")
+
+
+# ---------------------------------------------------------------------------------------
+# Journal. PostFactory writes rows directly (for lists and query budgets); post_for goes
+# through journal.services, so tests see what the site does.
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "journal.Post"
+
+    portfolio = factory.LazyFunction(lambda: portfolio_for(StudentFactory()))
+    title = factory.Sequence(lambda n: f"Post {n}")
+    body = "What I did and what I learned."
+    visibility = 30  # Visibility.PUBLIC
+    status = "published"
+    published_at = factory.LazyFunction(lambda: _now() - _timedelta(hours=1))
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def post_for(portfolio, *, title="A post", files=(), **fields):
+    """A post made by the service (published and public unless told otherwise), with
+    attachments ``files`` given as (name, bytes)."""
+    from achievements.uploads import prepare_upload
+    from journal.services import post_create
+
+    fields.setdefault("status", "published")
+    fields.setdefault("visibility", 30)
+    return post_create(
+        portfolio=portfolio,
+        title=title,
+        files=[prepare_upload(uploaded_file(name, content)) for name, content in files],
+        **fields,
+    )

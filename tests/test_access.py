@@ -86,6 +86,18 @@ RULES = {
     "feedback:outcomes": STUDENT_ONLY,
     "feedback:outcome-edit": OWNER_ONLY,
     "feedback:outcome-delete": POST_ONLY,
+    "journal:manage": STUDENT_ONLY,
+    "journal:create": STUDENT_ONLY,
+    "journal:edit": OWNER_ONLY,
+    "journal:delete": OWNER_ONLY,
+    "journal:publish": POST_ONLY,
+    "journal:attachment-delete": POST_ONLY,
+    "journal:list": VISIBLE,
+    "journal:detail": VISIBLE,
+    "journal:feed": VISIBLE,
+    "journal:file": VISIBLE,
+    "analytics:dashboard": SUPERVISOR_ROLE,
+    "analytics:export": SUPERVISOR_ROLE,
 }
 
 
@@ -144,7 +156,17 @@ def _public_portfolio_with_evidence(student):
         visibility=Visibility.PUBLIC, files=[image()],
     )  # fmt: skip
     share_link_create(portfolio=portfolio, label="For X")
+    _journal_post(portfolio, image())
     _feedback_objects(student)
+
+
+def _journal_post(portfolio, attachment):
+    """A public, published journal post with an image, for the journal pages."""
+    from journal.services import post_create
+    from portfolios.models import Visibility
+
+    post_create(portfolio=portfolio, title="Practice", status="published",
+                visibility=Visibility.PUBLIC, files=[attachment])  # fmt: skip
 
 
 def _feedback_objects(student):
@@ -186,6 +208,7 @@ def _url(name, people):
         "feedback:employer-feedback": [portfolio.slug],
         "feedback:employer-feedback-delete": [portfolio.slug],
         "accounts:student-detail": [student.pk],
+        "analytics:export": ["histogram"],
         "accounts:password-reset-confirm": ["MQ", "set-password"],
         "portfolios:preview": ["public"],
         "portfolios:share-link-visits": [portfolio.share_links.get().pk],
@@ -202,8 +225,24 @@ def _url(name, people):
         "achievements:evidence-delete": [evidence.public_id],
         "achievements:file": [evidence.public_id, "thumb"],
         "achievements:shared-file": [token, evidence.public_id, "thumb"],
+        **_journal_args(portfolio),
     }
     return reverse(name, args=args.get(name, []))
+
+
+def _journal_args(portfolio):
+    post = portfolio.posts.get()
+    attachment = post.attachments.get()
+    return {
+        "journal:edit": [post.pk],
+        "journal:delete": [post.pk],
+        "journal:publish": [post.pk],
+        "journal:attachment-delete": [attachment.public_id],
+        "journal:list": [portfolio.slug],
+        "journal:detail": [portfolio.slug, post.pk],
+        "journal:feed": [portfolio.slug],
+        "journal:file": [attachment.public_id, "thumb"],
+    }
 
 
 @pytest.mark.parametrize("name", sorted(RULES))

@@ -14,7 +14,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "portfolios", "achievements", "feedback", "analytics"}
+OUR_APPS = {"accounts", "portfolios", "achievements", "feedback", "analytics", "journal"}
 
 
 @pytest.fixture

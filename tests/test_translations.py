@@ -94,6 +94,21 @@ def _portfolio_with_content(student):
     )  # fmt: skip
 
 
+def _journal_post(portfolio, *, image_seed):
+    """A public journal post in Kyrgyz with a picture."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from achievements.uploads import prepare_upload
+    from journal.services import post_create
+    from portfolios.demo import make_image
+    from portfolios.models import Visibility
+
+    image = prepare_upload(SimpleUploadedFile("сүрөт.jpg", make_image("A", "B", seed=image_seed)))
+    return post_create(portfolio=portfolio, title="Практика", body="Биринчи **сабак**.",
+                       tags=["практика"], status="published", visibility=Visibility.PUBLIC,
+                       files=[image])  # fmt: skip
+
+
 def _feedback_content(student, supervisor, achievement):
     """A released review, a verified item, a pending request, employer feedback and a job."""
     import datetime
@@ -150,10 +165,15 @@ def test_no_english_left_on_pages(client, language):
     ]
     achievement = _portfolio_with_content(student)
     anonymous_pages.append(reverse("portfolios:public", args=[student.portfolio.slug]))
+    post = _journal_post(student.portfolio, image_seed=3)
+    slug = student.portfolio.slug
+    anonymous_pages += [reverse("journal:list", args=[slug]),
+                        reverse("journal:detail", args=[slug, post.pk])]  # fmt: skip
     term = _feedback_content(student, supervisor, achievement)
     approved = EmployerFactory(username="emp2", approved=True, first_name="Ирина",
                                last_name="Белова")  # fmt: skip
     allowed |= {"emp2", approved.employer_profile.organisation}
+    allowed.add("CSV")  # the file format, on the analytics page's download links
     from feedback.services.employers import employer_feedback_save, shortlist_add
 
     employer_feedback_save(employer=approved, portfolio=student.portfolio, presentation=4,
@@ -170,18 +190,22 @@ def test_no_english_left_on_pages(client, language):
                   reverse("portfolios:preview", args=["supervisor"]),
                   reverse("feedback:my-reviews"), reverse("feedback:outcomes"),
                   reverse("feedback:received"),
+                  reverse("journal:manage"), reverse("journal:create"),
+                  reverse("journal:edit", args=[post.pk]),
+                  reverse("journal:delete", args=[post.pk]),
                   reverse("portfolios:share-link-visits",
                           args=[student.portfolio.share_links.get().pk])],
         supervisor: [reverse("accounts:dashboard"),
                      reverse("accounts:student-detail", args=[student.pk]),
                      reverse("feedback:students"), reverse("feedback:verification-queue"),
-                     reverse("feedback:review-edit", args=[student.pk, term.pk])],
+                     reverse("feedback:review-edit", args=[student.pk, term.pk]),
+                     reverse("analytics:dashboard")],
         approved: [reverse("feedback:search"), reverse("feedback:search") + "?q=волейбол",
                    reverse("feedback:shortlist"),
                    reverse("feedback:employer-feedback", args=[student.portfolio.slug]),
                    reverse("portfolios:public", args=[student.portfolio.slug])],
         employer: [reverse("accounts:dashboard"), reverse("accounts:profile")],
-        staff: [reverse("accounts:dashboard")],
+        staff: [reverse("accounts:dashboard"), reverse("analytics:dashboard")],
     }  # fmt: skip
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     found = {}

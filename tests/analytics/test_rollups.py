@@ -139,6 +139,31 @@ def test_ensure_fresh_builds_roll_ups_once_and_slides_stale_windows():
     assert rollups.windows_on() == timezone.localdate()
 
 
+def test_every_student_has_a_row_that_follows_the_account_and_the_portfolio():
+    from accounts.models import Role
+    from tests.factories import ProgramFactory, SupervisorFactory, achievement_for, portfolio_for
+
+    student = StudentFactory()
+    row = StudentActivity.objects.get(student=student)
+    assert (row.program_id, row.cohort_id, row.is_active) == (
+        student.program_id, student.cohort_id, True,
+    )  # fmt: skip
+    student.program = ProgramFactory()
+    student.is_active = False
+    student.save()
+    row.refresh_from_db()
+    assert (row.program_id, row.is_active) == (student.program_id, False)
+    portfolio = portfolio_for(student, headline="Teacher of mathematics")
+    achievement_for(portfolio, title="Olympiad")
+    row.refresh_from_db()
+    portfolio.refresh_from_db()
+    assert row.completeness == portfolio.completeness > 0
+    student.role, student.program, student.cohort = Role.SUPERVISOR, None, None
+    student.save()
+    assert not StudentActivity.objects.filter(student=student).exists()
+    assert not StudentActivity.objects.filter(student=SupervisorFactory()).exists()
+
+
 def test_logins_count_apart_from_updates():
     student = StudentFactory()
     activity_record(student_id=student.pk, kind=ActivityKind.LOGIN)
@@ -154,7 +179,7 @@ def test_a_failed_change_moves_no_counter():
     with pytest.raises(RuntimeError), transaction.atomic():
         activity_record(student_id=student.pk, kind=ActivityKind.ACHIEVEMENT_CREATED)
         raise RuntimeError("the upload was refused")
-    assert not StudentActivity.objects.filter(student=student).exists()
+    assert StudentActivity.objects.get(student=student).updates_total == 0
     assert not ActivityDay.objects.exists()
 
 

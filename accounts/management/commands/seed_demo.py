@@ -6,6 +6,8 @@ from accounts.models import User
 from achievements.models import Achievement
 from feedback import demo as feedback_demo
 from feedback.models import Review
+from journal import demo as journal_demo
+from journal.models import Post
 from portfolios import demo as portfolio_demo
 
 
@@ -47,14 +49,20 @@ class Command(BaseCommand):
         feedback = {}
         if not (if_empty and Review.objects.exists()):
             feedback = feedback_demo.seed()
-        if created_accounts or achievements or any(feedback.values()):
+        posts = 0
+        if not (if_empty and (student1 is None or Post.objects.exists())):
+            posts = journal_demo.seed(
+                student1=student1, others=students_qs.exclude(username="student1")
+            )
+        if created_accounts or achievements or any(feedback.values()) or posts:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {created_accounts} accounts, {achievements} "
                     f"achievements, {feedback.get('reviews', 0)} reviews, "
                     f"{feedback.get('verifications', 0)} verification requests, "
-                    f"{feedback.get('outcomes', 0)} jobs and "
-                    f"{feedback.get('employer_feedback', 0)} employer ratings created."
+                    f"{feedback.get('outcomes', 0)} jobs, "
+                    f"{feedback.get('employer_feedback', 0)} employer ratings and "
+                    f"{posts} journal posts created."
                 )
             )
         else:

@@ -1,0 +1,184 @@
+"""Writes for journal posts and their attachments.
+
+Attachments follow the rules of achievement evidence: files are checked by
+achievements/uploads.py before anything is stored (the form does it), written through
+``StoredFiles`` so that a failure anywhere removes them again, and count against the
+student's one storage quota (achievements.services.storage_used).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from achievements.files import StoredFiles, extension_of
+from achievements.services import storage_quota, storage_used, stored_size
+from achievements.uploads import PreparedFile, UploadRejected
+from analytics.models import ActivityKind
+from analytics.services import activity_record
+from journal.models import MAX_TAGS, TAG_LENGTH, Post, PostAttachment, Status
+from portfolios.models import Portfolio
+
+POST_FIELDS = (
+    "title", "body", "tags", "visibility", "status", "published_at", "comments_enabled",
+)  # fmt: skip
+
+
+def tags_normalise(names: list[str]) -> list[str]:
+    """Tags as shown (single spaces, trimmed, at most TAG_LENGTH characters), without
+    repeats that differ only in case; the first spelling wins (like skills)."""
+    seen: dict[str, str] = {}
+    for raw in names:
+        display = " ".join(str(raw).split())[:TAG_LENGTH].strip()
+        key = display.casefold()
+        if key and key not in seen:
+            seen[key] = display
+    return list(seen.values())[:MAX_TAGS]
+
+
+def _record(post: Post, kind: str) -> None:
+    """The student's change goes into the activity log (analytics)."""
+    student_id = post.portfolio.student_id
+    activity_record(
+        student_id=student_id, actor_id=student_id, kind=kind, object_id=post.pk,
+        label=post.title,
+    )  # fmt: skip
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - set(POST_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown post fields: {sorted(unknown)}")
+
+
+def _date_on_publish(post: Post) -> None:
+    """A post published without a date is published now; a draft keeps its date (if the
+    student chose one, it is used when the post is published)."""
+    if post.status == Status.PUBLISHED and post.published_at is None:
+        post.published_at = timezone.now()
+
+
+def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
+    """The quota checked again under a lock on the portfolio (as for evidence), so two
+    uploads at once cannot together pass it."""
+    if not files:
+        return
+    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
+    needed = sum(stored_size(item) for item in files)
+    left = storage_quota() - storage_used(portfolio=portfolio)
+    if needed > left:
+        raise UploadRejected(
+            _("%(names)s (%(size)s) do not fit into your remaining storage space (%(left)s free).")
+            % {
+                "names": ", ".join(f"“{item.display_name}”" for item in files),
+                "size": filesizeformat(needed),
+                "left": filesizeformat(max(left, 0)),
+            },
+            code="quota",
+        )
+
+
+def _store_attachments(stored: StoredFiles, post: Post, files) -> list[PostAttachment]:
+    created = []
+    order = (post.attachments.aggregate(top=Max("order"))["top"] or 0) + 1
+    for position, item in enumerate(files):
+        attachment = PostAttachment(
+            post=post,
+            kind=item.kind,
+            original_name=item.display_name,
+            content_type=item.content_type,
+            size=item.size,
+            stored_bytes=stored_size(item),
+            sha256=item.sha256,
+            width=item.width,
+            height=item.height,
+            order=order + position,
+        )
+        label = item.display_name
+        copies = (
+            (attachment.file, item.content),
+            (attachment.display_file, item.display),
+            (attachment.thumbnail_file, item.thumbnail),
+        )
+        for field, content in copies:
+            if content is not None:
+                extension = extension_of(content, item.extension)
+                if content is item.content:
+                    extension = item.extension
+                stored.save(field, content, folder="evidence", extension=extension, label=label)
+        attachment.full_clean()
+        attachment.save()
+        created.append(attachment)
+    return created
+
+
+def post_create(*, portfolio: Portfolio, files: list[PreparedFile] | None = None, **fields) -> Post:
+    """A new post with its attachments; on any failure no row and no file remain."""
+    _check_fields(fields)
+    fields.setdefault("visibility", portfolio.default_visibility)
+    fields["tags"] = tags_normalise(fields.get("tags") or [])
+    with StoredFiles() as stored, transaction.atomic():
+        _reserve_quota(portfolio, files or [])
+        post = Post(portfolio=portfolio, **fields)
+        _date_on_publish(post)
+        post.full_clean()
+        post.save()
+        _store_attachments(stored, post, files or [])
+        _record(post, ActivityKind.POST_CREATED)
+    return post
+
+
+def post_update(*, post: Post, files: list[PreparedFile] | None = None, **fields) -> Post:
+    _check_fields(fields)
+    if "tags" in fields:
+        fields["tags"] = tags_normalise(fields["tags"] or [])
+    with StoredFiles() as stored, transaction.atomic():
+        _reserve_quota(post.portfolio, files or [])
+        for name, value in fields.items():
+            setattr(post, name, value)
+        _date_on_publish(post)
+        post.full_clean()
+        post.save()
+        _store_attachments(stored, post, files or [])
+        _record(post, ActivityKind.POST_UPDATED)
+    return post
+
+
+@transaction.atomic
+def post_publish(*, post: Post, at=None) -> Post:
+    """Publish a draft now (or at ``at``: a future time schedules it)."""
+    post.status = Status.PUBLISHED
+    post.published_at = at or post.published_at or timezone.now()
+    post.full_clean()
+    post.save(update_fields=["status", "published_at", "updated_at"])
+    _record(post, ActivityKind.POST_UPDATED)
+    return post
+
+
+@transaction.atomic
+def post_unpublish(*, post: Post) -> Post:
+    """Back to a draft: nobody but the student sees it."""
+    post.status = Status.DRAFT
+    post.full_clean()
+    post.save(update_fields=["status", "updated_at"])
+    _record(post, ActivityKind.POST_UPDATED)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post) -> None:
+    """The attachments go with it; their files are deleted after commit (signals.py)."""
+    _record(post, ActivityKind.POST_DELETED)
+    post.delete()
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: PostAttachment) -> None:
+    """The files are deleted after commit (signals.py); the change is the post's."""
+    post = attachment.post
+    attachment.delete()
+    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
+    _record(post, ActivityKind.POST_UPDATED)

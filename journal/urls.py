@@ -1,0 +1,22 @@
+from django.urls import path
+
+from journal import feeds, views
+
+app_name = "journal"
+
+urlpatterns = [
+    path("portfolio/journal/", views.manage, name="manage"),
+    path("portfolio/journal/new/", views.post_create, name="create"),
+    path("portfolio/journal/<int:pk>/edit/", views.post_edit, name="edit"),
+    path("portfolio/journal/<int:pk>/delete/", views.post_delete, name="delete"),
+    path("portfolio/journal/<int:pk>/publish/", views.post_publish, name="publish"),
+    path(
+        "portfolio/journal/attachments/<uuid:public_id>/delete/",
+        views.attachment_delete,
+        name="attachment-delete",
+    ),
+    path("p/<str:slug>/journal/", views.post_list, name="list"),
+    path("p/<str:slug>/journal/feed.atom", feeds.PostFeed(), name="feed"),
+    path("p/<str:slug>/journal/<int:pk>/", views.post_detail, name="detail"),
+    path("files/journal/<uuid:public_id>/<slug:variant>/", views.attachment_file, name="file"),
+]

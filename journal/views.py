@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from achievements.delivery import file_response
+from achievements.uploads import UploadRejected
+from journal import access, selectors, services
+from journal.forms import PostForm
+from portfolios import access as portfolio_access
+from portfolios.models import Visibility
+
+PAGE_SIZE = 20
+VARIANTS = ("original", "display", "thumb")
+
+
+# --- The student's own journal ------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def manage(request):
+    """Every post of the student, drafts and scheduled ones included."""
+    portfolio = portfolio_access.access_own_portfolio(request.user)
+    tag = request.GET.get("tag", "")[:40]
+    page = Paginator(selectors.posts_of_owner(portfolio, tag=tag), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "journal/post_manage.html",
+        {"portfolio": portfolio, "page": page, "tag": tag},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_create(request):
+    portfolio = portfolio_access.access_own_portfolio(request.user)
+    form = PostForm(request.POST or None, request.FILES or None, portfolio=portfolio)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.post_create(
+                portfolio=portfolio, files=form.prepared_files, **form.service_fields()
+            )
+        except UploadRejected as rejection:
+            form.add_error("files", rejection.message)
+        else:
+            messages.success(request, _("“%(title)s” has been saved.") % {"title": post.title})
+            return redirect("journal:edit", pk=post.pk)
+    return render(request, "journal/post_form.html", {"form": form, "portfolio": portfolio})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_edit(request, pk):
+    post = access.access_post(request.user, pk, for_edit=True)
+    form = PostForm(
+        request.POST or None, request.FILES or None, portfolio=post.portfolio, instance=post
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_update(post=post, files=form.prepared_files, **form.service_fields())
+        except UploadRejected as rejection:
+            form.add_error("files", rejection.message)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("journal:edit", pk=post.pk)
+    if form.is_bound:
+        post.refresh_from_db()  # the form set what was typed on it; the page shows the saved post
+    return render(
+        request,
+        "journal/post_form.html",
+        {
+            "form": form,
+            "portfolio": post.portfolio,
+            "post": post,
+            "attachments": post.attachments.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def post_delete(request, pk):
+    post = access.access_post(request.user, pk, for_edit=True)
+    if request.method == "POST":
+        title = post.title
+        services.post_delete(post=post)
+        messages.success(request, _("“%(title)s” has been deleted.") % {"title": title})
+        return redirect("journal:manage")
+    return render(
+        request,
+        "journal/post_confirm_delete.html",
+        {"post": post, "attachment_count": post.attachments.count()},
+    )
+
+
+@require_POST
+@login_required
+def post_publish(request, pk):
+    post = access.access_post(request.user, pk, for_edit=True)
+    services.post_publish(post=post)
+    messages.success(request, _("“%(title)s” has been published.") % {"title": post.title})
+    return redirect("journal:manage")
+
+
+@require_POST
+@login_required
+def attachment_delete(request, public_id):
+    attachment = access.access_own_attachment(request.user, public_id)
+    name = str(attachment)
+    services.attachment_delete(attachment=attachment)
+    messages.success(request, _("“%(name)s” has been deleted.") % {"name": name})
+    return redirect("journal:edit", pk=attachment.post_id)
+
+
+# --- Readers -------------------------------------------------------------------------------
+
+
+def _reader_headers(response, portfolio, audience):
+    if audience.level < Visibility.PUBLIC or portfolio.visibility < Visibility.PUBLIC:
+        # This viewer sees more than the public, or the page is not public: no shared cache.
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+def post_list(request, slug):
+    portfolio, audience = portfolio_access.access_portfolio_page(request.user, slug)
+    posts = selectors.posts_for_audience(portfolio, audience)
+    tag = request.GET.get("tag", "")[:40]
+    if tag:
+        posts = posts.filter(tags__contains=[tag])
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(
+        request,
+        "journal/post_list.html",
+        {
+            "portfolio": portfolio,
+            "student": portfolio.student,
+            "audience": audience,
+            "page": page,
+            "tag": tag,
+            "has_feed": portfolio.visibility == Visibility.PUBLIC,
+            "noindex": portfolio.noindex or portfolio.visibility != Visibility.PUBLIC,
+        },
+    )
+    return _reader_headers(response, portfolio, audience)
+
+
+@require_safe
+def post_detail(request, slug, pk):
+    portfolio, audience, post = access.access_post_page(request.user, slug, pk)
+    response = render(
+        request,
+        "journal/post_detail.html",
+        {
+            "portfolio": portfolio,
+            "student": portfolio.student,
+            "audience": audience,
+            "post": post,
+            "has_feed": portfolio.visibility == Visibility.PUBLIC,
+            "noindex": portfolio.noindex
+            or portfolio.visibility != Visibility.PUBLIC
+            or post.visibility != Visibility.PUBLIC
+            or not post.is_visible_at(Visibility.PUBLIC),
+        },
+    )
+    return _reader_headers(response, portfolio, audience)
+
+
+@require_safe
+def attachment_file(request, public_id, variant):
+    attachment = access.access_attachment_file(request.user, public_id)
+    if variant not in VARIANTS:
+        raise Http404
+    if variant == "thumb" and attachment.thumbnail_file:
+        return file_response(attachment.thumbnail_file, filename=attachment.original_name)
+    if variant in ("thumb", "display") and attachment.display_file:
+        return file_response(attachment.display_file, filename=attachment.original_name)
+    return file_response(
+        attachment.file, filename=attachment.original_name,
+        content_type=attachment.content_type, request=request,
+    )  # fmt: skip
