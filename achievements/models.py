@@ -85,6 +85,7 @@ class Achievement(models.Model):
         _("who can see it"), choices=Visibility.choices, default=Visibility.SUPERVISORS
     )
     featured = models.BooleanField(_("featured"), default=False)
+    comments_enabled = models.BooleanField(_("allow comments"), default=True)
     verification_status = models.CharField(
         _("verification"),
         max_length=10,

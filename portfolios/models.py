@@ -162,6 +162,7 @@ class Portfolio(models.Model):
         _("verified achievements"), default=0, editable=False
     )
     noindex = models.BooleanField(_("ask search engines not to index my page"), default=False)
+    comments_enabled = models.BooleanField(_("allow comments on my page"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
