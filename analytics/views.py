@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,7 +33,8 @@ def _filters(request):
 
 
 def _fmt(value: float, digits: int = 1) -> str:
-    return f"{value:.{digits}f}"
+    """A number in the page's language (70,0 in Russian), as the tables show it."""
+    return number_format(value, digits)
 
 
 def _charts(figures: dict, metric_label: str) -> dict:

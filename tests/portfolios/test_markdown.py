@@ -79,7 +79,19 @@ FORBIDDEN_TAGS = {
     "meta", "base", "link", "body", "details", "button", "frame", "frameset",
 }  # fmt: skip
 PAGE_FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "img"}
-SITE_SCRIPT = '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js" defer></script>'
+# The site's own scripts (Bootstrap, htmx), served by the app: the only ones a page may have.
+SITE_SCRIPTS = (
+    '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js" defer></script>',
+    '<script src="/static/django_htmx/htmx-2.min.js" defer></script>',
+)
+
+
+def strip_site_scripts(html: str) -> str:
+    for script in SITE_SCRIPTS:
+        html = html.replace(script, "")
+    return html
+
+
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 
 
@@ -205,11 +217,13 @@ def test_public_page_with_hostile_about_and_descriptions_runs_nothing(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    # The only script on the page is the site's own Bootstrap bundle.
+    # The only scripts on the page are the site's own (Bootstrap, htmx).
     scripts = [attrs for tag, attrs in tags_in(html) if tag == "script"]
-    assert [s.get("src", "").startswith("/static/") for s in scripts] == [True]
+    assert [s.get("src", "") for s in scripts] == [
+        "/static/vendor/bootstrap/js/bootstrap.bundle.min.js", "/static/django_htmx/htmx-2.min.js",
+    ]  # fmt: skip
     # The page's own markup (forms, meta, links) is allowed outside the students' text.
-    assert_harmless(html.replace(SITE_SCRIPT, ""), forbidden_tags=PAGE_FORBIDDEN_TAGS)
+    assert_harmless(strip_site_scripts(html), forbidden_tags=PAGE_FORBIDDEN_TAGS)
     user_blocks = re.findall(r'<div class="user-content">(.*?)</div>', html, flags=re.S)
     assert len(user_blocks) == 1 + len(HOSTILE)
     for block in user_blocks:
