@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 
+from accounts.models import Cohort, Program
 from analytics.selectors import STUDENT_COLUMNS, Filters, monitoring_rows, student_rows
+from feedback.models import Term
 
 
 def report(figures: dict, f: Filters) -> dict:
@@ -15,7 +17,9 @@ def report(figures: dict, f: Filters) -> dict:
     c = figures["correlation"]
     return {
         "filters": {
-            "program": f.program_id, "cohort": f.cohort_id, "term": f.term_id or "all",
+            "program": _code(Program, f.program_id, "code"),
+            "cohort": _code(Cohort, f.cohort_id, "entry_year"),
+            "term": _code(Term, f.term_id, "name_en") or "all",
             "metric": f.metric, "bin_width": f.bin_width, "inactive_days": f.inactive_days,
             "completeness_below": f.completeness_below,
         },
@@ -40,6 +44,13 @@ def report(figures: dict, f: Filters) -> dict:
         "computed_at": figures["computed_at"].isoformat(),
         "windows_on": figures["windows_on"].isoformat() if figures["windows_on"] else None,
     }  # fmt: skip
+
+
+def _code(model, pk, field):
+    """What the command-line filters name an object by (program code, entry year, term)."""
+    if pk is None:
+        return None
+    return model.objects.filter(pk=pk).values_list(field, flat=True).first()
 
 
 def _ci(ci) -> list:
