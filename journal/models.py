@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import uuid
 
 from django.contrib.postgres.fields import ArrayField
@@ -23,6 +24,7 @@ from portfolios.models import Portfolio, Visibility
 MAX_TAGS = 10
 TAG_LENGTH = 40
 EXCERPT_WORDS = 40
+BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|blockquote|pre|dt|dd)>|<br\s*/?>", re.IGNORECASE)
 
 
 class Status(models.TextChoices):
@@ -122,8 +124,13 @@ class Post(models.Model):
 
     @property
     def excerpt(self) -> str:
-        """The first words of the text, as plain text (escaped again where shown)."""
-        return Truncator(html.unescape(strip_tags(self.body_html))).words(EXCERPT_WORDS)
+        """The first words of the text, as plain text (escaped again where shown); the
+        ends of paragraphs, list items, headings and cells become " · " so a list does not
+        run together into one sentence."""
+        marked = BLOCK_END.sub(" · ", self.body_html)
+        text = " ".join(html.unescape(strip_tags(marked)).split())
+        text = re.sub(r"(\s*·\s*)+", " · ", text).strip(" ·")
+        return Truncator(text).words(EXCERPT_WORDS)
 
     def is_visible_at(self, level: int) -> bool:
         """In Python what ``PostQuerySet.visible_at`` asks the database."""
