@@ -15,6 +15,7 @@ from accounts.models import Cohort, EmployerProfile, Program, Role, SupervisorAs
 STAFF_GROUP_NAME = "Site staff"
 STAFF_APP_LABELS = (
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "axes",
+    "comments", "notifications",
 )  # fmt: skip
 
 

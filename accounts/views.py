@@ -219,9 +219,15 @@ def profile(request):
 @require_safe
 def dashboard(request):
     """Each role's starting page."""
+    from portfolios.following import following_feed
+
     user = request.user
     if user.is_staff_member:
-        return render(request, "accounts/dashboard_staff.html", selectors.staff_overview())
+        return render(
+            request,
+            "accounts/dashboard_staff.html",
+            {**selectors.staff_overview(), "following_feed": following_feed(user)},
+        )
     if user.role == Role.STUDENT:
         from feedback.selectors.reviews import latest_released_score
         from portfolios import access as portfolio_access
@@ -255,6 +261,7 @@ def dashboard(request):
                     for item in s.achievements
                     if item.is_verification_pending
                 ),
+                "following_feed": following_feed(user),
             },
         )
     if user.role == Role.SUPERVISOR:
@@ -276,12 +283,16 @@ def dashboard(request):
                 "term": term,
                 "todo": review_selectors.supervisor_todo(supervisor=user, term=term),
                 "quiet_students": quiet,
+                "following_feed": following_feed(user),
             },
         )
     return render(
         request,
         "accounts/dashboard_employer.html",
-        {"profile": getattr(user, "employer_profile", None)},
+        {
+            "profile": getattr(user, "employer_profile", None),
+            "following_feed": following_feed(user),
+        },
     )
 
 

@@ -76,7 +76,7 @@ class AchievementForm(EvidenceFieldsMixin, forms.ModelForm):
         model = Achievement
         fields = (
             "category", "title", "description", "start_date", "end_date", "organisation",
-            "level", "result", "grade", "url", "visibility", "featured",
+            "level", "result", "grade", "url", "visibility", "featured", "comments_enabled",
         )  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),

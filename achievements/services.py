@@ -28,7 +28,7 @@ VERIFIED_FIELDS = ("title", "start_date", "end_date", "organisation", "result")
 
 ACHIEVEMENT_FIELDS = (
     "category", "title", "description", "start_date", "end_date", "organisation", "level",
-    "result", "grade", "url", "visibility", "featured",
+    "result", "grade", "url", "visibility", "featured", "comments_enabled",
 )  # fmt: skip
 
 

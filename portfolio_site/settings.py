@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "feedback",
     "analytics",
     "journal",
+    "comments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +130,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                # The unread count on the bell: one COUNT, for signed-in users only.
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -180,6 +184,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long the analytics dashboard's figures are reused before they are computed again.
 ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
+# Comments one user may post in a minute (comments/services.py); more get a form error.
+COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 10)
 
 # --- Accounts and authentication ------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -297,6 +303,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail -------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Student Portfolio <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address for links in e-mails (notifications); empty: the first ALLOWED_HOSTS.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

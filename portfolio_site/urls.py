@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("analytics.urls")),
     path("", include("journal.urls")),
+    path("", include("comments.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -43,18 +43,48 @@ def audience_for(viewer, portfolio: Portfolio) -> Audience:
     supervisors"; other signed-in users up to "signed-in users" — except employers that
     staff have not approved yet, who see what an anonymous visitor sees.
     """
+    return _audience(
+        viewer,
+        portfolio,
+        supervises=lambda: SupervisorAssignment.objects.filter(
+            supervisor=viewer, student_id=portfolio.student_id
+        ).exists(),
+    )
+
+
+def audiences_for(viewer, portfolios) -> dict[int, Audience]:
+    """``audience_for`` for many portfolios at once, by portfolio id: at most one query
+    (a supervisor's assignments among these students), however many portfolios."""
+    portfolios = list(portfolios)
+    supervised: set[int] = set()
+    if (
+        viewer is not None
+        and viewer.is_authenticated
+        and viewer.role == Role.SUPERVISOR
+        and not viewer.is_staff_member
+        and portfolios
+    ):
+        supervised = set(
+            SupervisorAssignment.objects.filter(
+                supervisor=viewer, student_id__in={p.student_id for p in portfolios}
+            ).values_list("student_id", flat=True)
+        )
+    return {
+        p.pk: _audience(viewer, p, supervises=lambda p=p: p.student_id in supervised)
+        for p in portfolios
+    }
+
+
+def _audience(viewer, portfolio: Portfolio, *, supervises) -> Audience:
+    """The rule behind ``audience_for``; ``supervises()`` says whether ``viewer`` is one of
+    the student's supervisors (asked only for a supervisor)."""
     if viewer is None or not viewer.is_authenticated:
         return PUBLIC
     if viewer.pk == portfolio.student_id:
         return OWNER
     if viewer.is_staff_member:
         return Audience(level=Visibility.PRIVATE)
-    if (
-        viewer.role == Role.SUPERVISOR
-        and SupervisorAssignment.objects.filter(
-            supervisor=viewer, student_id=portfolio.student_id
-        ).exists()
-    ):
+    if viewer.role == Role.SUPERVISOR and supervises():
         return Audience(level=Visibility.SUPERVISORS)
     if viewer.role == Role.EMPLOYER and not viewer.is_approved_employer:
         return PUBLIC
@@ -66,12 +96,17 @@ def share_link_audience(link: ShareLink) -> Audience:
     return Audience(level=Visibility.SIGNED_IN, share_link=link)
 
 
-def access_portfolio_page(viewer, slug: str) -> tuple[Portfolio, Audience]:
-    portfolio = (
-        Portfolio.objects.select_related("student__program__faculty", "student__cohort")
-        .filter(slug=slug.lower(), student__is_active=True)
-        .first()
-    )
+def access_portfolio_page(
+    viewer, slug: str, *, with_follow_state: bool = False
+) -> tuple[Portfolio, Audience]:
+    """The page at /p/<slug>/ if ``viewer`` may open it; ``with_follow_state`` brings the
+    follower count and whether ``viewer`` follows it in the same query (the page header)."""
+    portfolios = Portfolio.objects.select_related("student__program__faculty", "student__cohort")
+    if with_follow_state:
+        from portfolios.following import annotate_follow_state
+
+        portfolios = annotate_follow_state(portfolios, viewer)
+    portfolio = portfolios.filter(slug=slug.lower(), student__is_active=True).first()
     if portfolio is None:
         raise Http404
     audience = audience_for(viewer, portfolio)

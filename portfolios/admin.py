@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import HTTPS_URLS
 from portfolios.models import (
     Category,
+    Follow,
     Portfolio,
     SearchDocument,
     ShareLink,
@@ -101,4 +102,18 @@ class SearchDocumentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    """Who follows which portfolio (the followers' own choice: read-only here)."""
+
+    list_display = ("follower", "portfolio", "created_at")
+    list_filter = ("created_at",)
+    search_fields = ("follower__username", "portfolio__slug")
+    list_select_related = ("follower", "portfolio")
+    readonly_fields = ("follower", "portfolio", "created_at")
+
+    def has_add_permission(self, request):
         return False

@@ -527,3 +527,54 @@ def seed_others(students, *, seed_value: int = 7) -> int:
 def seed(*, student1: User | None, others) -> int:
     created = seed_student1(student1) if student1 is not None else 0
     return created + seed_others(others)
+
+
+# (username, how many portfolios they follow): only pages each may open, and among those
+# the ones with the most recent updates, so each dashboard feed has something to show.
+DEMO_FOLLOWS = [("student1", 3), ("employer1", 4), ("supervisor1", 2)]
+
+
+def seed_following() -> int:
+    """student1 follows three classmates (their program first), employer1 four portfolios,
+    supervisor1 two of their students. Idempotent: someone who follows anything already is
+    left as they are."""
+    from django.db.models import Exists, F, OuterRef, Q
+
+    from accounts.models import SupervisorAssignment
+    from portfolios.access import Audience, audiences_for
+    from portfolios.following import FEED_FLOOR, follow_add
+    from portfolios.models import Follow, Portfolio
+
+    created = 0
+    for username, count in DEMO_FOLLOWS:
+        user = User.objects.filter(username=username).first()
+        if user is None or Follow.objects.filter(follower=user).exists():
+            continue
+        candidates = Portfolio.objects.filter(student__is_active=True).exclude(student=user)
+        recent = F("content_updated_at").desc(nulls_last=True)
+        if user.role == "student":  # classmates: the same program first, then the faculty
+            candidates = candidates.annotate(
+                same_program=Q(student__program_id=user.program_id),
+                same_faculty=Q(student__program__faculty_id=user.program.faculty_id),
+            ).order_by("-same_program", "-same_faculty", recent, "pk")
+        elif user.role == "supervisor":  # their own students first
+            candidates = candidates.annotate(
+                advised=Exists(
+                    SupervisorAssignment.objects.filter(
+                        supervisor=user, student=OuterRef("student")
+                    )
+                )
+            ).order_by("-advised", recent, "pk")
+        else:
+            candidates = candidates.order_by(recent, "pk")
+        candidates = list(candidates.select_related("student")[:200])
+        audiences = audiences_for(user, candidates)
+        visible = [
+            p
+            for p in candidates
+            if Audience(level=max(audiences[p.pk].level, FEED_FLOOR)).may_open(p)
+        ]
+        for portfolio in visible[:count]:
+            follow_add(follower=user, portfolio=portfolio)
+            created += 1
+    return created

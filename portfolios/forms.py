@@ -58,7 +58,7 @@ class PortfolioForm(forms.ModelForm):
         fields = (
             "headline", "about", "interests", "visibility", "default_visibility", "slug",
             "noindex", "open_to_work", "show_email", "phone", "website", "linkedin", "github",
-            "telegram",
+            "telegram", "comments_enabled",
         )  # fmt: skip
         widgets = {
             "about": forms.Textarea(attrs={"rows": 6}),

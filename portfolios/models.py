@@ -306,3 +306,34 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.portfolio_id)
+
+
+class Follow(models.Model):
+    """A user follows a portfolio: its visible updates appear on their dashboard."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("follower"),
+        db_index=False,  # the unique constraint's index starts with it
+    )
+    portfolio = models.ForeignKey(
+        Portfolio, on_delete=models.CASCADE, related_name="follows", verbose_name=_("portfolio")
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "portfolio"], name="follow_unique"),
+        ]
+        indexes = [
+            # "Portfolios I follow", newest first.
+            models.Index(fields=["follower", "-created_at"], name="follow_follower_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} → {self.portfolio_id}"

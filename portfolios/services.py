@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from achievements.files import StoredFiles, delete_after_commit, extension_of
 from achievements.uploads import Kind, PreparedFile
+from notifications.events import notify_share_link_opened
 from portfolios.models import Portfolio, ShareLink, ShareLinkVisit, Skill
 
 RESERVED_SLUGS = {"admin", "api", "static", "media", "files", "new", "edit", "share", "preview"}
@@ -81,6 +82,7 @@ def skills_resolve(names: list[str]) -> list[Skill]:
 PROFILE_FIELDS = (
     "slug", "headline", "about", "interests", "show_email", "phone", "website", "linkedin",
     "github", "telegram", "open_to_work", "visibility", "default_visibility", "noindex",
+    "comments_enabled",
 )  # fmt: skip
 
 
@@ -158,5 +160,10 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
     return link
 
 
-def share_link_record_visit(*, link: ShareLink, user_agent: str = "") -> ShareLinkVisit:
-    return ShareLinkVisit.objects.create(link=link, user_agent=user_agent[:200])
+def share_link_record_visit(
+    *, link: ShareLink, user_agent: str = "", visitor=None
+) -> ShareLinkVisit:
+    """Log the visit; the student is told, unless ``visitor`` (signed in) is the student."""
+    visit = ShareLinkVisit.objects.create(link=link, user_agent=user_agent[:200])
+    notify_share_link_opened(link=link, visitor=visitor)
+    return visit

@@ -15,6 +15,9 @@ urlpatterns = [
     path("portfolio/share/<int:pk>/revoke/", views.share_link_revoke, name="share-link-revoke"),
     path("p/<str:slug>/", views.public_page, name="public"),
     path("p/<str:slug>/photo/<slug:variant>/", views.photo, name="photo"),
+    path("p/<str:slug>/follow/", views.follow, name="follow"),
+    path("p/<str:slug>/unfollow/", views.unfollow, name="unfollow"),
+    path("following/", views.following_list, name="following"),
     path("s/<str:token>/", views.shared_page, name="shared"),
     path("s/<str:token>/photo/<slug:variant>/", views.shared_photo, name="shared-photo"),
 ]

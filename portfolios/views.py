@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,7 +14,7 @@ from accounts.access import is_approved_employer
 from achievements.delivery import file_response
 from achievements.services import storage_quota, storage_used
 from achievements.uploads import UploadRejected
-from portfolios import access, selectors, services, transfer
+from portfolios import access, following, selectors, services, transfer
 from portfolios.forms import ImportForm, PortfolioForm, ShareLinkForm
 from portfolios.models import Visibility
 
@@ -81,14 +82,16 @@ def preview(request, audience):
 
 @require_safe
 def public_page(request, slug):
-    portfolio, audience = access.access_portfolio_page(request.user, slug)
+    portfolio, audience = access.access_portfolio_page(request.user, slug, with_follow_state=True)
     return _render_page(request, portfolio, audience)
 
 
 @require_safe
 def shared_page(request, token):
     link = access.access_share_link(token)
-    services.share_link_record_visit(link=link, user_agent=request.headers.get("User-Agent", ""))
+    services.share_link_record_visit(
+        link=link, user_agent=request.headers.get("User-Agent", ""), visitor=request.user
+    )
     return _render_page(request, link.portfolio, access.share_link_audience(link))
 
 
@@ -113,6 +116,7 @@ def _render_page(request, portfolio, audience, preview=None):
             or audience.share_link is not None
             or preview,
             "employer_state": _employer_state(request.user, portfolio, audience, preview),
+            "follow": _follow_state(request.user, portfolio, audience, preview),
         },
     )
     if audience.share_link is not None or preview:
@@ -122,6 +126,14 @@ def _render_page(request, portfolio, audience, preview=None):
         # This viewer sees more than the public: no shared cache may keep it.
         response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _follow_state(user, portfolio, audience, preview):
+    """The follow button and follower count, on the page itself only (not in a preview,
+    not through a secret link), from the annotations ``public_page`` loaded."""
+    if preview or audience.share_link is not None or not hasattr(portfolio, "follower_count"):
+        return None
+    return following.follow_state(user, portfolio)
 
 
 def _employer_state(user, portfolio, audience, preview):
@@ -238,4 +250,53 @@ def import_view(request):
         request,
         "portfolios/import.html",
         {"form": form, "portfolio": portfolio, "has_items": portfolio.achievements.exists()},
+    )
+
+
+@require_POST
+@login_required
+def follow(request, slug):
+    portfolio = following.access_follow_target(request.user, slug)
+    following.follow_add(follower=request.user, portfolio=portfolio)
+    return _follow_response(
+        request,
+        portfolio,
+        _("You follow this portfolio now: its updates appear on your dashboard."),
+    )
+
+
+@require_POST
+@login_required
+def unfollow(request, slug):
+    portfolio = following.access_unfollow_target(request.user, slug)
+    following.follow_remove(follower=request.user, portfolio=portfolio)
+    return _follow_response(request, portfolio, _("You no longer follow this portfolio."))
+
+
+def _follow_response(request, portfolio, message):
+    """With htmx, the button in its new state (swapped in place); without, back where the
+    form was (``next``) with a message."""
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = portfolio.get_absolute_url()
+    if request.htmx:
+        return render(
+            request,
+            "portfolios/_follow_button.html",
+            {"follow": following.follow_state(request.user, portfolio), "next_url": next_url},
+        )
+    messages.success(request, message)
+    return redirect(next_url)
+
+
+@login_required
+@require_safe
+def following_list(request):
+    """The portfolios I follow, each with its unfollow button."""
+    return render(
+        request,
+        "portfolios/following.html",
+        {"followed": following.followed_portfolios(request.user)},
     )

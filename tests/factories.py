@@ -293,3 +293,51 @@ def post_for(portfolio, *, title="A post", files=(), **fields):
         files=[prepare_upload(uploaded_file(name, content)) for name, content in files],
         **fields,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Comments. CommentFactory writes rows directly (for threads and query budgets; body_html
+# is rendered by Comment.save); comments.services.comment_create is what the site uses.
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A public comment on a student's portfolio page (pass achievement= or post= with
+    portfolio=None for another target, parent= for a reply)."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    author = factory.SubFactory(StudentFactory)
+    portfolio = factory.LazyFunction(lambda: portfolio_for(StudentFactory()))
+    body = factory.Sequence(lambda n: f"Comment {n}: **well done**.")
+
+
+# ---------------------------------------------------------------------------------------
+# Notifications. NotificationFactory writes rows directly (for the centre and the digest);
+# notifications.services.notify is what the site's services call.
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread notification that a supervisor released a review for a term."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(StudentFactory)
+    kind = "review_released"
+    actor = factory.SubFactory(SupervisorFactory)
+    params = factory.LazyFunction(lambda: {"term": {"en": "Autumn", "ru": "Осень", "ky": "Күз"}})
+    url = "/portfolio/reviews/"
+
+
+# ---------------------------------------------------------------------------------------
+# Following. FollowFactory writes the row directly (a follow of a page the follower may no
+# longer open, for the feed's tests); the site goes through portfolios.following.follow_add.
+
+
+class FollowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portfolios.Follow"
+
+    follower = factory.SubFactory(StudentFactory)
+    portfolio = factory.LazyFunction(lambda: portfolio_for(StudentFactory()))

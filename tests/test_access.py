@@ -54,6 +54,9 @@ RULES = {
     "portfolios:share-link-revoke": POST_ONLY,
     "portfolios:public": VISIBLE,
     "portfolios:photo": VISIBLE,
+    "portfolios:follow": POST_ONLY,
+    "portfolios:unfollow": POST_ONLY,
+    "portfolios:following": SIGNED_IN,
     "portfolios:shared": SECRET_LINK,
     "portfolios:shared-photo": SECRET_LINK,
     "achievements:create": STUDENT_ONLY,
@@ -96,8 +99,22 @@ RULES = {
     "journal:detail": VISIBLE,
     "journal:feed": VISIBLE,
     "journal:file": VISIBLE,
+    "comments:portfolio": VISIBLE,
+    "comments:achievement": VISIBLE,
+    "comments:post": VISIBLE,
+    "comments:reply": POST_ONLY,
+    "comments:edit": OWNER_ONLY,  # the comment's author (here the student, on their page)
+    "comments:delete": OWNER_ONLY,  # the author or the page's owner (both the student here)
+    "comments:hide": POST_ONLY,
+    "comments:unhide": POST_ONLY,
+    "comments:report": SIGNED_IN,  # any signed-in reader but the author
     "analytics:dashboard": SUPERVISOR_ROLE,
     "analytics:export": SUPERVISOR_ROLE,
+    "notifications:list": SIGNED_IN,
+    "notifications:unread": SIGNED_IN,
+    "notifications:settings": SIGNED_IN,
+    "notifications:mark-all-read": POST_ONLY,
+    "notifications:open": POST_ONLY,
 }
 
 
@@ -158,6 +175,16 @@ def _public_portfolio_with_evidence(student):
     share_link_create(portfolio=portfolio, label="For X")
     _journal_post(portfolio, image())
     _feedback_objects(student)
+    _comments(student)
+
+
+def _comments(student):
+    """The student's own comment on their page, and a visitor's comment to report."""
+    from comments.services import comment_create
+    from tests.factories import UserFactory
+
+    comment_create(author=student, body="Mine", portfolio=student.portfolio)
+    comment_create(author=UserFactory(), body="A visitor's", portfolio=student.portfolio)
 
 
 def _journal_post(portfolio, attachment):
@@ -209,12 +236,15 @@ def _url(name, people):
         "feedback:employer-feedback-delete": [portfolio.slug],
         "accounts:student-detail": [student.pk],
         "analytics:export": ["histogram"],
+        "notifications:open": [1],
         "accounts:password-reset-confirm": ["MQ", "set-password"],
         "portfolios:preview": ["public"],
         "portfolios:share-link-visits": [portfolio.share_links.get().pk],
         "portfolios:share-link-revoke": [portfolio.share_links.get().pk],
         "portfolios:public": [portfolio.slug],
         "portfolios:photo": [portfolio.slug, "thumb"],
+        "portfolios:follow": [portfolio.slug],
+        "portfolios:unfollow": [portfolio.slug],
         "portfolios:shared": [token],
         "portfolios:shared-photo": [token, "thumb"],
         "achievements:edit": [achievement.pk],
@@ -226,8 +256,26 @@ def _url(name, people):
         "achievements:file": [evidence.public_id, "thumb"],
         "achievements:shared-file": [token, evidence.public_id, "thumb"],
         **_journal_args(portfolio),
+        **_comment_args(portfolio),
     }
     return reverse(name, args=args.get(name, []))
+
+
+def _comment_args(portfolio):
+    own = portfolio.comments.get(author=portfolio.student)
+    visitors = portfolio.comments.exclude(author=portfolio.student).get()
+    post = portfolio.posts.get()
+    return {
+        "comments:portfolio": [portfolio.slug],
+        "comments:achievement": [portfolio.slug, portfolio.achievements.get().pk],
+        "comments:post": [portfolio.slug, post.pk],
+        "comments:reply": [own.pk],
+        "comments:edit": [own.pk],
+        "comments:delete": [own.pk],
+        "comments:hide": [visitors.pk],
+        "comments:unhide": [visitors.pk],
+        "comments:report": [visitors.pk],
+    }
 
 
 def _journal_args(portfolio):

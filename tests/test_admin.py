@@ -14,7 +14,10 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "portfolios", "achievements", "feedback", "analytics", "journal"}
+OUR_APPS = {
+    "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "notifications",
+    "comments",
+}  # fmt: skip
 
 
 @pytest.fixture

@@ -180,6 +180,21 @@ def test_no_english_left_on_pages(client, language):
                            skills_relevance=5, evidence_credibility=4, comment="Жакшы",
                            would_interview=True)  # fmt: skip
     shortlist_add(employer=approved, portfolio=student.portfolio)
+    from comments.services import comment_create
+
+    comment = comment_create(author=supervisor, body="Жакшы иш!", portfolio=student.portfolio)
+    comment_create(author=student, body="Рахмат", parent=comment)
+    comment_create(author=supervisor, body="Сунуш", portfolio=student.portfolio, is_private=True)
+    comment_create(author=approved, body="Кызыктуу", achievement=achievement)
+    comment_pages = {
+        student: [reverse("comments:achievement", args=[slug, achievement.pk]),
+                  reverse("comments:delete", args=[comment.pk]),
+                  reverse("portfolios:public", args=[slug]),
+                  reverse("comments:post", args=[slug, post.pk])],
+        supervisor: [reverse("comments:edit", args=[comment.pk]),
+                     reverse("portfolios:public", args=[slug])],
+        approved: [reverse("comments:report", args=[comment.pk])],
+    }  # fmt: skip
     signed_in_pages = {
         student: [reverse("accounts:dashboard"), reverse("accounts:profile"),
                   reverse("accounts:password-change"), reverse("portfolios:editor"),
@@ -190,6 +205,7 @@ def test_no_english_left_on_pages(client, language):
                   reverse("portfolios:preview", args=["supervisor"]),
                   reverse("feedback:my-reviews"), reverse("feedback:outcomes"),
                   reverse("feedback:received"),
+                  reverse("notifications:list"), reverse("notifications:settings"),
                   reverse("journal:manage"), reverse("journal:create"),
                   reverse("journal:edit", args=[post.pk]),
                   reverse("journal:delete", args=[post.pk]),
@@ -207,6 +223,15 @@ def test_no_english_left_on_pages(client, language):
         employer: [reverse("accounts:dashboard"), reverse("accounts:profile")],
         staff: [reverse("accounts:dashboard"), reverse("analytics:dashboard")],
     }  # fmt: skip
+    for user, paths in comment_pages.items():
+        signed_in_pages[user] = signed_in_pages.get(user, []) + paths
+    from portfolios.following import follow_add
+
+    # Dashboards with updates in the feed of followed portfolios, and the list of them.
+    follow_add(follower=supervisor, portfolio=student.portfolio)
+    follow_add(follower=approved, portfolio=student.portfolio)
+    signed_in_pages[supervisor].append(reverse("portfolios:following"))
+    signed_in_pages[approved] += [reverse("accounts:dashboard"), reverse("portfolios:following")]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     found = {}
     for path in anonymous_pages:

@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 
 from feedback.models import EmployerFeedback, ShortlistEntry
+from notifications.events import notify_employer_feedback
 from portfolios.access import audience_for
 from portfolios.models import Portfolio
 
@@ -89,6 +90,7 @@ def employer_feedback_save(
         try:
             with transaction.atomic():
                 feedback.save()
+            notify_employer_feedback(feedback=feedback, changed=False)
             return feedback
         except IntegrityError:
             feedback = _locked_feedback(employer=employer, portfolio=portfolio)
@@ -99,6 +101,7 @@ def employer_feedback_save(
     _check_length(feedback, "comment")
     feedback.full_clean(exclude={"employer", "portfolio"})
     feedback.save()
+    notify_employer_feedback(feedback=feedback, changed=True)
     return feedback
 
 

@@ -21,6 +21,7 @@ from feedback.models import (
     Term,
     weighted_total,
 )
+from notifications.events import notify_review_released
 
 
 def rubric_for(*, student: User) -> Rubric | None:
@@ -171,11 +172,13 @@ def review_save(
 
 
 def _record_received(review: Review) -> None:
-    """A released review is an event in the student's activity log (analytics)."""
+    """A released review is an event in the student's activity log (analytics),
+    and the student is told (notifications)."""
     activity_record(
         student_id=review.student_id, actor_id=review.supervisor_id,
         kind=ActivityKind.REVIEW_RECEIVED, object_id=review.pk, label=str(review.term),
     )  # fmt: skip
+    notify_review_released(review=review)
 
 
 @transaction.atomic

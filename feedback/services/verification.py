@@ -12,6 +12,7 @@ from accounts.models import SupervisorAssignment, User
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, VerificationStatus
 from achievements.services import VERIFIED_FIELDS  # changing one (or the files) resets it
 from feedback.models import VerificationEvent
+from notifications.events import notify_verification_decided
 from portfolios.models import Visibility
 
 
@@ -130,6 +131,9 @@ def verification_decide(
         action = VerificationEvent.Action.DECLINED
     achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(achievement, actor=supervisor, action=action, reason=reason)
+    notify_verification_decided(
+        achievement=achievement, supervisor=supervisor, verified=verify, reason=reason
+    )
     return achievement
 
 

@@ -80,7 +80,8 @@ def test_report_filters_by_term_id_name_and_all(w):
     old = past_term(name_en="Old spring")
     give_score(w["mine_students"][0], w["mine"], old, 10)
     in_old = report("--term", str(old.pk))
-    assert (in_old["filters"]["term"], in_old["n"], in_old["summary"]["mean"]) == (old.name_en, 1, 10)
+    assert in_old["filters"]["term"] == old.name_en
+    assert (in_old["n"], in_old["summary"]["mean"]) == (1, 10)
     assert report("--term", "Old spring")["summary"] == in_old["summary"]
     every = report("--term", "all")
     assert every["filters"]["term"] == "all"

@@ -4,10 +4,13 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts import demo
 from accounts.models import User
 from achievements.models import Achievement
+from comments import demo as comments_demo
 from feedback import demo as feedback_demo
 from feedback.models import Review
 from journal import demo as journal_demo
 from journal.models import Post
+from notifications import demo as notifications_demo
+from notifications.services import notifications_muted
 from portfolios import demo as portfolio_demo
 
 
@@ -26,6 +29,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
 
+    # The demo's reviews, decisions and feedback notify nobody (no e-mail floods on the
+    # console); notifications_demo adds the notifications the demo users see.
+    @notifications_muted()
     def handle(self, *args, students, if_empty, force, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
@@ -54,7 +60,16 @@ class Command(BaseCommand):
             posts = journal_demo.seed(
                 student1=student1, others=students_qs.exclude(username="student1")
             )
-        if created_accounts or achievements or any(feedback.values()) or posts:
+        # Idempotent by itself: nothing is added once any comment exists.
+        comments = comments_demo.seed()
+        if comments:
+            self.stdout.write(f"{comments} comments created (threads on student1's page).")
+        # Idempotent by itself: a demo user who follows anything already is left alone.
+        follows = portfolio_demo.seed_following()
+        if follows:
+            self.stdout.write(f"{follows} follows created (student1, employer1, supervisor1).")
+        notifications = notifications_demo.seed()
+        if created_accounts or achievements or any(feedback.values()) or posts or notifications:
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Demo data ready: {created_accounts} accounts, {achievements} "

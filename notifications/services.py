@@ -1,0 +1,277 @@
+"""Writes for notifications: tell someone what happened, mark what they read, keep how
+they want to hear of each kind, and send the daily digest.
+
+``notify`` is what other apps call from their services. It never tells people about
+their own actions. Whether an e-mail goes out at once is the recipient's choice per kind
+(NotificationPreference, else DEFAULT_DELIVERY); that e-mail leaves after the transaction
+commits, so a rolled-back action mails nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from notifications.models import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    Kind,
+    Notification,
+    NotificationPreference,
+)
+from notifications.texts import notification_detail
+
+logger = logging.getLogger(__name__)
+
+# Floods fold into one notification: the same event again while its notification is still
+# unread (and, where a window is given, younger than it) is counted on that notification.
+# kind: (the fact that makes it "the same", how long a notification takes more).
+FOLD = {
+    Kind.SHARE_LINK_OPENED: ("link_id", timedelta(hours=1)),  # a link opened over and over
+    Kind.EMPLOYER_FEEDBACK: ("feedback_id", None),  # an employer polishing their feedback
+}
+
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted():
+    """Inside it ``notify`` does nothing (demo data built with the real services)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def _pk(user) -> int | None:
+    return getattr(user, "pk", user)
+
+
+def delivery_for(*, user_id: int, kind: str) -> str:
+    chosen = (
+        NotificationPreference.objects.filter(user_id=user_id, kind=kind)
+        .values_list("delivery", flat=True)
+        .first()
+    )
+    return chosen or DEFAULT_DELIVERY[Kind(kind)]
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    actor=None,
+    url: str = "",
+    params: dict | None = None,
+) -> Notification | None:
+    """Tell ``recipient`` (a user or a user id) that ``actor`` did something of ``kind``.
+
+    ``url`` is where the notification leads (a path on this site); ``params`` are the
+    facts the sentence is written from (texts.py). Returns the notification, or None when
+    nobody is told (the recipient is the actor, or notifications are muted).
+    """
+    recipient_id, actor_id = _pk(recipient), _pk(actor)
+    if _muted.get() or recipient_id is None or recipient_id == actor_id:
+        return None
+    params = params or {}
+    # Asked first, folded or not: a page that notifies (a secret link's) costs the same
+    # queries on every visit (three, or two for a kind that never folds).
+    delivery = delivery_for(user_id=recipient_id, kind=kind)
+    if kind in FOLD:
+        folded = _fold(recipient_id=recipient_id, kind=kind, params=params)
+        if folded is not None:
+            return folded
+    notification = Notification(
+        recipient_id=recipient_id, kind=kind, actor_id=actor_id, url=url, params=params
+    )
+    # Foreign keys and check constraints are the database's to hold (no extra queries).
+    notification.full_clean(exclude=["recipient", "actor"], validate_constraints=False)
+    notification.save()
+    if delivery == Delivery.EMAIL_NOW:
+        transaction.on_commit(partial(notification_email_now, notification.pk), robust=True)
+    return notification
+
+
+def _fold(*, recipient_id: int, kind: str, params: dict) -> Notification | None:
+    """Count the event on its unread notification, if there is one (FOLD): one query when
+    there is none, two when there is."""
+    key, window = FOLD[kind]
+    if params.get(key) is None:
+        return None
+    recent = Notification.objects.filter(
+        recipient_id=recipient_id,
+        kind=kind,
+        read_at__isnull=True,
+        **{f"params__{key}": params[key]},
+    )
+    if window is not None:
+        recent = recent.filter(created_at__gte=timezone.now() - window)
+    notification = recent.order_by("-created_at").first()
+    if notification is None:
+        return None
+    Notification.objects.filter(pk=notification.pk).update(count=F("count") + 1)
+    notification.count += 1
+    return notification
+
+
+def site_url() -> str:
+    """The site's address for links in e-mails: SITE_URL, else the first host allowed."""
+    configured = getattr(settings, "SITE_URL", "")
+    if configured:
+        return configured.rstrip("/")
+    host = next(
+        (h for h in settings.ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "localhost"
+    )
+    return f"{'http' if settings.DEBUG else 'https'}://{host}"
+
+
+def absolute_url(path: str) -> str:
+    return site_url() + path if path.startswith("/") else path
+
+
+def safe_target(notification: Notification) -> str:
+    """Where opening the notification leads: its own address when it is on this site."""
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts=None, require_https=False
+    ):
+        return notification.url
+    return reverse("notifications:list")
+
+
+def _language_of(user) -> str:
+    return user.preferred_language or settings.LANGUAGE_CODE
+
+
+def notification_email_now(notification_id: int) -> bool:
+    """E-mail one notification to its recipient in their language (after commit).
+    Whether it was sent; an e-mail already sent is not sent again."""
+    notification = (
+        Notification.objects.select_related("recipient", "actor")
+        .filter(pk=notification_id, emailed_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return False
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        return False
+    with translation.override(_language_of(recipient)):
+        context = {
+            "user": recipient,
+            "notification": notification,
+            "detail": notification_detail(notification),
+            "link": absolute_url(safe_target(notification)),
+            "settings_link": absolute_url(reverse("notifications:settings")),
+        }
+        subject = render_to_string("notifications/email/notification_subject.txt", context)
+        body = render_to_string("notifications/email/notification.txt", context)
+    send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def notification_open(*, notification: Notification) -> str:
+    """Mark it read; where to go next."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return safe_target(notification)
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark every unread notification of ``user`` read; how many there were."""
+    return Notification.objects.for_recipient(user).unread().update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preferences_save(*, user, deliveries: dict[str, str]) -> None:
+    """Keep the user's choice per kind (a choice equal to the default is kept too: the
+    user made it, and a later change of defaults should not overrule it)."""
+    for kind, delivery in deliveries.items():
+        kind, delivery = Kind(kind), Delivery(delivery)  # ValueError for anything else
+        NotificationPreference.objects.update_or_create(
+            user=user, kind=kind, defaults={"delivery": delivery}
+        )
+
+
+def _digest_candidates(*, since) -> dict[int, list[Notification]]:
+    """Unread notifications since ``since`` not yet e-mailed, by recipient, of the kinds
+    each recipient wants in the daily digest."""
+    waiting = list(
+        Notification.objects.filter(
+            created_at__gte=since,
+            read_at__isnull=True,
+            digested_at__isnull=True,
+            emailed_at__isnull=True,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .select_related("recipient", "actor")
+        .order_by("recipient_id", "created_at", "pk")
+    )
+    chosen = {
+        (user_id, kind): delivery
+        for user_id, kind, delivery in NotificationPreference.objects.filter(
+            user_id__in={n.recipient_id for n in waiting}
+        ).values_list("user_id", "kind", "delivery")
+    }
+    by_recipient: dict[int, list[Notification]] = {}
+    for notification in waiting:
+        key = (notification.recipient_id, notification.kind)
+        delivery = chosen.get(key) or DEFAULT_DELIVERY[Kind(notification.kind)]
+        if delivery == Delivery.DAILY_DIGEST:
+            by_recipient.setdefault(notification.recipient_id, []).append(notification)
+    return by_recipient
+
+
+def digest_send(*, now=None, window: timedelta = timedelta(days=1)) -> int:
+    """One e-mail per user with what they chose to hear of once a day and have not read,
+    from the last ``window``; each notification is sent in one digest only. Returns how
+    many e-mails were sent. Safe to run twice, or twice at once."""
+    now = now or timezone.now()
+    sent = 0
+    for notifications in _digest_candidates(since=now - window).values():
+        if _digest_send_one(notifications, now=now):
+            sent += 1
+    return sent
+
+
+def _digest_send_one(notifications: list[Notification], *, now) -> bool:
+    recipient = notifications[0].recipient
+    with transaction.atomic():
+        # Another run sending the same notifications holds their rows: skip them.
+        ids = set(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[n.pk for n in notifications], digested_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        items = [n for n in notifications if n.pk in ids]
+        if not items:
+            return False
+        with translation.override(_language_of(recipient)):
+            context = {
+                "user": recipient,
+                "items": [(n, absolute_url(safe_target(n))) for n in items],
+                "centre_link": absolute_url(reverse("notifications:list")),
+                "settings_link": absolute_url(reverse("notifications:settings")),
+            }
+            subject = render_to_string("notifications/email/digest_subject.txt", context)
+            body = render_to_string("notifications/email/digest.txt", context)
+        # Sent inside the transaction: if sending fails, nothing is marked and the next
+        # run tries again.
+        send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])
+        Notification.objects.filter(pk__in=ids).update(digested_at=now)
+    return True
