@@ -77,7 +77,10 @@ def new_page(browser, live_server, transactional_db, default_sections, outside_r
     contexts = []
 
     def open_page(language: str | None = None, locale: str = "en-US"):
-        context = browser.new_context(base_url=live_server.url, locale=locale)
+        # A desktop window: the full menu shows from 1400 px (below, it folds into a button).
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, viewport={"width": 1440, "height": 900}
+        )
         if language:
             host = live_server.url.split("//", 1)[1].split(":")[0]
             context.add_cookies(

@@ -45,7 +45,7 @@ def test_one_mail_per_user_with_their_digest_kinds(employer, supervisor):
     assert sorted(by_recipient) == sorted([aida.email, bolot.email])
     body = by_recipient[aida.email].body
     assert "Ала-Тоо Софт" in body
-    assert "“Практика”" in body
+    assert "«Практика»" in body  # Russian quotes, from the Russian sentence
     assert "Autumn" not in body and "Осень" not in body  # the review is not in the digest
     assert "Autumn" in by_recipient[bolot.email].body  # Bolot reads English
     assert Notification.objects.filter(digested_at__isnull=False).count() == 3
