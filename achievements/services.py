@@ -66,9 +66,10 @@ def stored_size(item: PreparedFile) -> int:
     return item.size + sum(f.size for f in (item.display, item.thumbnail) if f is not None)
 
 
-def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
+def storage_reserve(portfolio: Portfolio, files: list[PreparedFile]) -> None:
     """Check the quota again under a lock on the portfolio: two uploads at once (two tabs)
-    cannot together pass it. Call inside the transaction that stores the files."""
+    cannot together pass it. Call inside the transaction that stores the files (evidence
+    here, journal attachments in journal/services.py: one quota per student)."""
     if not files:
         return
     Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
@@ -125,7 +126,7 @@ def achievement_create(
     _check_fields(fields)
     fields.setdefault("visibility", portfolio.default_visibility)
     with StoredFiles() as stored, transaction.atomic():
-        _reserve_quota(portfolio, files or [])
+        storage_reserve(portfolio, files or [])
         achievement = Achievement(portfolio=portfolio, **fields)
         achievement.order = _next_order(
             Achievement.objects.filter(portfolio=portfolio, category=achievement.category)
@@ -150,7 +151,7 @@ def achievement_update(
 ) -> Achievement:
     _check_fields(fields)
     with StoredFiles() as stored, transaction.atomic():
-        _reserve_quota(achievement.portfolio, files or [])
+        storage_reserve(achievement.portfolio, files or [])
         # A bound ModelForm has already set the new values on the instance: compare with
         # what is saved.
         # Locked, so a supervisor's decision cannot land between reading and saving; the
@@ -288,7 +289,7 @@ def evidence_attach(
     *, achievement: Achievement, files: list[PreparedFile], captions: list[str] | None = None
 ) -> list[Evidence]:
     with StoredFiles() as stored, transaction.atomic():
-        _reserve_quota(achievement.portfolio, files)
+        storage_reserve(achievement.portfolio, files)
         created = evidence_store(stored, achievement, files, captions or [])
         _touch(achievement)
         _reset_for_evidence(achievement)

@@ -94,47 +94,7 @@ if os.environ.get("REDIS_URL") and not redis_answers(os.environ["REDIS_URL"]):
     os.environ["REDIS_URL"] = ""  # the settings fall back to the local-memory cache
 
 
-def _maintenance_connection(url: str):
-    """A connection to the server's ``postgres`` database, to create or drop ours."""
-    import psycopg2
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username,
-        password=parts.password, dbname="postgres",
-    )  # fmt: skip
-    connection.autocommit = True
-    return connection
-
-
-def ensure_database(url: str) -> bool:
-    """Create the benchmark database if it is missing; whether it had to be created."""
-    from psycopg2 import sql
-
-    name = urlsplit(url).path.lstrip("/")
-    connection = _maintenance_connection(url)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        exists = cursor.fetchone() is not None
-        if not exists:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    connection.close()
-    return not exists
-
-
-def drop_database(url: str) -> None:
-    from psycopg2 import sql
-
-    if "django" in sys.modules:
-        from django.db import connections
-
-        connections.close_all()
-    connection = _maintenance_connection(url)
-    with connection.cursor() as cursor:
-        name = urlsplit(url).path.lstrip("/")
-        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-    connection.close()
-
+from benchdb import drop_database, ensure_database  # noqa: E402
 
 if ARGS.reseed:
     drop_database(BENCH_DATABASE_URL)

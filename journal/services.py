@@ -3,20 +3,18 @@
 Attachments follow the rules of achievement evidence: files are checked by
 achievements/uploads.py before anything is stored (the form does it), written through
 ``StoredFiles`` so that a failure anywhere removes them again, and count against the
-student's one storage quota (achievements.services.storage_used).
+student's one storage quota (achievements.services.storage_reserve).
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles, extension_of
-from achievements.services import storage_quota, storage_used, stored_size
-from achievements.uploads import PreparedFile, UploadRejected
+from achievements.services import storage_reserve, stored_size
+from achievements.uploads import PreparedFile
 from analytics.models import ActivityKind
 from analytics.services import activity_record
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, PostAttachment, Status
@@ -61,26 +59,6 @@ def _date_on_publish(post: Post) -> None:
         post.published_at = timezone.now()
 
 
-def _reserve_quota(portfolio: Portfolio, files: list[PreparedFile]) -> None:
-    """The quota checked again under a lock on the portfolio (as for evidence), so two
-    uploads at once cannot together pass it."""
-    if not files:
-        return
-    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
-    needed = sum(stored_size(item) for item in files)
-    left = storage_quota() - storage_used(portfolio=portfolio)
-    if needed > left:
-        raise UploadRejected(
-            _("%(names)s (%(size)s) do not fit into your remaining storage space (%(left)s free).")
-            % {
-                "names": ", ".join(f"“{item.display_name}”" for item in files),
-                "size": filesizeformat(needed),
-                "left": filesizeformat(max(left, 0)),
-            },
-            code="quota",
-        )
-
-
 def _store_attachments(stored: StoredFiles, post: Post, files) -> list[PostAttachment]:
     created = []
     order = (post.attachments.aggregate(top=Max("order"))["top"] or 0) + 1
@@ -121,7 +99,7 @@ def post_create(*, portfolio: Portfolio, files: list[PreparedFile] | None = None
     fields.setdefault("visibility", portfolio.default_visibility)
     fields["tags"] = tags_normalise(fields.get("tags") or [])
     with StoredFiles() as stored, transaction.atomic():
-        _reserve_quota(portfolio, files or [])
+        storage_reserve(portfolio, files or [])
         post = Post(portfolio=portfolio, **fields)
         _date_on_publish(post)
         post.full_clean()
@@ -136,7 +114,7 @@ def post_update(*, post: Post, files: list[PreparedFile] | None = None, **fields
     if "tags" in fields:
         fields["tags"] = tags_normalise(fields["tags"] or [])
     with StoredFiles() as stored, transaction.atomic():
-        _reserve_quota(post.portfolio, files or [])
+        storage_reserve(post.portfolio, files or [])
         for name, value in fields.items():
             setattr(post, name, value)
         _date_on_publish(post)
