@@ -16,7 +16,7 @@ import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -577,7 +577,3 @@ ORDER BY {{order}}
             columns = [c.name for c in cursor.description]
             out[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return out
-
-
-def with_filters(f: Filters, **changes) -> Filters:
-    return replace(f, **changes)
