@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from journal.models import Post, PostAttachment
-from portfolios.access import Audience, access_portfolio_page, audience_for
-from portfolios.models import Portfolio
+from portfolios.access import Audience, access_portfolio_page, audience_for, share_link_audience
+from portfolios.models import Portfolio, ShareLink
 
 
 def access_post(user, pk: int, *, for_edit: bool = False) -> Post:
@@ -56,6 +56,22 @@ def access_post_page(viewer, slug: str, pk: int) -> tuple[Portfolio, Audience, P
     return portfolio, audience, post
 
 
+def access_shared_post(link: ShareLink, pk: int) -> tuple[Audience, Post]:
+    """A post through a secret link: published, dated in the past and visible at the
+    link's level, on the link's portfolio. Anything else is a 404."""
+    audience = share_link_audience(link)
+    post = (
+        Post.objects.filter(pk=pk, portfolio=link.portfolio)
+        .visible_at(audience.level)
+        .prefetch_related("attachments")
+        .first()
+    )
+    if post is None:
+        raise Http404
+    post.portfolio = link.portfolio
+    return audience, post
+
+
 def access_own_attachment(user, public_id) -> PostAttachment:
     if not user.is_authenticated:
         raise Http404
@@ -69,8 +85,11 @@ def access_own_attachment(user, public_id) -> PostAttachment:
     return attachment
 
 
-def access_attachment_file(viewer, public_id) -> PostAttachment:
-    """The attachment if this viewer may read its post (the rules of ``access_post``)."""
+def access_attachment_file(
+    viewer, public_id, *, share_link: ShareLink | None = None
+) -> PostAttachment:
+    """The attachment if this viewer may read its post (the rules of ``access_post``), or,
+    through ``share_link``, if the post is on the link's portfolio and the link reaches it."""
     attachment = (
         PostAttachment.objects.select_related("post__portfolio")
         .filter(public_id=public_id, post__portfolio__student__is_active=True)
@@ -78,6 +97,13 @@ def access_attachment_file(viewer, public_id) -> PostAttachment:
     )
     if attachment is None:
         raise Http404
-    if not post_readable(attachment.post, audience_for(viewer, attachment.post.portfolio)):
+    post = attachment.post
+    if share_link is not None:
+        if post.portfolio_id != share_link.portfolio_id:
+            raise Http404
+        audience = share_link_audience(share_link)
+    else:
+        audience = audience_for(viewer, post.portfolio)
+    if not post_readable(post, audience):
         raise Http404
     return attachment

@@ -9,7 +9,7 @@ student's one storage quota (achievements.services.storage_reserve).
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from achievements.files import StoredFiles, extension_of
@@ -18,6 +18,7 @@ from achievements.uploads import PreparedFile
 from analytics.models import ActivityKind
 from analytics.services import activity_record
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, PostAttachment, Status
+from portfolios.derived import portfolio_refresh
 from portfolios.models import Portfolio
 
 POST_FIELDS = (
@@ -160,3 +161,29 @@ def attachment_delete(*, attachment: PostAttachment) -> None:
     attachment.delete()
     Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
     _record(post, ActivityKind.POST_UPDATED)
+
+
+def due_posts_publish(*, batch_size: int = 2000) -> int:
+    """Show scheduled posts whose date has come everywhere a stored copy would hide them.
+
+    Lists, feeds and post pages ask the clock when they read; two things are written ahead:
+    the cached portfolio page (keyed by the content version) and the employers' search
+    document. For every portfolio with a post that came due after its document was last
+    written, move the content version and rewrite the figures and the document. Returns
+    how many portfolios; safe to run at any interval (``manage.py publish_due_posts``)."""
+    ids = list(
+        Post.objects.filter(
+            status=Status.PUBLISHED,
+            published_at__lte=timezone.now(),
+            published_at__gt=F("portfolio__search_document__updated_at"),
+        )
+        .values_list("portfolio_id", flat=True)
+        .distinct()
+        .order_by("portfolio_id")
+    )
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        with transaction.atomic():
+            Portfolio.objects.filter(pk__in=batch).update(content_version=F("content_version") + 1)
+            portfolio_refresh(batch, touch=True)
+    return len(ids)

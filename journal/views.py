@@ -128,54 +128,84 @@ def _reader_headers(response, portfolio, audience):
     return response
 
 
-@require_safe
-def post_list(request, slug):
-    portfolio, audience = portfolio_access.access_portfolio_page(request.user, slug)
+def _journal_context(portfolio, audience, share_token=None):
+    """What the reader pages share: the student, and whether the page is public (feed,
+    indexing). Through a secret link there is no feed and nothing is indexed."""
+    public = portfolio.visibility == Visibility.PUBLIC and share_token is None
+    return {
+        "portfolio": portfolio,
+        "student": portfolio.student,
+        "audience": audience,
+        "share_token": share_token,
+        "has_feed": public,
+        "noindex": portfolio.noindex or not public,
+    }
+
+
+def _post_list(request, portfolio, audience, share_token=None):
     posts = selectors.posts_for_audience(portfolio, audience)
     tag = request.GET.get("tag", "")[:40]
     if tag:
         posts = posts.filter(tags__contains=[tag])
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
-    response = render(
-        request,
-        "journal/post_list.html",
-        {
-            "portfolio": portfolio,
-            "student": portfolio.student,
-            "audience": audience,
-            "page": page,
-            "tag": tag,
-            "has_feed": portfolio.visibility == Visibility.PUBLIC,
-            "noindex": portfolio.noindex or portfolio.visibility != Visibility.PUBLIC,
-        },
-    )
-    return _reader_headers(response, portfolio, audience)
+    context = _journal_context(portfolio, audience, share_token)
+    return render(request, "journal/post_list.html", {**context, "page": page, "tag": tag})
+
+
+def _post_detail(request, portfolio, audience, post, share_token=None):
+    context = _journal_context(portfolio, audience, share_token)
+    context["noindex"] = context["noindex"] or not post.is_visible_at(Visibility.PUBLIC)
+    return render(request, "journal/post_detail.html", {**context, "post": post})
+
+
+@require_safe
+def post_list(request, slug):
+    portfolio, audience = portfolio_access.access_portfolio_page(request.user, slug)
+    return _reader_headers(_post_list(request, portfolio, audience), portfolio, audience)
 
 
 @require_safe
 def post_detail(request, slug, pk):
     portfolio, audience, post = access.access_post_page(request.user, slug, pk)
-    response = render(
-        request,
-        "journal/post_detail.html",
-        {
-            "portfolio": portfolio,
-            "student": portfolio.student,
-            "audience": audience,
-            "post": post,
-            "has_feed": portfolio.visibility == Visibility.PUBLIC,
-            "noindex": portfolio.noindex
-            or portfolio.visibility != Visibility.PUBLIC
-            or post.visibility != Visibility.PUBLIC
-            or not post.is_visible_at(Visibility.PUBLIC),
-        },
-    )
+    response = _post_detail(request, portfolio, audience, post)
     return _reader_headers(response, portfolio, audience)
+
+
+def _shared_headers(response):
+    """Like the secret link's page: nobody keeps a copy, no address leaks in a Referer."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
+def shared_post_list(request, token):
+    link = portfolio_access.access_share_link(token)
+    audience = portfolio_access.share_link_audience(link)
+    return _shared_headers(_post_list(request, link.portfolio, audience, share_token=token))
+
+
+@require_safe
+def shared_post_detail(request, token, pk):
+    link = portfolio_access.access_share_link(token)
+    audience, post = access.access_shared_post(link, pk)
+    return _shared_headers(_post_detail(request, link.portfolio, audience, post, share_token=token))
 
 
 @require_safe
 def attachment_file(request, public_id, variant):
     attachment = access.access_attachment_file(request.user, public_id)
+    return _attachment_response(request, attachment, variant)
+
+
+@require_safe
+def shared_attachment_file(request, token, public_id, variant):
+    link = portfolio_access.access_share_link(token)
+    attachment = access.access_attachment_file(request.user, public_id, share_link=link)
+    return _attachment_response(request, attachment, variant)
+
+
+def _attachment_response(request, attachment, variant):
     if variant not in VARIANTS:
         raise Http404
     if variant == "thumb" and attachment.thumbnail_file:

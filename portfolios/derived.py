@@ -7,9 +7,11 @@ two SQL statements, whatever the portfolio's size:
 * ``completeness`` and ``content_updated_at`` on the portfolio — the same figure as
   ``selectors.completeness`` computes from a loaded page (a test holds them equal) — and
   its ``evidence_count`` and ``verified_count`` (analytics reads them);
-* the ``SearchDocument`` employers' search matches: names, headline, interests, skills and
+* the ``SearchDocument`` employers' search matches: names, headline, interests, skills,
   the titles, organisations, results and descriptions of items a signed-in user may see,
-  as English, Russian (stemmed) and simple (Kyrgyz, names) text.
+  and the titles, tags and text of the newest journal posts a signed-in user may read
+  (published, their date come), as English, Russian (stemmed) and simple (Kyrgyz, names)
+  text. A scheduled post enters it when its date comes (``manage.py publish_due_posts``).
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ WHERE p.id = s.portfolio_id AND p.id = i.portfolio_id
 """
 
 # Weights: A names, headline and skills; B item titles, organisations, results and skills;
-# C the about text and item descriptions.
+# C the about text, item descriptions and journal posts (the newest POSTS_INDEXED, each cut
+# at POST_CHARS_INDEXED characters: a tsvector holds at most 1 MB).
+POSTS_INDEXED = 50
+POST_CHARS_INDEXED = 5000
 SEARCH_SQL = """
 INSERT INTO portfolios_searchdocument
   (portfolio_id, is_listed, document, words, skill_keys, verified_count, updated_at)
@@ -102,7 +107,16 @@ CROSS JOIN LATERAL (
     FROM achievements_achievement ach
    WHERE ach.portfolio_id = p.id AND ach.visibility >= %(level)s
 ) AS b
-CROSS JOIN LATERAL (SELECT p.about || ' ' || b.descriptions AS text) AS c
+-- clock_timestamp(), not now(): a post published by this very transaction counts.
+CROSS JOIN LATERAL (
+  SELECT COALESCE(string_agg(concat_ws(' ', jp.title, array_to_string(jp.tags, ' '),
+           left(jp.body, %(post_chars)s)), ' '), '') AS text
+    FROM (SELECT title, tags, body FROM journal_post
+           WHERE portfolio_id = p.id AND status = 'published' AND published_at <= clock_timestamp()
+             AND visibility >= %(level)s
+           ORDER BY published_at DESC LIMIT %(posts)s) AS jp
+) AS j
+CROSS JOIN LATERAL (SELECT concat_ws(' ', p.about, b.descriptions, j.text) AS text) AS c
 WHERE p.id = ANY(%(ids)s)
 ON CONFLICT (portfolio_id) DO UPDATE SET
   is_listed = EXCLUDED.is_listed, document = EXCLUDED.document, words = EXCLUDED.words,
@@ -123,7 +137,15 @@ def portfolio_refresh(
     with conn.cursor() as cursor:
         cursor.execute(COMPLETENESS_SQL, {"ids": ids, "touch": touch})
         if search:
-            cursor.execute(SEARCH_SQL, {"ids": ids, "level": LISTED_LEVEL})
+            cursor.execute(
+                SEARCH_SQL,
+                {
+                    "ids": ids,
+                    "level": LISTED_LEVEL,
+                    "posts": POSTS_INDEXED,
+                    "post_chars": POST_CHARS_INDEXED,
+                },
+            )
     if using is None:  # not from a migration, where analytics' tables may not exist yet
         portfolio_sync(ids)  # analytics keeps a copy of the figures per student
 

@@ -23,10 +23,9 @@ def drop_trigram_index(apps, schema_editor):
 
 
 def backfill(apps, schema_editor):
-    from portfolios.derived import portfolio_refresh_all
-
+    # The derived figures and search documents are filled by 0010, once every table that
+    # portfolios/derived.py reads exists (it reads journal posts and later columns now).
     connection = schema_editor.connection
-    portfolio_refresh_all(using=connection)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE portfolios_portfolio p SET content_updated_at = GREATEST(p.updated_at, "
