@@ -1,5 +1,6 @@
 """Writes for notifications: tell someone what happened, mark what they read, keep how
-they want to hear of each kind, and send the daily digest.
+they want to hear of each kind (also from the one-click link in every e-mail), send the
+daily digest, and delete what is old enough (NOTIFICATIONS_KEEP_DAYS).
 
 ``notify`` is what other apps call from their services. It never tells people about
 their own actions. Whether an e-mail goes out at once is the recipient's choice per kind
@@ -16,14 +17,15 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from notifications.access import ALL_KINDS, unsubscribe_token
 from notifications.models import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -31,6 +33,7 @@ from notifications.models import (
     Notification,
     NotificationPreference,
 )
+from notifications.selectors import deliveries_for, kinds_for
 from notifications.texts import notification_detail
 
 logger = logging.getLogger(__name__)
@@ -155,6 +158,28 @@ def _language_of(user) -> str:
     return user.preferred_language or settings.LANGUAGE_CODE
 
 
+def unsubscribe_link(*, user_id: int, kind: str) -> str:
+    """The full address that stops e-mails of ``kind`` (or ALL_KINDS) to the user, with no
+    sign-in (access.unsubscribe_token)."""
+    token = unsubscribe_token(user_id=user_id, kind=kind)
+    return absolute_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+def _mail(*, recipient, subject: str, body: str, unsubscribe: str) -> None:
+    """Send one notification e-mail with the RFC 8058 one-click unsubscribe headers: a mail
+    program's "Unsubscribe" button POSTs to ``unsubscribe`` and the e-mails stop."""
+    EmailMessage(
+        " ".join(subject.split())[:200],
+        body,
+        None,
+        [recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    ).send()
+
+
 def notification_email_now(notification_id: int) -> bool:
     """E-mail one notification to its recipient in their language (after commit).
     Whether it was sent; an e-mail already sent is not sent again."""
@@ -168,6 +193,7 @@ def notification_email_now(notification_id: int) -> bool:
     recipient = notification.recipient
     if not recipient.email or not recipient.is_active:
         return False
+    unsubscribe = unsubscribe_link(user_id=recipient.pk, kind=notification.kind)
     with translation.override(_language_of(recipient)):
         context = {
             "user": recipient,
@@ -175,10 +201,11 @@ def notification_email_now(notification_id: int) -> bool:
             "detail": notification_detail(notification),
             "link": absolute_url(safe_target(notification)),
             "settings_link": absolute_url(reverse("notifications:settings")),
+            "unsubscribe_link": unsubscribe,
         }
         subject = render_to_string("notifications/email/notification_subject.txt", context)
         body = render_to_string("notifications/email/notification.txt", context)
-    send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])
+    _mail(recipient=recipient, subject=subject, body=body, unsubscribe=unsubscribe)
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
 
@@ -205,6 +232,19 @@ def notification_preferences_save(*, user, deliveries: dict[str, str]) -> None:
         NotificationPreference.objects.update_or_create(
             user=user, kind=kind, defaults={"delivery": delivery}
         )
+
+
+@transaction.atomic
+def notifications_unsubscribe(*, user, kind: str) -> dict[str, str]:
+    """Stop e-mails of ``kind`` (or of every kind, ALL_KINDS) to ``user``: "site only".
+    The one thing the sign-in-free link in an e-mail can do. Returns the kinds that
+    reached the user by e-mail until now, with how they did (empty: nothing changed)."""
+    kinds = list(Kind) if kind == ALL_KINDS else [Kind(kind)]
+    before = deliveries_for(user)
+    notification_preferences_save(user=user, deliveries={k: Delivery.IN_APP for k in kinds})
+    # For "all", name only the kinds that can reach this user (a supervisor has no reviews).
+    shown = [k for k in kinds if kind != ALL_KINDS or k in kinds_for(user)]
+    return {k.value: before[k.value] for k in shown if before[k.value] != Delivery.IN_APP}
 
 
 def _digest_candidates(*, since) -> dict[int, list[Notification]]:
@@ -237,7 +277,13 @@ def _digest_candidates(*, since) -> dict[int, list[Notification]]:
     return by_recipient
 
 
-def digest_send(*, now=None, window: timedelta = timedelta(days=1)) -> int:
+# How far back the daily digest looks by default. Unread notifications are kept at least
+# 2 × NOTIFICATIONS_KEEP_DAYS ≥ 2 days (notifications_purge), so the purge never deletes one
+# that a digest is still due to send.
+DIGEST_WINDOW = timedelta(days=1)
+
+
+def digest_send(*, now=None, window: timedelta = DIGEST_WINDOW) -> int:
     """One e-mail per user with what they chose to hear of once a day and have not read,
     from the last ``window``; each notification is sent in one digest only. Returns how
     many e-mails were sent. Safe to run twice, or twice at once."""
@@ -261,17 +307,55 @@ def _digest_send_one(notifications: list[Notification], *, now) -> bool:
         items = [n for n in notifications if n.pk in ids]
         if not items:
             return False
+        # A digest mixes kinds: its link stops every notification e-mail (the page says so
+        # before anything changes; the settings page turns single kinds back on).
+        unsubscribe = unsubscribe_link(user_id=recipient.pk, kind=ALL_KINDS)
         with translation.override(_language_of(recipient)):
             context = {
                 "user": recipient,
                 "items": [(n, absolute_url(safe_target(n))) for n in items],
                 "centre_link": absolute_url(reverse("notifications:list")),
                 "settings_link": absolute_url(reverse("notifications:settings")),
+                "unsubscribe_link": unsubscribe,
             }
             subject = render_to_string("notifications/email/digest_subject.txt", context)
             body = render_to_string("notifications/email/digest.txt", context)
         # Sent inside the transaction: if sending fails, nothing is marked and the next
         # run tries again.
-        send_mail(" ".join(subject.split())[:200], body, None, [recipient.email])
+        _mail(recipient=recipient, subject=subject, body=body, unsubscribe=unsubscribe)
         Notification.objects.filter(pk__in=ids).update(digested_at=now)
     return True
+
+
+def notifications_purge(*, now=None, keep_days: int | None = None, batch_size: int = 1000) -> int:
+    """Delete read notifications created more than ``keep_days`` (NOTIFICATIONS_KEEP_DAYS)
+    ago, and unread ones more than twice that ago; how many were deleted.
+
+    Unread ones are kept longer because nobody has seen them yet; with ``keep_days`` ≥ 1
+    that is at least two days, longer than the digest looks back (DIGEST_WINDOW), so a
+    notification still due for a digest is never deleted (read ones never are due).
+    Deletes ``batch_size`` rows per statement, each committed on its own, so no statement
+    holds many row locks for long; batches walk the primary key, so no batch scans rows an
+    earlier one looked at. Running it again deletes nothing more.
+    """
+    keep_days = settings.NOTIFICATIONS_KEEP_DAYS if keep_days is None else keep_days
+    if keep_days < 1:
+        raise ValueError("keep_days must be at least 1")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    now = now or timezone.now()
+    old_enough = Notification.objects.filter(
+        Q(read_at__isnull=False, created_at__lt=now - timedelta(days=keep_days))
+        | Q(created_at__lt=now - timedelta(days=2 * keep_days))
+    ).order_by("pk")
+    deleted, last_pk = 0, 0
+    while True:
+        batch = list(old_enough.filter(pk__gt=last_pk).values_list("pk", flat=True)[:batch_size])
+        if not batch:
+            break
+        # One DELETE per batch, committed on its own (outside a caller's transaction).
+        deleted += Notification.objects.filter(pk__in=batch).delete()[0]
+        last_pk = batch[-1]
+        if len(batch) < batch_size:
+            break
+    return deleted

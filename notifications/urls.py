@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/read-all/", views.mark_all_read, name="mark-all-read"),
     path("notifications/settings/", views.preferences, name="settings"),
     path("notifications/<int:pk>/open/", views.notification_open, name="open"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -305,6 +305,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Student Portfolio <no
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's address for links in e-mails (notifications); empty: the first ALLOWED_HOSTS.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Notifications: `manage.py purge_notifications` (daily, from cron) deletes read ones older
+# than this many days, and unread ones older than twice as many (README.md, "Running in
+# production"). At least 1, so nothing still waiting for the daily digest is ever deleted.
+NOTIFICATIONS_KEEP_DAYS = env_int("NOTIFICATIONS_KEEP_DAYS", 180)
+if NOTIFICATIONS_KEEP_DAYS < 1:
+    stop_startup(f"NOTIFICATIONS_KEEP_DAYS must be at least 1, not {NOTIFICATIONS_KEEP_DAYS}.")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -13,6 +13,7 @@ import zipfile
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
@@ -20,7 +21,7 @@ from achievements.models import Achievement, Level
 from achievements.services import achievement_create, evidence_add_link
 from achievements.uploads import prepare_upload
 from portfolios.models import Category, Visibility
-from portfolios.services import portfolio_get_or_create, portfolio_update
+from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
 
 PALETTE = ["#1d3b6f", "#0b6e4f", "#8a3b12", "#5b2a86", "#a4161a", "#22577a"]
 
@@ -467,6 +468,13 @@ def seed_student1(student: User) -> int:
         if "link" in kinds:
             evidence_add_link(achievement=achievement, url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
                               caption="Recording of the talk")  # fmt: skip
+    # A secret link, as for an application: it shows items and journal posts for signed-in
+    # users to whoever holds it, without an account.
+    share_link_create(
+        portfolio=portfolio,
+        label="Application: informatics teacher, School No. 5",
+        expires_at=timezone.now() + timedelta(days=60),
+    )
     return len(STUDENT1_ITEMS)
 
 

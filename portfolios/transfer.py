@@ -1,5 +1,6 @@
-"""Export a portfolio as a zip (portfolio.json + evidence files + an offline index.html) and
-import such a zip into an empty portfolio. The format is documented in docs/portfolio-export.md.
+"""Export a portfolio as a zip (portfolio.json + evidence and journal attachment files + an
+offline index.html) and import such a zip into an empty portfolio. The format is documented
+in docs/portfolio-export.md.
 
 Import trusts nothing in the zip: names, sizes, the schema, every checksum and every file
 (through the same upload rules as a browser upload). It either restores everything or
@@ -14,8 +15,9 @@ import posixpath
 import tempfile
 import zipfile
 import zlib
-from datetime import date
+from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,21 +30,29 @@ from achievements.services import (
     achievement_check_grade,
     evidence_store,
     storage_quota,
+    storage_reserve,
+    storage_used,
     stored_size,
 )
 from achievements.uploads import Kind, UploadRejected, classify_link, prepare_upload
+from journal.models import MAX_TAGS, Post, Status
+from journal.services import post_create
 from portfolios.access import OWNER
 from portfolios.models import Category, Portfolio, Visibility
 from portfolios.selectors import portfolio_view
 from portfolios.services import RESERVED_SLUGS, portfolio_update, skills_resolve
 
 SCHEMA = "student-portfolio"
-VERSION = 1
+VERSION = 2  # 2: journal posts ("posts")
+READABLE_VERSIONS = (1, 2)
 MAX_ENTRIES = 5000
 MAX_JSON_BYTES = 5 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for entries above 1 MB
 MAX_ACHIEVEMENTS = 1000
 MAX_SKILLS = 30
+MAX_POSTS = 1000
+MAX_POST_TITLE = Post._meta.get_field("title").max_length
+MAX_POST_BODY = 200_000  # characters of Markdown
 # Every way a crafted archive can make zipfile, zlib or int() fail while reading it.
 READ_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError,
                ValueError, OverflowError, KeyError, TypeError, AttributeError)  # fmt: skip
@@ -58,6 +68,7 @@ PROFILE_TEXT_FIELDS = ("slug", "headline", "about", "interests", "phone", "websi
                        "github", "telegram")  # fmt: skip
 PROFILE_FLAGS = ("show_email", "open_to_work", "noindex")
 ITEM_TEXT_FIELDS = ("title", "description", "organisation", "level", "result", "grade", "url")
+POST_STATUSES = {status.value for status in Status}
 
 
 class ImportRefused(Exception):
@@ -123,6 +134,32 @@ def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, obje
                 "order": item.order,
                 "evidence": evidence,
             })  # fmt: skip
+    posts = []
+    # Every post, drafts and scheduled ones too, in the order they were written (so an
+    # import writes them in the same order and a new export lists them alike).
+    for post in (
+        Post.objects.filter(portfolio=portfolio).order_by("pk").prefetch_related("attachments")
+    ):
+        attachments = []
+        for attachment in post.attachments.all():
+            number += 1
+            path = _file_entry(number, attachment.file, name=attachment.original_name)
+            files.append((path, attachment.file))
+            attachments.append({
+                "kind": attachment.kind, "name": attachment.original_name,
+                "content_type": attachment.content_type, "size": attachment.size,
+                "sha256": attachment.sha256, "path": path,
+            })  # fmt: skip
+        posts.append({
+            "title": post.title,
+            "body": post.body,
+            "tags": list(post.tags),
+            "visibility": VISIBILITY_NAMES[post.visibility],
+            "status": post.status,
+            "published_at": post.published_at.isoformat() if post.published_at else None,
+            "comments_enabled": post.comments_enabled,
+            "attachments": attachments,
+        })  # fmt: skip
     document = {
         "schema": SCHEMA,
         "version": VERSION,
@@ -144,6 +181,7 @@ def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, obje
             "photo": photo,
         },
         "achievements": items,
+        "posts": posts,
     }
     return document, files
 
@@ -154,7 +192,11 @@ def export_zip(portfolio: Portfolio, target) -> None:
     with translation.override(portfolio.student.preferred_language or "en"):
         index = render_to_string(
             "portfolios/export_index.html",
-            {"document": document, "sections": _sections_for_index(document)},
+            {
+                "document": document,
+                "sections": _sections_for_index(document),
+                "posts": _posts_for_index(document),
+            },
         )
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("portfolio.json", json.dumps(document, ensure_ascii=False, indent=2))
@@ -174,6 +216,23 @@ def _sections_for_index(document: dict) -> list[dict]:
             item
         )
     return list(sections.values())
+
+
+def _posts_for_index(document: dict) -> list[dict]:
+    """The posts everyone may read on the site at the time of export (published, their
+    date come, public), newest first, with the date as the reader's calendar shows it."""
+    now = timezone.now()
+    posts = []
+    for post in document["posts"]:
+        if post["status"] != Status.PUBLISHED or post["visibility"] != "public":
+            continue
+        published_at = datetime.fromisoformat(post["published_at"])
+        if published_at > now:
+            continue  # scheduled
+        date_shown = timezone.localtime(published_at).date().isoformat()
+        posts.append((published_at, {**post, "date": date_shown}))
+    posts.sort(key=lambda pair: pair[0], reverse=True)
+    return [post for _published_at, post in posts]
 
 
 # --- import -------------------------------------------------------------------------
@@ -220,7 +279,7 @@ def _read_json(archive, entries) -> dict:
         raise ImportRefused(_("portfolio.json is not valid JSON.")) from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise ImportRefused(_("portfolio.json is not a portfolio export."))
-    if document.get("version") != VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise ImportRefused(
             _("This export has format version %(found)s; this site reads version %(expected)s.")
             % {"found": document.get("version"), "expected": VERSION}
@@ -253,6 +312,60 @@ def _date(value) -> date | None:
         raise ImportRefused(
             _("portfolio.json has an invalid date “%(value)s”.") % {"value": value}
         ) from None
+
+
+def _datetime(value) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ImportRefused(
+            _("portfolio.json has an invalid date “%(value)s”.") % {"value": value}
+        ) from None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _post_fields(post) -> dict:
+    """The fields of one journal post for ``journal.services.post_create``, checked."""
+    if not isinstance(post, dict):
+        raise ImportRefused(_("portfolio.json is missing required fields."))
+    title, body = post["title"], post.get("body") or ""
+    if not isinstance(title, str) or not isinstance(body, str):
+        raise ImportRefused(_("portfolio.json has a value of the wrong type."))
+    if len(title) > MAX_POST_TITLE:
+        raise ImportRefused(
+            _("A journal post in portfolio.json has a title longer than %(limit)d characters.")
+            % {"limit": MAX_POST_TITLE}
+        )
+    if len(body) > MAX_POST_BODY:
+        raise ImportRefused(
+            _("The journal post “%(title)s” is longer than %(limit)d characters.")
+            % {"title": title, "limit": MAX_POST_BODY}
+        )
+    tags = post.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise ImportRefused(_("portfolio.json has a value of the wrong type."))
+    if len(tags) > MAX_TAGS:
+        raise ImportRefused(
+            _("The journal post “%(title)s” has more than %(count)d tags.")
+            % {"title": title, "count": MAX_TAGS}
+        )
+    if post["status"] not in POST_STATUSES:
+        raise ImportRefused(
+            _("portfolio.json has an unknown post status “%(name)s”.") % {"name": post["status"]}
+        )
+    return {
+        "title": title,
+        "body": body,
+        "tags": tags,  # tidied by the service, as the form's are
+        "visibility": _visibility(post["visibility"]),
+        "status": post["status"],
+        "published_at": _datetime(post.get("published_at")),
+        "comments_enabled": bool(post.get("comments_enabled", True)),
+    }
 
 
 def _file(archive, entries, entry: dict, *, quota_left: int, label: str):
@@ -290,13 +403,13 @@ def _file(archive, entries, entry: dict, *, quota_left: int, label: str):
 
 
 def import_zip(portfolio: Portfolio, source) -> int:
-    """Restore an export into ``portfolio``, which must have no achievements yet.
+    """Restore an export into ``portfolio``, which must have no achievements yet (and no
+    journal posts, if the export has posts).
 
     Returns the number of achievements imported. Raises ``ImportRefused`` and changes
     nothing when anything is wrong.
     """
-    if portfolio.achievements.exists():
-        raise ImportRefused(_("Import works only into an empty portfolio; yours has achievements."))
+    _refuse_if_not_empty(portfolio, with_posts=False)  # posts: once the zip is read
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError):
@@ -312,17 +425,34 @@ def import_zip(portfolio: Portfolio, source) -> int:
             ) from None
 
 
+def _refuse_if_not_empty(portfolio, *, with_posts: bool) -> None:
+    if portfolio.achievements.exists():
+        raise ImportRefused(_("Import works only into an empty portfolio; yours has achievements."))
+    if with_posts and portfolio.posts.exists():
+        raise ImportRefused(
+            _("Import works only into an empty portfolio; yours has journal posts.")
+        )
+
+
 def _restore(portfolio, archive, entries, document) -> int:
     profile = document["portfolio"]
     items = document["achievements"]
-    if not isinstance(items, list) or not isinstance(profile, dict):
+    posts = document["posts"] if document["version"] >= 2 else []  # version 1 had no journal
+    if not all(isinstance(part, list) for part in (items, posts)) or not isinstance(profile, dict):
         raise ImportRefused(_("portfolio.json is missing required fields."))
     if len(items) > MAX_ACHIEVEMENTS:
         raise ImportRefused(
             _("The archive has more than %(count)d achievements.") % {"count": MAX_ACHIEVEMENTS}
         )
+    if len(posts) > MAX_POSTS:
+        raise ImportRefused(
+            _("The archive has more than %(count)d journal posts.") % {"count": MAX_POSTS}
+        )
+    _refuse_if_not_empty(portfolio, with_posts=bool(posts))
     categories = {c.code: c for c in Category.objects.all()}
-    left = storage_quota()
+    # Journal attachments already there (a portfolio without achievements may have posts)
+    # take from the same quota.
+    left = storage_quota() - storage_used(portfolio=portfolio)
 
     photo = None
     if profile.get("photo"):
@@ -353,20 +483,36 @@ def _restore(portfolio, archive, entries, document) -> int:
             evidence.append((prepared, "", caption))
         prepared_items.append((item, category, evidence))
 
+    prepared_posts = []  # (fields for post_create, prepared attachment files)
+    for post in posts:
+        fields = _post_fields(post)
+        if not isinstance(post.get("attachments", []), list):
+            raise ImportRefused(_("portfolio.json is missing required fields."))
+        attachments = []
+        for entry in post.get("attachments", []):
+            if not isinstance(entry, dict):
+                raise ImportRefused(_("portfolio.json is missing required fields."))
+            prepared = _file(archive, entries, entry, quota_left=left,
+                             label=_text(entry.get("name"), 150) or "file")  # fmt: skip
+            left -= stored_size(prepared)
+            attachments.append(prepared)
+        prepared_posts.append((fields, attachments))
+
     with StoredFiles() as stored, transaction.atomic():
         # Locked and checked again: two imports at once cannot both find it empty.
         Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
         portfolio.refresh_from_db()
-        if portfolio.achievements.exists():
-            raise ImportRefused(
-                _("Import works only into an empty portfolio; yours has achievements.")
-            )
+        _refuse_if_not_empty(portfolio, with_posts=bool(prepared_posts))
         fields = {name: _text(profile.get(name)) for name in PROFILE_TEXT_FIELDS}
         fields.update({name: bool(profile.get(name)) for name in PROFILE_FLAGS})
         slug_taken = Portfolio.objects.filter(slug__iexact=fields["slug"]).exclude(pk=portfolio.pk)
         if not fields["slug"] or fields["slug"] in RESERVED_SLUGS or slug_taken.exists():
             fields["slug"] = portfolio.slug  # keep the address this site gave
         try:
+            # The quota again under the lock (an upload in another tab counts too); posts
+            # reserve their attachments' share in post_create.
+            storage_reserve(portfolio, [file for *_, evidence in prepared_items
+                                        for file, _url, _caption in evidence if file])  # fmt: skip
             portfolio_update(
                 portfolio=portfolio,
                 skills=[_text(s, 60) for s in profile.get("skills", [])][:MAX_SKILLS],
@@ -399,13 +545,15 @@ def _restore(portfolio, archive, entries, document) -> int:
                             achievement=achievement, kind=Kind.LINK, external_url=url,
                             caption=caption, order=position,
                         )  # fmt: skip
-        except Exception as error:
-            from django.core.exceptions import ValidationError
-
-            if isinstance(error, ValidationError):
-                raise ImportRefused(
-                    _("portfolio.json has invalid content: %(details)s")
-                    % {"details": "; ".join(error.messages)}
-                ) from None
-            raise
+            for fields, attachments in prepared_posts:
+                # The journal's own service: its rules for tags and dates, Markdown rendered
+                # and sanitised on save, the quota reserved, the activity recorded.
+                post_create(portfolio=portfolio, files=attachments, **fields)
+        except ValidationError as error:
+            raise ImportRefused(
+                _("portfolio.json has invalid content: %(details)s")
+                % {"details": "; ".join(error.messages)}
+            ) from None
+        except UploadRejected as rejection:
+            raise ImportRefused(rejection.message) from None
     return len(prepared_items)

@@ -99,6 +99,9 @@ RULES = {
     "journal:detail": VISIBLE,
     "journal:feed": VISIBLE,
     "journal:file": VISIBLE,
+    "journal:shared-list": SECRET_LINK,
+    "journal:shared-detail": SECRET_LINK,
+    "journal:shared-file": SECRET_LINK,
     "comments:portfolio": VISIBLE,
     "comments:achievement": VISIBLE,
     "comments:post": VISIBLE,
@@ -115,6 +118,8 @@ RULES = {
     "notifications:settings": SIGNED_IN,
     "notifications:mark-all-read": POST_ONLY,
     "notifications:open": POST_ONLY,
+    # Public with a signed token from a notification e-mail (GET asks; POST stops e-mails).
+    "notifications:unsubscribe": SECRET_LINK,
 }
 
 
@@ -237,6 +242,7 @@ def _url(name, people):
         "accounts:student-detail": [student.pk],
         "analytics:export": ["histogram"],
         "notifications:open": [1],
+        "notifications:unsubscribe": [_unsubscribe_token(student)],
         "accounts:password-reset-confirm": ["MQ", "set-password"],
         "portfolios:preview": ["public"],
         "portfolios:share-link-visits": [portfolio.share_links.get().pk],
@@ -255,10 +261,16 @@ def _url(name, people):
         "achievements:evidence-delete": [evidence.public_id],
         "achievements:file": [evidence.public_id, "thumb"],
         "achievements:shared-file": [token, evidence.public_id, "thumb"],
-        **_journal_args(portfolio),
+        **_journal_args(portfolio, token),
         **_comment_args(portfolio),
     }
     return reverse(name, args=args.get(name, []))
+
+
+def _unsubscribe_token(user):
+    from notifications.access import unsubscribe_token
+
+    return unsubscribe_token(user_id=user.pk, kind="comment")
 
 
 def _comment_args(portfolio):
@@ -278,7 +290,7 @@ def _comment_args(portfolio):
     }
 
 
-def _journal_args(portfolio):
+def _journal_args(portfolio, token):
     post = portfolio.posts.get()
     attachment = post.attachments.get()
     return {
@@ -290,6 +302,9 @@ def _journal_args(portfolio):
         "journal:detail": [portfolio.slug, post.pk],
         "journal:feed": [portfolio.slug],
         "journal:file": [attachment.public_id, "thumb"],
+        "journal:shared-list": [token],
+        "journal:shared-detail": [token, post.pk],
+        "journal:shared-file": [token, attachment.public_id, "thumb"],
     }
 
 

@@ -165,6 +165,13 @@ def test_no_english_left_on_pages(client, language):
     ]
     achievement = _portfolio_with_content(student)
     anonymous_pages.append(reverse("portfolios:public", args=[student.portfolio.slug]))
+    from notifications.access import unsubscribe_token
+
+    # The sign-in-free page behind the link in notification e-mails: one kind, and all.
+    anonymous_pages += [
+        reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=student.pk, kind=k)])
+        for k in ("comment", "all")
+    ]
     post = _journal_post(student.portfolio, image_seed=3)
     slug = student.portfolio.slug
     anonymous_pages += [reverse("journal:list", args=[slug]),

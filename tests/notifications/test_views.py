@@ -159,3 +159,72 @@ def test_visitors_pages_are_unaffected(client):
         html = client.get(reverse("accounts:login")).content.decode()
     assert "unread-notifications" not in html
     assert not any("notifications_notification" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_bell_has_a_polite_live_region_empty_on_load(signed_in, student):
+    NotificationFactory.create_batch(3, recipient=student)
+
+    html = signed_in.get(reverse("accounts:profile")).content.decode()
+
+    assert (
+        '<span id="unread-notifications-status" class="visually-hidden" role="status" '
+        'aria-live="polite" aria-atomic="true"></span>'
+    ) in html  # nothing said on page load
+    assert "hx-vals='{\"shown\": 3}'" in html  # the poll tells the view what is shown
+    assert '<span class="visually-hidden">3 unread notifications</span>' in html
+
+
+def test_an_unchanged_count_swaps_nothing(signed_in, student):
+    NotificationFactory.create_batch(3, recipient=student)
+    url = reverse("notifications:unread")
+
+    response = signed_in.get(url, {"shown": "3"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 204  # htmx swaps nothing, the live region stays quiet
+    assert response.content == b""
+
+
+def test_a_changed_count_is_announced_once_in_the_live_region(signed_in, student):
+    NotificationFactory.create_batch(3, recipient=student)
+    url = reverse("notifications:unread")
+
+    html = signed_in.get(url, {"shown": "2"}, HTTP_HX_REQUEST="true").content.decode()
+
+    assert html.startswith('<span id="unread-notifications"')
+    assert "hx-vals='{\"shown\": 3}'" in html  # the next poll compares with 3
+    assert html.endswith(
+        '<span id="unread-notifications-status" hx-swap-oob="innerHTML">'
+        "3 unread notifications</span>\n"
+    )
+    one = signed_in.get(url, {"shown": "3"}, HTTP_HX_REQUEST="true")
+    assert one.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "text"),
+    [
+        ("en", 0, "0 unread notifications"),
+        ("en", 1, "1 unread notification"),
+        ("en", 2, "2 unread notifications"),
+        ("ru", 1, "1 непрочитанное уведомление"),
+        ("ru", 3, "3 непрочитанных уведомления"),
+        ("ru", 5, "5 непрочитанных уведомлений"),
+    ],
+)
+def test_the_spoken_count_has_plural_forms(signed_in, student, language, count, text):
+    student.preferred_language = language
+    student.save()
+    NotificationFactory.create_batch(count, recipient=student)
+
+    html = signed_in.get(
+        reverse("notifications:unread"), {"shown": "7"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert f'<span class="visually-hidden">{text}</span>' in html
+    assert f'hx-swap-oob="innerHTML">{text}</span>' in html
+
+
+def test_without_htmx_nothing_is_announced(signed_in, student):
+    NotificationFactory(recipient=student)
+    html = signed_in.get(reverse("notifications:unread")).content.decode()
+    assert "hx-swap-oob" not in html

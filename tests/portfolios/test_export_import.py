@@ -50,7 +50,7 @@ def twin_student(source):
 
 def test_export_holds_every_field_item_and_file(full_portfolio):
     document, data = exported(full_portfolio)
-    assert document["schema"] == "student-portfolio" and document["version"] == 1
+    assert document["schema"] == "student-portfolio" and document["version"] == 2
     assert (
         len(document["achievements"])
         == Achievement.objects.filter(portfolio=full_portfolio).count()
