@@ -59,10 +59,13 @@ WHERE p.id = s.portfolio_id AND p.id = i.portfolio_id
 """
 
 # Weights: A names, headline and skills; B item titles, organisations, results and skills;
-# C the about text, item descriptions and journal posts (the newest POSTS_INDEXED, each cut
-# at POST_CHARS_INDEXED characters: a tsvector holds at most 1 MB).
-POSTS_INDEXED = 50
-POST_CHARS_INDEXED = 5000
+# C the about text, item descriptions and journal posts: the newest POSTS_INDEXED, each cut
+# at POST_CHARS_INDEXED characters. Ranking reads the whole document of every match, so
+# the posts' share is kept small (bench/journal_search.py: with 20 posts of 2,500
+# characters whole, documents were 20 KB and a common word's search p95 286 ms on 5,000
+# portfolios; with these limits 8 KB and 125 ms).
+POSTS_INDEXED = 10
+POST_CHARS_INDEXED = 1000
 SEARCH_SQL = """
 INSERT INTO portfolios_searchdocument
   (portfolio_id, is_listed, document, words, skill_keys, verified_count, updated_at)
