@@ -16,8 +16,18 @@ from functools import reduce
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from achievements.models import Achievement
@@ -26,6 +36,9 @@ from portfolios.access import Audience, access_portfolio_page, audiences_for
 from portfolios.models import Follow, Portfolio, Visibility
 
 FEED_LENGTH = 15
+# At most this many updates of one portfolio in the feed, so one busy student does not
+# push everyone else out of it (their page has the rest).
+FEED_PER_PORTFOLIO = 3
 # An item saved again within this time of its creation (evidence attached with it) was
 # "added", not "changed"; a portfolio saved within it of its creation has no profile yet.
 SAME_EDIT = timedelta(minutes=1)
@@ -177,13 +190,27 @@ class FeedItem:
     object_id: int | None = None
 
 
+def _newest_per_portfolio(queryset: QuerySet, *order: str) -> QuerySet:
+    """``queryset`` cut to the newest FEED_PER_PORTFOLIO rows of each portfolio (in SQL,
+    with ROW_NUMBER over each portfolio's rows), newest first."""
+    ordering = [F(name[1:]).desc() if name.startswith("-") else F(name) for name in order]
+    return (
+        queryset.annotate(
+            feed_rank=Window(RowNumber(), partition_by=F("portfolio_id"), order_by=ordering)
+        )
+        .filter(feed_rank__lte=FEED_PER_PORTFOLIO)
+        .order_by(*order)
+    )
+
+
 def following_feed(viewer, *, limit: int = FEED_LENGTH) -> list[FeedItem]:
     """The newest ``limit`` updates of the portfolios ``viewer`` follows that they may see
-    now: achievements added or changed, journal posts published, profiles updated.
+    now: achievements added or changed, journal posts published, profiles updated; at most
+    FEED_PER_PORTFOLIO of each portfolio.
 
     Five queries at most, whatever the number of portfolios followed: the portfolios, the
     viewer's supervisor assignments among them, an employer's approval, the achievements
-    and the posts (each cut to ``limit`` in the database).
+    and the posts (each cut per portfolio and to ``limit`` in the database).
     """
     if not viewer.is_authenticated:
         return []
@@ -216,9 +243,8 @@ def following_feed(viewer, *, limit: int = FEED_LENGTH) -> list[FeedItem]:
             for level, pks in by_level.items()
         ),
     )
-    for achievement in achievements.only(
-        "pk", "title", "portfolio_id", "created_at", "updated_at"
-    ).order_by("-updated_at", "-pk")[:limit]:
+    achievements = achievements.only("pk", "title", "portfolio_id", "created_at", "updated_at")
+    for achievement in _newest_per_portfolio(achievements, "-updated_at", "-pk")[:limit]:
         added = achievement.updated_at - achievement.created_at <= SAME_EDIT
         items.append(
             FeedItem(
@@ -236,9 +262,8 @@ def following_feed(viewer, *, limit: int = FEED_LENGTH) -> list[FeedItem]:
             for level, pks in by_level.items()
         ),
     )
-    for post in posts.only("pk", "title", "portfolio_id", "published_at").order_by(
-        "-published_at", "-pk"
-    )[:limit]:
+    posts = posts.only("pk", "title", "portfolio_id", "published_at")
+    for post in _newest_per_portfolio(posts, "-published_at", "-pk")[:limit]:
         items.append(
             FeedItem(
                 kind=FeedKind.POST_PUBLISHED,
@@ -249,4 +274,11 @@ def following_feed(viewer, *, limit: int = FEED_LENGTH) -> list[FeedItem]:
             )
         )
     items.sort(key=lambda item: (item.at, item.object_id or 0), reverse=True)
-    return items[:limit]
+    per_portfolio: dict[int, int] = {}
+    feed = []
+    for item in items:
+        seen = per_portfolio.get(item.portfolio.pk, 0)
+        if seen < FEED_PER_PORTFOLIO:
+            per_portfolio[item.portfolio.pk] = seen + 1
+            feed.append(item)
+    return feed[:limit]

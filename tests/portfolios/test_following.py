@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from achievements.models import Achievement
 from journal.models import Post
+from portfolios import following
 from portfolios.following import (
     FeedKind,
     access_follow_target,
@@ -330,7 +331,8 @@ FEED_LEVELS = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_feed_shows_only_what_the_viewer_may_see(role):
+def test_feed_shows_only_what_the_viewer_may_see(role, monkeypatch):
+    monkeypatch.setattr(following, "FEED_PER_PORTFOLIO", 100)  # every item, not the newest
     students = {page: StudentFactory() for page in V}
     viewer = viewer_of(role, students[V.PRIVATE])
     for page_visibility, owner in students.items():
@@ -377,7 +379,8 @@ def test_feed_drops_a_portfolio_that_turned_private_and_items_made_private(stude
     assert following_feed(viewer) == []
 
 
-def test_feed_order_and_kinds(student):
+def test_feed_order_and_kinds(student, monkeypatch):
+    monkeypatch.setattr(following, "FEED_PER_PORTFOLIO", 10)
     viewer = EmployerFactory(approved=True)
     FollowFactory(follower=viewer, portfolio=student.portfolio)
     now = timezone.now()
@@ -406,7 +409,8 @@ def test_feed_order_and_kinds(student):
     assert all(item.portfolio.pk == student.portfolio.pk for item in feed)
 
 
-def test_feed_is_cut_to_the_newest_fifteen(student):
+def test_feed_is_cut_to_the_newest_fifteen(student, monkeypatch):
+    monkeypatch.setattr(following, "FEED_PER_PORTFOLIO", 100)
     viewer = StudentFactory()
     FollowFactory(follower=viewer, portfolio=student.portfolio)
     now = timezone.now()
@@ -421,6 +425,33 @@ def test_feed_is_cut_to_the_newest_fifteen(student):
     assert [item.title for item in feed] == [f"{kind}{n}" for n in range(8) for kind in ("A", "P")][
         :15
     ]
+
+
+def test_one_busy_portfolio_does_not_push_the_others_out_of_the_feed(student):
+    viewer = SupervisorFactory()
+    SupervisorAssignmentFactory(supervisor=viewer, student=student)
+    FollowFactory(follower=viewer, portfolio=student.portfolio)
+    now = timezone.now()
+    for number in range(10):  # the busy one: 20 updates in the last day
+        item = achievement_for(student.portfolio, title=f"A{number}", visibility=V.PUBLIC)
+        Achievement.objects.filter(pk=item.pk).update(updated_at=now - timedelta(hours=number))
+        post = post_for(student.portfolio, title=f"P{number}")
+        Post.objects.filter(pk=post.pk).update(
+            published_at=now - timedelta(hours=number, minutes=30)
+        )
+    quiet = []
+    for number in range(2):  # two quiet ones, a week ago
+        owner = StudentFactory()
+        portfolio = portfolio_for(owner, visibility=V.PUBLIC)
+        FollowFactory(follower=viewer, portfolio=portfolio)
+        item = achievement_for(portfolio, title=f"Quiet {number}", visibility=V.PUBLIC)
+        Achievement.objects.filter(pk=item.pk).update(updated_at=now - timedelta(days=7 + number))
+        quiet.append(item.title)
+
+    feed = following_feed(viewer)
+
+    assert [item.title for item in feed] == ["A0", "P0", "A1", *quiet]
+    assert following.FEED_PER_PORTFOLIO == 3
 
 
 def test_feed_of_someone_following_nobody_is_empty():
