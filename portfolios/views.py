@@ -245,6 +245,17 @@ def import_view(request):
                 )
                 % {"count": count},
             )
+            posts = portfolio.posts.count()
+            if posts:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d journal post has been restored.",
+                        "%(count)d journal posts have been restored.",
+                        posts,
+                    )
+                    % {"count": posts},
+                )
             return redirect("portfolios:editor")
     return render(
         request,

@@ -10,6 +10,8 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -200,6 +202,26 @@ def test_a_reader_sees_the_imported_posts_as_on_the_old_site(client, source, tar
     assert "First lesson" in html
     for hidden in ("Half a thought", "Exam week", "For my supervisors"):
         assert hidden not in html
+
+
+def test_the_import_page_and_command_say_how_many_posts_came_back(client, source, target, tmp_path):
+    _document, entries = exported(source)
+    upload = SimpleUploadedFile("backup.zip", as_zip(entries).getvalue(), "application/zip")
+    client.force_login(target.student)
+
+    response = client.post(reverse("portfolios:import"), {"archive": upload}, follow=True)
+
+    text = [str(message) for message in response.context["messages"]]
+    assert "Your portfolio has been restored: 1 achievement." in text
+    assert "4 journal posts have been restored." in text
+
+    path = tmp_path / "backup.zip"
+    path.write_bytes(as_zip(entries).getvalue())
+    third = portfolio_for(StudentFactory(username="third"))
+    out = io.StringIO()
+    call_command("import_portfolio", "third", str(path), stdout=out)
+    assert "Imported 1 achievements and 4 journal posts." in out.getvalue()
+    assert third.posts.count() == 4
 
 
 def _first_attachment(document) -> dict:

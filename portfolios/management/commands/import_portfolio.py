@@ -23,4 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error}") from None
         except ImportRefused as refusal:
             raise CommandError(refusal.message) from None
-        self.stdout.write(self.style.SUCCESS(f"Imported {count} achievements."))
+        posts = student.portfolio.posts.count()
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {count} achievements and {posts} journal posts.")
+        )
