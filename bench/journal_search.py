@@ -151,8 +151,8 @@ def seed() -> None:
                 Post(
                     portfolio=pf,
                     title=f"Post {k}",
-                    body=body(rng),
-                    body_html="",
+                    body=(text := body(rng)),
+                    body_html=f"<p>{text}</p>",
                     tags=[rng.choice(WORDS)],
                     visibility=Visibility.PUBLIC,
                     status=Status.PUBLISHED,

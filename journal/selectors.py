@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from journal.models import Post, Status
 from portfolios.access import PUBLIC, Audience, audience_for
@@ -55,9 +56,13 @@ def posts_of_owner(portfolio: Portfolio, *, tag: str = "") -> QuerySet[Post]:
 
 
 def journal_counts(portfolio: Portfolio) -> dict[str, int]:
-    """How many posts the student has, published and drafts (one query)."""
+    """How many posts the student has: published (their date come), scheduled and drafts
+    (one query)."""
+    now = timezone.now()
+    published = Q(status=Status.PUBLISHED)
     return Post.objects.filter(portfolio=portfolio).aggregate(
         total=Count("pk"),
-        published=Count("pk", filter=Q(status=Status.PUBLISHED)),
+        published=Count("pk", filter=published & Q(published_at__lte=now)),
+        scheduled=Count("pk", filter=published & Q(published_at__gt=now)),
         drafts=Count("pk", filter=Q(status=Status.DRAFT)),
     )

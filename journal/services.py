@@ -163,7 +163,7 @@ def attachment_delete(*, attachment: PostAttachment) -> None:
     _record(post, ActivityKind.POST_UPDATED)
 
 
-def due_posts_publish(*, batch_size: int = 2000) -> int:
+def due_posts_publish(*, batch_size: int = 100) -> int:
     """Show scheduled posts whose date has come everywhere a stored copy would hide them.
 
     Lists, feeds and post pages ask the clock when they read; two things are written ahead:

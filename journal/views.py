@@ -11,6 +11,7 @@ from achievements.uploads import UploadRejected
 from journal import access, selectors, services
 from journal.forms import PostForm
 from portfolios import access as portfolio_access
+from portfolios.headers import secret_page_headers
 from portfolios.models import Visibility
 
 PAGE_SIZE = 20
@@ -171,25 +172,20 @@ def post_detail(request, slug, pk):
     return _reader_headers(response, portfolio, audience)
 
 
-def _shared_headers(response):
-    """Like the secret link's page: nobody keeps a copy, no address leaks in a Referer."""
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @require_safe
 def shared_post_list(request, token):
     link = portfolio_access.access_share_link(token)
     audience = portfolio_access.share_link_audience(link)
-    return _shared_headers(_post_list(request, link.portfolio, audience, share_token=token))
+    return secret_page_headers(_post_list(request, link.portfolio, audience, share_token=token))
 
 
 @require_safe
 def shared_post_detail(request, token, pk):
     link = portfolio_access.access_share_link(token)
     audience, post = access.access_shared_post(link, pk)
-    return _shared_headers(_post_detail(request, link.portfolio, audience, post, share_token=token))
+    return secret_page_headers(
+        _post_detail(request, link.portfolio, audience, post, share_token=token)
+    )
 
 
 @require_safe

@@ -235,6 +235,13 @@ def notification_preferences_save(*, user, deliveries: dict[str, str]) -> None:
 
 
 @transaction.atomic
+def notifications_unsubscribed(*, user, kind: str) -> bool:
+    """Whether e-mails of ``kind`` (or of every kind that can reach ``user``) are off."""
+    deliveries = deliveries_for(user)
+    kinds = kinds_for(user) if kind == ALL_KINDS else [Kind(kind)]
+    return all(deliveries[k.value] == Delivery.IN_APP for k in kinds)
+
+
 def notifications_unsubscribe(*, user, kind: str) -> dict[str, str]:
     """Stop e-mails of ``kind`` (or of every kind, ALL_KINDS) to ``user``: "site only".
     The one thing the sign-in-free link in an e-mail can do. Returns the kinds that

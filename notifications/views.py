@@ -107,6 +107,9 @@ def unsubscribe(request, token):
         "site_only": Delivery.IN_APP.label,
     }
     if request.method != "POST":
+        if services.notifications_unsubscribed(user=user, kind=kind):
+            # Already off (the link was used before): say so rather than ask again.
+            return render(request, "notifications/unsubscribe_done.html", context)
         return render(request, "notifications/unsubscribe_confirm.html", context)
     changed = services.notifications_unsubscribe(user=user, kind=kind)
     context["changes"] = [(Kind(k).label, Delivery(d).label) for k, d in changed.items()]

@@ -11,7 +11,8 @@ two SQL statements, whatever the portfolio's size:
   the titles, organisations, results and descriptions of items a signed-in user may see,
   and the titles, tags and text of the newest journal posts a signed-in user may read
   (published, their date come), as English, Russian (stemmed) and simple (Kyrgyz, names)
-  text. A scheduled post enters it when its date comes (``manage.py publish_due_posts``).
+  text. Long texts are taken as shown (the sanitised HTML's text), not as typed. A
+  scheduled post enters it when its date comes (``manage.py publish_due_posts``).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ CROSS JOIN LATERAL (
            (SELECT string_agg(s.name, ' ') FROM achievements_achievement_skills x
               JOIN portfolios_skill s ON s.id = x.skill_id WHERE x.achievement_id = ach.id)),
            ' '), '') AS text,
-         COALESCE(string_agg(ach.description, ' '), '') AS descriptions,
+         COALESCE(string_agg(ach.description_html, ' '), '') AS descriptions,
          count(*) FILTER (WHERE ach.verification_status = 'verified') AS verified_count
     FROM achievements_achievement ach
    WHERE ach.portfolio_id = p.id AND ach.visibility >= %(level)s
@@ -113,13 +114,21 @@ CROSS JOIN LATERAL (
 -- clock_timestamp(), not now(): a post published by this very transaction counts.
 CROSS JOIN LATERAL (
   SELECT COALESCE(string_agg(concat_ws(' ', jp.title, array_to_string(jp.tags, ' '),
-           left(jp.body, %(post_chars)s)), ' '), '') AS text
-    FROM (SELECT title, tags, body FROM journal_post
+           left(regexp_replace(left(jp.body_html, 4 * %(post_chars)s), '<[^>]*>', ' ', 'g'),
+                %(post_chars)s)), ' '), '') AS text
+    FROM (SELECT title, tags, body_html FROM journal_post
            WHERE portfolio_id = p.id AND status = 'published' AND published_at <= clock_timestamp()
              AND visibility >= %(level)s
            ORDER BY published_at DESC LIMIT %(posts)s) AS jp
 ) AS j
-CROSS JOIN LATERAL (SELECT concat_ws(' ', p.about, b.descriptions, j.text) AS text) AS c
+-- What readers see: the sanitised HTML without its tags and entities, never the Markdown
+-- source (text the sanitiser removes, in a <template> say, must not make a match).
+CROSS JOIN LATERAL (
+  SELECT regexp_replace(
+           regexp_replace(concat_ws(' ', p.about_html, b.descriptions, j.text),
+                          '<[^>]*>', ' ', 'g'),
+           '&#?[0-9a-z]+;', ' ', 'gi') AS text
+) AS c
 WHERE p.id = ANY(%(ids)s)
 ON CONFLICT (portfolio_id) DO UPDATE SET
   is_listed = EXCLUDED.is_listed, document = EXCLUDED.document, words = EXCLUDED.words,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import posixpath
 import tempfile
 import zipfile
@@ -53,6 +54,7 @@ MAX_SKILLS = 30
 MAX_POSTS = 1000
 MAX_POST_TITLE = Post._meta.get_field("title").max_length
 MAX_POST_BODY = 200_000  # characters of Markdown
+logger = logging.getLogger(__name__)
 # Every way a crafted archive can make zipfile, zlib or int() fail while reading it.
 READ_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError,
                ValueError, OverflowError, KeyError, TypeError, AttributeError)  # fmt: skip
@@ -189,11 +191,14 @@ def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, obje
 def export_zip(portfolio: Portfolio, target) -> None:
     """Write the export zip to ``target`` (a path or a binary file object)."""
     document, files = portfolio_document(portfolio)
-    with translation.override(portfolio.student.preferred_language or "en"):
+    # The student's language, or else the one they use the site in (the command: English).
+    language = portfolio.student.preferred_language or translation.get_language() or "en"
+    with translation.override(language):
         index = render_to_string(
             "portfolios/export_index.html",
             {
                 "document": document,
+                "exported_at": datetime.fromisoformat(document["exported_at"]),
                 "sections": _sections_for_index(document),
                 "posts": _posts_for_index(document),
             },
@@ -207,32 +212,42 @@ def export_zip(portfolio: Portfolio, target) -> None:
                     out.write(chunk)
 
 
+def _visibility_label(name: str) -> str:
+    """Who may see an item, as the site says it ("Only me", …), for the offline page."""
+    value = VISIBILITY_VALUES.get(name)
+    return Visibility(value).label if value is not None else name
+
+
 def _sections_for_index(document: dict) -> list[dict]:
     names = {c.code: c.name for c in Category.objects.all()}
     sections: dict[str, dict] = {}
     for item in document["achievements"]:
         code = item["section"]
         sections.setdefault(code, {"name": names.get(code, code), "items": []})["items"].append(
-            item
+            {**item, "visibility_label": _visibility_label(item["visibility"])}
         )
     return list(sections.values())
 
 
 def _posts_for_index(document: dict) -> list[dict]:
-    """The posts everyone may read on the site at the time of export (published, their
-    date come, public), newest first, with the date as the reader's calendar shows it."""
+    """Every post, as the student's own copy shows every achievement: who may see it, and
+    whether it is a draft or scheduled; published ones newest first, then the drafts."""
     now = timezone.now()
     posts = []
     for post in document["posts"]:
-        if post["status"] != Status.PUBLISHED or post["visibility"] != "public":
-            continue
-        published_at = datetime.fromisoformat(post["published_at"])
-        if published_at > now:
-            continue  # scheduled
-        date_shown = timezone.localtime(published_at).date().isoformat()
-        posts.append((published_at, {**post, "date": date_shown}))
-    posts.sort(key=lambda pair: pair[0], reverse=True)
-    return [post for _published_at, post in posts]
+        published_at = post["published_at"] and datetime.fromisoformat(post["published_at"])
+        if post["status"] != Status.PUBLISHED:
+            state = _("Draft")
+        elif published_at and published_at > now:
+            state = _("Scheduled")
+        else:
+            state = ""
+        shown = {**post, "published": published_at, "state": state,
+                 "visibility_label": _visibility_label(post["visibility"])}  # fmt: skip
+        posts.append(shown)
+    posts.sort(key=lambda post: (post["state"] != _("Draft"), post["published"] or now),
+               reverse=True)  # fmt: skip
+    return posts
 
 
 # --- import -------------------------------------------------------------------------
@@ -279,7 +294,8 @@ def _read_json(archive, entries) -> dict:
         raise ImportRefused(_("portfolio.json is not valid JSON.")) from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise ImportRefused(_("portfolio.json is not a portfolio export."))
-    if document.get("version") not in READABLE_VERSIONS:
+    version = document.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:  # True == 1 in Python
         raise ImportRefused(
             _("This export has format version %(found)s; this site reads version %(expected)s.")
             % {"found": document.get("version"), "expected": VERSION}
@@ -293,6 +309,13 @@ def _text(value, limit: int = 10000) -> str:
     if not isinstance(value, str):
         raise ImportRefused(_("portfolio.json has a value of the wrong type."))
     return value[:limit]
+
+
+def _flag(value) -> bool:
+    """A JSON true or false; the string "false" is not true."""
+    if not isinstance(value, bool):
+        raise ImportRefused(_("portfolio.json has a value of the wrong type."))
+    return value
 
 
 def _visibility(name) -> int:
@@ -364,7 +387,7 @@ def _post_fields(post) -> dict:
         "visibility": _visibility(post["visibility"]),
         "status": post["status"],
         "published_at": _datetime(post.get("published_at")),
-        "comments_enabled": bool(post.get("comments_enabled", True)),
+        "comments_enabled": _flag(post.get("comments_enabled", True)),
     }
 
 
@@ -420,6 +443,9 @@ def import_zip(portfolio: Portfolio, source) -> int:
         try:
             return _restore(portfolio, archive, entries, document)
         except READ_ERRORS:
+            # Mostly a crafted or damaged archive; logged in full, since the same errors
+            # from a fault of ours while writing would otherwise pass for a damaged zip.
+            logger.warning("Portfolio import refused as damaged", exc_info=True)
             raise ImportRefused(
                 _("The archive is damaged, or portfolio.json is missing required fields.")
             ) from None

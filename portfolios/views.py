@@ -16,6 +16,7 @@ from achievements.services import storage_quota, storage_used
 from achievements.uploads import UploadRejected
 from portfolios import access, following, selectors, services, transfer
 from portfolios.forms import ImportForm, PortfolioForm, ShareLinkForm
+from portfolios.headers import secret_page_headers
 from portfolios.models import Visibility
 
 
@@ -120,8 +121,7 @@ def _render_page(request, portfolio, audience, preview=None):
         },
     )
     if audience.share_link is not None or preview:
-        response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        secret_page_headers(response)
     elif audience.level < Visibility.PUBLIC:
         # This viewer sees more than the public: no shared cache may keep it.
         response["Cache-Control"] = "private, no-cache"
@@ -231,6 +231,7 @@ def import_view(request):
     portfolio = access.access_own_portfolio(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        posts_before = portfolio.posts.count()  # a version 1 zip imports beside posts
         try:
             count = transfer.import_zip(portfolio, form.cleaned_data["archive"])
         except transfer.ImportRefused as refusal:
@@ -245,7 +246,7 @@ def import_view(request):
                 )
                 % {"count": count},
             )
-            posts = portfolio.posts.count()
+            posts = portfolio.posts.count() - posts_before
             if posts:
                 messages.success(
                     request,

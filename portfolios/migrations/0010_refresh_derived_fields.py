@@ -21,4 +21,7 @@ class Migration(migrations.Migration):
         ("journal", "0001_posts_and_attachments"),
     ]
 
+    # Batch by batch, each committed: a large database is not locked until the end.
+    atomic = False
+
     operations = [migrations.RunPython(refresh, migrations.RunPython.noop, elidable=True)]

@@ -66,7 +66,7 @@ def test_a_student_adds_a_job(client, student):
     assert "Saved. Congratulations on the job!" in messages_of(response)
     html = client.get(reverse("feedback:outcomes")).content.decode()
     assert "Junior data analyst" in html and "Кыргызтелеком" in html
-    assert "Jul 2025 – now" in html
+    assert "July 2025 – now" in html
 
 
 def test_a_job_not_related_to_the_field(client, student):

@@ -15,7 +15,7 @@ from journal.services import due_posts_publish, post_update
 from portfolios.models import Portfolio, SearchDocument, Visibility
 from portfolios.search import portfolio_search
 from portfolios.services import portfolio_update
-from tests.factories import StudentFactory, portfolio_for, post_for
+from tests.factories import StudentFactory, achievement_for, portfolio_for, post_for
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_a_scheduled_post_enters_search_and_the_cached_page_when_its_date_comes(
 
     out = StringIO()
     call_command("publish_due_posts", stdout=out)
-    assert "1" in out.getvalue()
+    assert out.getvalue() == "Portfolios with posts that came due: 1.\n"
     assert found("magma") == [listed.slug]
     assert Portfolio.objects.get(pk=listed.pk).content_version == version + 1
     assert "Volcanology week" in client.get(page).content.decode()
@@ -119,3 +119,35 @@ def test_a_long_journal_does_not_overflow_the_document(listed):
         post_for(listed, title=f"Long {number}", body=body)
     post_for(listed, title="Newest", body="seismography")
     assert found("seismography") == [listed.slug]
+
+
+def test_only_the_newest_posts_and_their_first_characters_are_indexed(listed):
+    now = timezone.now()
+    post_for(listed, title="Oldest", body="palaeontology", published_at=now - timedelta(days=30))
+    for number in range(10):
+        post_for(listed, title=f"Post {number}", published_at=now - timedelta(days=number))
+    post_for(listed, title="Long", body="word " * 250 + "speleology")  # past 1,000 characters
+
+    assert found("oldest") == []  # the 12th newest: not indexed
+    assert found("palaeontology") == []
+    assert found("speleology") == []
+    assert found("long") == [listed.slug]
+
+
+def test_text_the_sanitiser_removes_makes_no_match(listed):
+    """Search reads what readers see: words hidden in markup the renderer strips (here in a
+    <template> and an SVG description) or in a link's address are not searchable."""
+    hidden = (
+        "<template>qqtemplate</template> <svg><desc>qqsvg</desc></svg> "
+        "[shown](https://example.com/qqaddress) <script>qqscript</script>"
+    )
+    portfolio_update(portfolio=listed, skills=[], about=f"Teacher. {hidden}",
+                     visibility=Visibility.PUBLIC, open_to_work=True)  # fmt: skip
+    achievement_for(listed, title="Olympiad", description=f"Won. {hidden}",
+                    visibility=Visibility.PUBLIC)  # fmt: skip
+    post_for(listed, title="Notes", body=f"Seen. {hidden}")
+
+    for word in ("qqtemplate", "qqsvg", "qqaddress", "qqscript"):
+        assert found(word) == [], word
+    assert found("shown") == [listed.slug]
+    assert found("olympiad") == [listed.slug]

@@ -79,7 +79,7 @@ def test_the_shared_page_lists_posts_with_addresses_under_the_link(client, link)
 
     listing = client.get(reverse("journal:shared-list", args=[link.token]))
     assert listing["Cache-Control"] == "private, no-store"
-    assert listing["Referrer-Policy"] == "no-referrer"
+    assert listing["Referrer-Policy"] == "same-origin"
     body = listing.content.decode()
     assert shown.title in body and hidden.title not in body
     assert 'name="robots" content="noindex, nofollow"' in body
@@ -94,7 +94,7 @@ def test_a_shared_post_links_its_files_and_tags_under_the_link_and_has_no_commen
 
     response = client.get(reverse("journal:shared-detail", args=[link.token, post.pk]))
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     body = response.content.decode()
     assert reverse("journal:shared-file", args=[link.token, attachment.public_id, "thumb"]) in body
     assert reverse("journal:file", args=[attachment.public_id, "thumb"]) not in body

@@ -1,9 +1,12 @@
 """The student's journal through its pages: writing with attachments, bad input that loses
 nothing, publishing, deleting; and where posts show up (editor, portfolio page)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
+from django.utils import timezone
 
 from analytics.models import ActivityEvent, ActivityKind
 from journal.models import Post, PostAttachment, Status
@@ -254,6 +257,11 @@ def test_the_editor_has_a_journal_card(owner_client, portfolio):
     assert reverse("journal:manage") in html
     assert reverse("journal:create") in html
     assert "1 published" in html and "1 draft" in html
+    assert " scheduled" not in html.split("Manage my journal")[0].split("each with its own")[1]
+
+    post_for(portfolio, title="Three", published_at=timezone.now() + timedelta(days=1))
+    html = owner_client.get(reverse("portfolios:editor")).content.decode()
+    assert "1 published" in html and "1 scheduled" in html
 
 
 def test_the_portfolio_page_shows_the_latest_posts_and_the_feed(client, portfolio):

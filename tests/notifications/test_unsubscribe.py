@@ -116,6 +116,18 @@ def test_the_post_does_only_the_tokens_change(client, student):
     assert "Nothing needed changing" in again
 
 
+@pytest.mark.parametrize("kind", ["comment", "all"])
+def test_opening_a_used_link_again_says_the_emails_are_off(client, student, kind):
+    path = f"/notifications/unsubscribe/{unsubscribe_token(user_id=student.pk, kind=kind)}/"
+    assert "Stop these e-mails" in client.get(path).content.decode()  # asks first
+
+    client.post(path)
+    page = client.get(path).content.decode()
+
+    assert "Nothing needed changing" in page
+    assert "Stop these e-mails" not in page
+
+
 def _tampered(token: str) -> list[str]:
     payload, signature = token.rsplit(":", 1)
     other_payload = signing.dumps([99999, "comment"], salt="notifications.unsubscribe")

@@ -137,7 +137,8 @@ def test_export_holds_every_post_with_its_attachments(source):
         assert attachment["path"] not in evidence_paths
 
 
-def test_offline_page_lists_the_posts_everyone_may_read(source):
+def test_offline_page_lists_every_post_with_who_may_see_it(source):
+    """The student's own copy, like its achievements: every post, labelled."""
     document, entries = exported(source)
     index = entries["index.html"].decode()
 
@@ -147,8 +148,22 @@ def test_offline_page_lists_the_posts_everyone_may_read(source):
     first = next(p for p in document["posts"] if p["title"] == "First lesson")
     for attachment in first["attachments"]:
         assert attachment["path"] in index  # linked inside the zip, like evidence
-    for hidden in ("Half a thought", "Exam week", "For my supervisors"):
-        assert hidden not in index  # a draft, a scheduled post, a post for supervisors
+    for title in ("Half a thought", "Exam week", "For my supervisors"):
+        assert title in index
+    assert index.index("Exam week") < index.index("First lesson") < index.index("Half a thought")
+    for label in ("Draft", "Scheduled", "Everyone", "Only me"):
+        assert f'<span class="visibility">{label}</span>' in index, label
+    assert "private</span>" not in index and "public</span>" not in index  # no raw names
+
+
+def test_offline_page_speaks_the_language_the_student_uses(source):
+    with translation.override("ru"):
+        _document, entries = exported(source)
+    index = entries["index.html"].decode()
+
+    assert '<html lang="ru">' in index
+    assert "Черновик" in index
+    assert re.search(r"Экспортировано \d\d\.\d\d\.\d{4}\. Эта", index)  # not ISO 8601
 
 
 def test_export_queries_do_not_grow_with_posts(source):
@@ -457,3 +472,17 @@ def test_hostile_markdown_in_imported_posts_is_rendered_harmless(client, source,
     journal = main.split("<h2>Journal</h2>", 1)[1]
     assert "Hostile 0" in journal and "<strong>safe</strong>" in journal
     assert_harmless(journal)
+
+
+def test_a_version_1_import_beside_posts_does_not_claim_posts_came_back(client, source, target):
+    post_for(target, title="Already here")
+    document, entries = exported(source)
+    upload = SimpleUploadedFile(
+        "old.zip", version_1(document, entries).getvalue(), "application/zip"
+    )
+    client.force_login(target.student)
+
+    response = client.post(reverse("portfolios:import"), {"archive": upload}, follow=True)
+
+    text = [str(message) for message in response.context["messages"]]
+    assert text == ["Your portfolio has been restored: 1 achievement."]

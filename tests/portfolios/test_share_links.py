@@ -145,7 +145,7 @@ def test_shared_page_is_not_cached_or_indexed_and_leaks_no_referrer(client, link
     response = client.get(reverse("portfolios:shared", args=[link.token]))
 
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, nofollow">' in html
     assert 'property="og:url"' not in html  # the secret address is not advertised

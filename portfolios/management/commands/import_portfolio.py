@@ -16,14 +16,16 @@ class Command(BaseCommand):
         student = User.objects.students().filter(username__iexact=username).first()
         if student is None:
             raise CommandError(f"No student with the username {username!r}.")
+        portfolio = portfolio_get_or_create(student=student)
+        posts_before = portfolio.posts.count()  # a version 1 zip imports beside posts
         try:
             with open(path, "rb") as source:
-                count = import_zip(portfolio_get_or_create(student=student), source)
+                count = import_zip(portfolio, source)
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
         except ImportRefused as refusal:
             raise CommandError(refusal.message) from None
-        posts = student.portfolio.posts.count()
+        posts = portfolio.posts.count() - posts_before
         self.stdout.write(
             self.style.SUCCESS(f"Imported {count} achievements and {posts} journal posts.")
         )
