@@ -183,9 +183,12 @@ def main() -> None:
     start = with_posts.index("-- clock_timestamp()")
     end = with_posts.index(") AS j\n") + len(") AS j\n")
     without_posts = with_posts[:start] + with_posts[end:]
+    assert "j.text" in without_posts, "SEARCH_SQL changed: update this benchmark"
     without_posts = without_posts.replace(
-        "concat_ws(' ', p.about, b.descriptions, j.text)", "concat_ws(' ', p.about, b.descriptions)"
+        "concat_ws(' ', p.about_html, b.descriptions, j.text)",
+        "concat_ws(' ', p.about_html, b.descriptions)",
     )
+    assert "j.text" not in without_posts, "SEARCH_SQL changed: update this benchmark"
     for label, sql in [("without posts", without_posts), ("with posts", with_posts)]:
         derived.SEARCH_SQL = sql
         ms = timed(derived.portfolio_refresh_all)

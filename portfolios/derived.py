@@ -64,7 +64,7 @@ WHERE p.id = s.portfolio_id AND p.id = i.portfolio_id
 # at POST_CHARS_INDEXED characters. Ranking reads the whole document of every match, so
 # the posts' share is kept small (bench/journal_search.py: with 20 posts of 2,500
 # characters whole, documents were 20 KB and a common word's search p95 286 ms on 5,000
-# portfolios; with these limits 8 KB and 125 ms).
+# portfolios; with these limits 8 KB and about 130 ms).
 POSTS_INDEXED = 10
 POST_CHARS_INDEXED = 1000
 SEARCH_SQL = """
