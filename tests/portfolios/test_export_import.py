@@ -89,7 +89,7 @@ def test_export_import_export_gives_the_same_document(full_portfolio):
     assert target.photo
 
 
-def _zip(entries: dict[str, bytes]) -> io.BytesIO:
+def zip_of(entries: dict[str, bytes]) -> io.BytesIO:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in entries.items():
@@ -111,32 +111,34 @@ def _with_document(entries, change):
 
 HOSTILE = {
     "not a zip": lambda e: b"just some bytes",
-    "path traversal": lambda e: _zip({**e, "../../etc/passwd": b"x"}),
-    "absolute path": lambda e: _zip({**e, "/etc/passwd": b"x"}),
-    "zip bomb": lambda e: _zip({**e, "files/bomb.txt": b"\0" * (50 * 1024 * 1024)}),
-    "no portfolio.json": lambda e: _zip({k: v for k, v in e.items() if k != "portfolio.json"}),
-    "broken json": lambda e: _zip({**e, "portfolio.json": b"{not json"}),
-    "wrong version": lambda e: _zip(_with_document(e, lambda d: d.update(version=99))),
-    "wrong schema": lambda e: _zip(_with_document(e, lambda d: d.update(schema="other"))),
-    "missing file": lambda e: _zip({k: v for k, v in e.items() if not k.startswith("files/0001")}),
-    "changed file": lambda e: _zip(
+    "path traversal": lambda e: zip_of({**e, "../../etc/passwd": b"x"}),
+    "absolute path": lambda e: zip_of({**e, "/etc/passwd": b"x"}),
+    "zip bomb": lambda e: zip_of({**e, "files/bomb.txt": b"\0" * (50 * 1024 * 1024)}),
+    "no portfolio.json": lambda e: zip_of({k: v for k, v in e.items() if k != "portfolio.json"}),
+    "broken json": lambda e: zip_of({**e, "portfolio.json": b"{not json"}),
+    "wrong version": lambda e: zip_of(_with_document(e, lambda d: d.update(version=99))),
+    "wrong schema": lambda e: zip_of(_with_document(e, lambda d: d.update(schema="other"))),
+    "missing file": lambda e: zip_of(
+        {k: v for k, v in e.items() if not k.startswith("files/0001")}
+    ),
+    "changed file": lambda e: zip_of(
         {k: (v + b"x" if k.startswith("files/0001") else v) for k, v in e.items()}
     ),
-    "unknown section": lambda e: _zip(
+    "unknown section": lambda e: zip_of(
         _with_document(e, lambda d: d["achievements"][0].update(section="nope"))
     ),
-    "unknown visibility": lambda e: _zip(
+    "unknown visibility": lambda e: zip_of(
         _with_document(e, lambda d: d["achievements"][0].update(visibility="everyone!"))
     ),
-    "bad date": lambda e: _zip(
+    "bad date": lambda e: zip_of(
         _with_document(e, lambda d: d["achievements"][0].update(start_date="31-31-2020"))
     ),
-    "order is not a number": lambda e: _zip(
+    "order is not a number": lambda e: zip_of(
         _with_document(e, lambda d: d["achievements"][0].update(order="first"))
     ),
-    "file without checksum": lambda e: _zip(_with_document(e, _drop_first_checksum)),
+    "file without checksum": lambda e: zip_of(_with_document(e, _drop_first_checksum)),
     "damaged data (CRC)": lambda e: _crc_broken(e),
-    "executable as evidence": lambda e: _zip(
+    "executable as evidence": lambda e: zip_of(
         {**_with_document(e, _swap_first_file_for_exe), "files/evil.pdf": b"MZ\x90\x00" * 64}
     ),
 }

@@ -31,6 +31,7 @@ from tests.factories import (
     post_for,
     stored_media_files,
 )
+from tests.portfolios.test_export_import import zip_of
 from tests.portfolios.test_markdown import HOSTILE as HOSTILE_MARKDOWN
 from tests.portfolios.test_markdown import (
     PAGE_FORBIDDEN_TAGS,
@@ -55,12 +56,7 @@ def exported(portfolio) -> tuple[dict, dict[str, bytes]]:
 def as_zip(entries: dict[str, bytes], document: dict | None = None) -> io.BytesIO:
     if document is not None:
         entries = {**entries, "portfolio.json": json.dumps(document).encode()}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    buffer.seek(0)
-    return buffer
+    return zip_of(entries)
 
 
 def without_times(document: dict) -> dict:
