@@ -110,3 +110,22 @@ def file_response(field_file, *, filename: str, content_type: str = "", request=
     response["Cache-Control"] = "private, max-age=300"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+VARIANTS = ("original", "display", "thumb")
+
+
+def variant_response(request, upload, variant: str):
+    """One variant of an uploaded file (evidence or a journal attachment, which keep the
+    same fields) for a viewer already allowed to see it: the thumbnail or display copy of
+    an image where there is one, else the original; an unknown variant or no file is a 404."""
+    if variant not in VARIANTS or not upload.file:
+        raise Http404
+    if variant == "thumb" and upload.thumbnail_file:
+        return file_response(upload.thumbnail_file, filename=upload.original_name)
+    if variant in ("thumb", "display") and upload.display_file:
+        return file_response(upload.display_file, filename=upload.original_name)
+    return file_response(
+        upload.file, filename=upload.original_name, content_type=upload.content_type,
+        request=request,
+    )  # fmt: skip

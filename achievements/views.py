@@ -8,15 +8,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from achievements import access, services
-from achievements.delivery import file_response
+from achievements.delivery import variant_response
 from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
 from achievements.uploads import UploadRejected
 from feedback.selectors.verification import events_for_achievement
 from portfolios import access as portfolio_access
 from portfolios.models import Category
 from portfolios.selectors import skill_suggestions
-
-VARIANTS = ("original", "display", "thumb")
 
 
 @login_required
@@ -191,24 +189,11 @@ def evidence_delete(request, public_id):
 @require_safe
 def evidence_file(request, public_id, variant):
     evidence = access.access_evidence_file(request.user, public_id)
-    return _evidence_response(request, evidence, variant)
+    return variant_response(request, evidence, variant)
 
 
 @require_safe
 def shared_evidence_file(request, token, public_id, variant):
     link = portfolio_access.access_share_link(token)
     evidence = access.access_evidence_file(request.user, public_id, share_link=link)
-    return _evidence_response(request, evidence, variant)
-
-
-def _evidence_response(request, evidence, variant):
-    if variant not in VARIANTS or not evidence.file:
-        raise Http404
-    if variant == "thumb" and evidence.thumbnail_file:
-        return file_response(evidence.thumbnail_file, filename=evidence.original_name)
-    if variant in ("thumb", "display") and evidence.display_file:
-        return file_response(evidence.display_file, filename=evidence.original_name)
-    return file_response(
-        evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
-        request=request,
-    )  # fmt: skip
+    return variant_response(request, evidence, variant)

@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from achievements.delivery import file_response
+from achievements.delivery import variant_response
 from achievements.uploads import UploadRejected
 from journal import access, selectors, services
 from journal.forms import PostForm
@@ -15,7 +14,6 @@ from portfolios.headers import secret_page_headers
 from portfolios.models import Visibility
 
 PAGE_SIZE = 20
-VARIANTS = ("original", "display", "thumb")
 
 
 # --- The student's own journal ------------------------------------------------------------
@@ -191,24 +189,11 @@ def shared_post_detail(request, token, pk):
 @require_safe
 def attachment_file(request, public_id, variant):
     attachment = access.access_attachment_file(request.user, public_id)
-    return _attachment_response(request, attachment, variant)
+    return variant_response(request, attachment, variant)
 
 
 @require_safe
 def shared_attachment_file(request, token, public_id, variant):
     link = portfolio_access.access_share_link(token)
     attachment = access.access_attachment_file(request.user, public_id, share_link=link)
-    return _attachment_response(request, attachment, variant)
-
-
-def _attachment_response(request, attachment, variant):
-    if variant not in VARIANTS:
-        raise Http404
-    if variant == "thumb" and attachment.thumbnail_file:
-        return file_response(attachment.thumbnail_file, filename=attachment.original_name)
-    if variant in ("thumb", "display") and attachment.display_file:
-        return file_response(attachment.display_file, filename=attachment.original_name)
-    return file_response(
-        attachment.file, filename=attachment.original_name,
-        content_type=attachment.content_type, request=request,
-    )  # fmt: skip
+    return variant_response(request, attachment, variant)
