@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Cohort, EmployerProfile, Program, Role, SupervisorAssignment, User
+from accounts.signals import student_created
 
 STAFF_GROUP_NAME = "Site staff"
 STAFF_APP_LABELS = (
@@ -57,9 +58,7 @@ def user_create(
     user.save()
     user_sync_staff_access(user=user)
     if role == Role.STUDENT:
-        from portfolios.services import portfolio_create
-
-        portfolio_create(student=user)
+        student_created.send(sender=User, user=user)  # their portfolio is made with it
     return user
 
 

@@ -7,4 +7,4 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("Achievements")
 
     def ready(self):
-        from achievements import signals  # noqa: F401 - connects the receivers
+        from achievements import receivers  # noqa: F401 - connects the receivers

@@ -1,4 +1,8 @@
-"""Writes for achievements and their evidence."""
+"""Writes for achievements and their evidence.
+
+Each service writes its rows, marks the portfolio changed (one refresh at the end of the
+write: portfolios/content.py) and sends the app's signal (signals.py) for what other apps do
+with it: analytics records the activity, feedback applies the verification rules."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles, extension_of
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
+from achievements.signals import achievement_deleted, achievement_saved, evidence_changed
 from achievements.uploads import (
     Kind,
     PreparedFile,
@@ -18,18 +23,16 @@ from achievements.uploads import (
     classify_link,
     prepare_upload,
 )
-from analytics.models import ActivityKind
-from analytics.services import activity_record
+from portfolios.content import content_batch, content_changed
 from portfolios.models import Portfolio
 from portfolios.services import skills_resolve
-
-# What a supervisor vouches for (feedback/services/verification.py).
-VERIFIED_FIELDS = ("title", "start_date", "end_date", "organisation", "result")
 
 ACHIEVEMENT_FIELDS = (
     "category", "title", "description", "start_date", "end_date", "organisation", "level",
     "result", "grade", "url", "visibility", "featured", "comments_enabled",
 )  # fmt: skip
+# What ``achievement_saved`` passes as ``before`` (besides the category and the state).
+SAVED_FIELDS = tuple(name for name in ACHIEVEMENT_FIELDS if name != "category")
 
 
 def storage_used(*, portfolio: Portfolio) -> int:
@@ -87,23 +90,6 @@ def storage_reserve(portfolio: Portfolio, files: list[PreparedFile]) -> None:
         )
 
 
-def _record(achievement: Achievement, kind: str, *, obj=None) -> None:
-    """The student's change goes into the activity log (analytics)."""
-    obj = obj if obj is not None else achievement
-    activity_record(
-        student_id=achievement.portfolio.student_id,
-        actor_id=achievement.portfolio.student_id,
-        kind=kind,
-        object_id=obj.pk,
-        label=str(obj),
-    )
-
-
-def _record_evidence(achievement: Achievement, created: list[Evidence]) -> None:
-    for evidence in created:
-        _record(achievement, ActivityKind.EVIDENCE_ADDED, obj=evidence)
-
-
 def _next_order(queryset) -> int:
     return (queryset.aggregate(top=Max("order"))["top"] or 0) + 1
 
@@ -125,7 +111,7 @@ def achievement_create(
     """Create an achievement with its evidence; on any failure no row and no file remain."""
     _check_fields(fields)
     fields.setdefault("visibility", portfolio.default_visibility)
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(portfolio, files or [])
         achievement = Achievement(portfolio=portfolio, **fields)
         achievement.order = _next_order(
@@ -136,8 +122,11 @@ def achievement_create(
         achievement.save()
         achievement.skills.set(skills_resolve(skills or []))
         created = evidence_store(stored, achievement, files or [], captions or [])
-        _record(achievement, ActivityKind.ACHIEVEMENT_CREATED)
-        _record_evidence(achievement, created)
+        content_changed(portfolio.pk)
+        achievement_saved.send(
+            sender=Achievement, achievement=achievement, created=True, before=None,
+            evidence_added=created,
+        )  # fmt: skip
     return achievement
 
 
@@ -150,16 +139,16 @@ def achievement_update(
     **fields,
 ) -> Achievement:
     _check_fields(fields)
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(achievement.portfolio, files or [])
         # A bound ModelForm has already set the new values on the instance: compare with
-        # what is saved.
+        # what is saved (listeners get it as ``before``).
         # Locked, so a supervisor's decision cannot land between reading and saving; the
         # verification state is taken from the row, not from this (older) instance.
         saved = (
             Achievement.objects.select_for_update(of=("self",))
             .filter(pk=achievement.pk)
-            .values("category_id", *VERIFIED_FIELDS, *VERIFICATION_STATE_FIELDS)
+            .values("category_id", *SAVED_FIELDS, *VERIFICATION_STATE_FIELDS)
             .get()
         )
         for name in VERIFICATION_STATE_FIELDS:
@@ -179,32 +168,19 @@ def achievement_update(
         if skills is not None:
             achievement.skills.set(skills_resolve(skills))
         created = evidence_store(stored, achievement, files or [], captions or [])
-        _record(achievement, ActivityKind.ACHIEVEMENT_UPDATED)
-        _record_evidence(achievement, created)
-        from feedback.services.verification import (
-            verification_reset_if_changed,
-            verification_withdraw_if_hidden,
-        )
-
-        verification_withdraw_if_hidden(achievement=achievement)
-        reason = verification_reset_if_changed(
-            achievement=achievement, before=saved, actor=achievement.portfolio.student_id
-        )
-        if not reason and files:
-            reason = _reset_for_evidence(achievement)
-    achievement.verification_reset_reason = reason
+        content_changed(achievement.portfolio_id)
+        notes = achievement_saved.send(
+            sender=Achievement, achievement=achievement, created=False, before=saved,
+            evidence_added=created,
+        )  # fmt: skip
+    # Why a verification was removed, if a listener removed it (feedback's rules).
+    achievement.verification_reset_reason = _first_note(notes)
     return achievement
 
 
-def _reset_for_evidence(achievement: Achievement) -> str:
-    """New or removed evidence changes what a supervisor vouched for."""
-    from feedback.services.verification import verification_reset
-
-    return verification_reset(
-        achievement=achievement,
-        actor=achievement.portfolio.student_id,
-        reason=_("You changed the evidence files."),
-    )
+def _first_note(responses) -> str:
+    """The first sentence a receiver returned for the student (see signals.py)."""
+    return next((note for _receiver, note in responses if isinstance(note, str) and note), "")
 
 
 def achievement_check_grade(achievement: Achievement) -> None:
@@ -216,21 +192,21 @@ def achievement_check_grade(achievement: Achievement) -> None:
         raise ValidationError({"grade": _("Only academic items have a grade.")})
 
 
-@transaction.atomic
 def achievement_delete(*, achievement: Achievement) -> None:
-    """Its evidence rows go with it; their files are deleted after commit (signals.py)."""
-    activity_record(
-        student_id=achievement.portfolio.student_id,
-        actor_id=achievement.portfolio.student_id,
-        kind=ActivityKind.ACHIEVEMENT_DELETED,
-        object_id=achievement.pk,
-        label=achievement.title,
-    )
-    achievement.delete()
+    """Its evidence rows go with it; their files are deleted after commit (receivers.py)."""
+    with transaction.atomic(), content_batch():
+        achievement_deleted.send(sender=Achievement, achievement=achievement)
+        content_changed(achievement.portfolio_id)
+        achievement.delete()
 
 
-@transaction.atomic
 def achievement_move(*, achievement: Achievement, direction: str) -> None:
+    with transaction.atomic(), content_batch():
+        _achievement_move(achievement, direction)
+        content_changed(achievement.portfolio_id)
+
+
+def _achievement_move(achievement: Achievement, direction: str) -> None:
     """Swap with the neighbour above ("up") or below ("down") in the same section."""
     siblings = list(
         Achievement.objects.select_for_update()
@@ -288,51 +264,51 @@ def evidence_store(
 def evidence_attach(
     *, achievement: Achievement, files: list[PreparedFile], captions: list[str] | None = None
 ) -> list[Evidence]:
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(achievement.portfolio, files)
         created = evidence_store(stored, achievement, files, captions or [])
-        _touch(achievement)
-        _reset_for_evidence(achievement)
-        _record_evidence(achievement, created)
+        _evidence_changed(achievement, added=created)
     return created
 
 
-def _touch(achievement: Achievement) -> None:
-    """Evidence changes are changes of the achievement: its "updated" time moves."""
+def _evidence_changed(achievement: Achievement, *, added=(), updated=(), removed=()) -> None:
+    """Evidence changes are changes of the achievement: its "updated" time moves, the
+    portfolio is refreshed once, and listeners hear of it (inside the caller's batch)."""
     Achievement.objects.filter(pk=achievement.pk).update(updated_at=timezone.now())
+    content_changed(achievement.portfolio_id)
+    evidence_changed.send(
+        sender=Evidence, achievement=achievement, added=list(added), updated=list(updated),
+        removed=list(removed),
+    )  # fmt: skip
 
 
-@transaction.atomic
 def evidence_add_link(*, achievement: Achievement, url: str, caption: str = "") -> Evidence:
-    evidence = Evidence(
-        achievement=achievement,
-        kind=Kind.LINK,
-        external_url=classify_link(url),
-        caption=caption[:200],
-        order=_next_order(achievement.evidence.all()),
-    )
-    evidence.full_clean()
-    evidence.save()
-    _touch(achievement)
-    _reset_for_evidence(achievement)
-    _record(achievement, ActivityKind.EVIDENCE_ADDED, obj=evidence)
+    with transaction.atomic(), content_batch():
+        evidence = Evidence(
+            achievement=achievement,
+            kind=Kind.LINK,
+            external_url=classify_link(url),
+            caption=caption[:200],
+            order=_next_order(achievement.evidence.all()),
+        )
+        evidence.full_clean()
+        evidence.save()
+        _evidence_changed(achievement, added=[evidence])
     return evidence
 
 
-@transaction.atomic
 def evidence_update_caption(*, evidence: Evidence, caption: str) -> Evidence:
-    evidence.caption = caption[:200]
-    evidence.full_clean()
-    evidence.save(update_fields=["caption"])
-    _touch(evidence.achievement)
-    _record(evidence.achievement, ActivityKind.EVIDENCE_UPDATED, obj=evidence)
+    with transaction.atomic(), content_batch():
+        evidence.caption = caption[:200]
+        evidence.full_clean()
+        evidence.save(update_fields=["caption"])
+        _evidence_changed(evidence.achievement, updated=[evidence])
     return evidence
 
 
-@transaction.atomic
 def evidence_delete(*, evidence: Evidence) -> None:
-    """The files are deleted after commit (signals.py)."""
-    _record(evidence.achievement, ActivityKind.EVIDENCE_DELETED, obj=evidence)
-    evidence.delete()
-    _touch(evidence.achievement)
-    _reset_for_evidence(evidence.achievement)
+    """The files are deleted after commit (receivers.py). Listeners hear of the removal
+    before the row goes (they may still read it)."""
+    with transaction.atomic(), content_batch():
+        _evidence_changed(evidence.achievement, removed=[evidence])
+        evidence.delete()

@@ -7,4 +7,4 @@ class AnalyticsConfig(AppConfig):
     verbose_name = _("Analytics")
 
     def ready(self):
-        from analytics import signals  # noqa: F401 - registers the receivers
+        from analytics import receivers  # noqa: F401 - connects the receivers

@@ -95,7 +95,7 @@ class StudentActivity(models.Model):
         verbose_name=_("student"),
     )
     # Copies, kept by rollups.student_sync (account saved) and rollups.portfolio_sync
-    # (portfolios/derived.py, whenever a portfolio's figures change).
+    # (search/derived.py, whenever a portfolio's figures change).
     program = models.ForeignKey(
         "accounts.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("program"),

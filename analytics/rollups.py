@@ -38,7 +38,9 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def record_in_rollups(*, student_id: int, kind: str, at: datetime) -> None:
+def record_in_rollups(*, student_id: int, kind: str, at: datetime, count: int = 1) -> None:
+    """Count ``count`` events of one kind at ``at`` (a write that added several files
+    counts them in one pass)."""
     kind = str(kind)
     if kind not in CONTENT and kind != LOGIN:
         return  # reviews received: scores come through scores_refresh
@@ -52,7 +54,7 @@ def record_in_rollups(*, student_id: int, kind: str, at: datetime) -> None:
             return
         week = week_of(day)
         params = {
-            "student": student_id, "day": day, "at": at, "week": week,
+            "student": student_id, "day": day, "at": at, "week": week, "n": count,
             "week_end": week + timedelta(days=6),
             "in30": day > today - timedelta(days=30) and day <= today,
             "in90": day > today - timedelta(days=90) and day <= today,
@@ -101,7 +103,7 @@ WHERE a.student_id = p.student_id AND {where}
 
 
 def portfolio_sync(portfolio_ids=None) -> None:
-    """Copy portfolios' completeness, evidence and verified counts (portfolios/derived.py
+    """Copy portfolios' completeness, evidence and verified counts (search/derived.py
     calls this whenever it recomputes them; None: every portfolio)."""
     with connection.cursor() as cursor:
         if portfolio_ids is None:
@@ -134,33 +136,34 @@ WITH prior AS (
 student AS (SELECT program_id, cohort_id FROM accounts_user WHERE id = %(student)s),
 day AS (
   INSERT INTO analytics_activityday (student_id, day, updates, logins)
-  VALUES (%(student)s, %(day)s, 1, 0)
-  ON CONFLICT (student_id, day) DO UPDATE SET updates = analytics_activityday.updates + 1
+  VALUES (%(student)s, %(day)s, %(n)s, 0)
+  ON CONFLICT (student_id, day) DO UPDATE SET
+    updates = analytics_activityday.updates + EXCLUDED.updates
 ),
 summary AS (
   UPDATE analytics_studentactivity SET
-    updates_total = updates_total + 1,
+    updates_total = updates_total + %(n)s,
     active_weeks_total = active_weeks_total + (SELECT new_week::int FROM prior),
     first_update_at = LEAST(first_update_at, %(at)s),
     last_update_at = GREATEST(last_update_at, %(at)s),
-    updates_30d = updates_30d + %(in30)s::int,
-    updates_90d = updates_90d + %(in90)s::int
+    updates_30d = updates_30d + %(n)s * %(in30)s::int,
+    updates_90d = updates_90d + %(n)s * %(in90)s::int
   WHERE student_id = %(student)s
 ),
 terms AS (
   INSERT INTO analytics_studenttermactivity
     (student_id, term_id, updates, active_weeks, score_sum, review_count)
-  SELECT %(student)s, t.id, 1, (SELECT new_week::int FROM prior), 0, 0
+  SELECT %(student)s, t.id, %(n)s, (SELECT new_week::int FROM prior), 0, 0
   FROM feedback_term t WHERE %(day)s BETWEEN t.starts_on AND t.ends_on
   ON CONFLICT (term_id, student_id) DO UPDATE SET
-    updates = analytics_studenttermactivity.updates + 1,
+    updates = analytics_studenttermactivity.updates + EXCLUDED.updates,
     active_weeks = analytics_studenttermactivity.active_weeks + EXCLUDED.active_weeks
 )
 INSERT INTO analytics_weeklyactivity (week, program_id, cohort_id, updates, active_students)
-SELECT %(week)s, s.program_id, s.cohort_id, 1, (SELECT new_week::int FROM prior)
+SELECT %(week)s, s.program_id, s.cohort_id, %(n)s, (SELECT new_week::int FROM prior)
 FROM student s
 ON CONFLICT (week, program_id, cohort_id) DO UPDATE SET
-  updates = analytics_weeklyactivity.updates + 1,
+  updates = analytics_weeklyactivity.updates + EXCLUDED.updates,
   active_students = analytics_weeklyactivity.active_students + EXCLUDED.active_students
 """
 

@@ -71,7 +71,7 @@ from journal.models import Post, Status  # noqa: E402
 from journal.services import due_posts_publish  # noqa: E402
 from portfolios import derived  # noqa: E402
 from portfolios.models import Portfolio, SearchDocument, Visibility  # noqa: E402
-from portfolios.search import portfolio_search  # noqa: E402
+from search.query import portfolio_search  # noqa: E402
 
 WORDS = [
     "lesson",

@@ -7,4 +7,4 @@ class JournalConfig(AppConfig):
     verbose_name = _("Journal")
 
     def ready(self):
-        from journal import signals  # noqa: F401 - connects the receivers
+        from journal import receivers  # noqa: F401 - connects the receivers

@@ -15,10 +15,9 @@ from django.utils import timezone
 from achievements.files import StoredFiles, extension_of
 from achievements.services import storage_reserve, stored_size
 from achievements.uploads import PreparedFile
-from analytics.models import ActivityKind
-from analytics.services import activity_record
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, PostAttachment, Status
-from portfolios.derived import portfolio_refresh
+from journal.signals import post_deleted, post_saved
+from portfolios.content import content_batch, content_changed, content_changed_many
 from portfolios.models import Portfolio
 
 POST_FIELDS = (
@@ -38,13 +37,11 @@ def tags_normalise(names: list[str]) -> list[str]:
     return list(seen.values())[:MAX_TAGS]
 
 
-def _record(post: Post, kind: str) -> None:
-    """The student's change goes into the activity log (analytics)."""
-    student_id = post.portfolio.student_id
-    activity_record(
-        student_id=student_id, actor_id=student_id, kind=kind, object_id=post.pk,
-        label=post.title,
-    )  # fmt: skip
+def _saved(post: Post, *, created: bool = False) -> None:
+    """The portfolio is refreshed once at the end of the write; listeners (analytics)
+    hear of the post."""
+    content_changed(post.portfolio_id)
+    post_saved.send(sender=Post, post=post, created=created)
 
 
 def _check_fields(fields: dict) -> None:
@@ -99,14 +96,14 @@ def post_create(*, portfolio: Portfolio, files: list[PreparedFile] | None = None
     _check_fields(fields)
     fields.setdefault("visibility", portfolio.default_visibility)
     fields["tags"] = tags_normalise(fields.get("tags") or [])
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(portfolio, files or [])
         post = Post(portfolio=portfolio, **fields)
         _date_on_publish(post)
         post.full_clean()
         post.save()
         _store_attachments(stored, post, files or [])
-        _record(post, ActivityKind.POST_CREATED)
+        _saved(post, created=True)
     return post
 
 
@@ -114,7 +111,7 @@ def post_update(*, post: Post, files: list[PreparedFile] | None = None, **fields
     _check_fields(fields)
     if "tags" in fields:
         fields["tags"] = tags_normalise(fields["tags"] or [])
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(post.portfolio, files or [])
         for name, value in fields.items():
             setattr(post, name, value)
@@ -122,45 +119,47 @@ def post_update(*, post: Post, files: list[PreparedFile] | None = None, **fields
         post.full_clean()
         post.save()
         _store_attachments(stored, post, files or [])
-        _record(post, ActivityKind.POST_UPDATED)
+        _saved(post)
     return post
 
 
-@transaction.atomic
 def post_publish(*, post: Post, at=None) -> Post:
     """Publish a draft now (or at ``at``: a future time schedules it)."""
-    post.status = Status.PUBLISHED
-    post.published_at = at or post.published_at or timezone.now()
-    post.full_clean()
-    post.save(update_fields=["status", "published_at", "updated_at"])
-    _record(post, ActivityKind.POST_UPDATED)
+    with transaction.atomic(), content_batch():
+        post.status = Status.PUBLISHED
+        post.published_at = at or post.published_at or timezone.now()
+        post.full_clean()
+        post.save(update_fields=["status", "published_at", "updated_at"])
+        _saved(post)
     return post
 
 
-@transaction.atomic
 def post_unpublish(*, post: Post) -> Post:
     """Back to a draft: nobody but the student sees it."""
-    post.status = Status.DRAFT
-    post.full_clean()
-    post.save(update_fields=["status", "updated_at"])
-    _record(post, ActivityKind.POST_UPDATED)
+    with transaction.atomic(), content_batch():
+        post.status = Status.DRAFT
+        post.full_clean()
+        post.save(update_fields=["status", "updated_at"])
+        _saved(post)
     return post
 
 
-@transaction.atomic
 def post_delete(*, post: Post) -> None:
-    """The attachments go with it; their files are deleted after commit (signals.py)."""
-    _record(post, ActivityKind.POST_DELETED)
-    post.delete()
+    """The attachments go with it; their files are deleted after commit (receivers.py).
+    Listeners hear of it before the row goes."""
+    with transaction.atomic(), content_batch():
+        post_deleted.send(sender=Post, post=post)
+        content_changed(post.portfolio_id)
+        post.delete()
 
 
-@transaction.atomic
 def attachment_delete(*, attachment: PostAttachment) -> None:
-    """The files are deleted after commit (signals.py); the change is the post's."""
-    post = attachment.post
-    attachment.delete()
-    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
-    _record(post, ActivityKind.POST_UPDATED)
+    """The files are deleted after commit (receivers.py); the change is the post's."""
+    with transaction.atomic(), content_batch():
+        post = attachment.post
+        attachment.delete()
+        Post.objects.filter(pk=post.pk).update(updated_at=timezone.now())
+        _saved(post)
 
 
 def due_posts_publish(*, batch_size: int = 100) -> int:
@@ -183,7 +182,6 @@ def due_posts_publish(*, batch_size: int = 100) -> int:
     )
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
-        with transaction.atomic():
-            Portfolio.objects.filter(pk__in=batch).update(content_version=F("content_version") + 1)
-            portfolio_refresh(batch, touch=True)
+        with transaction.atomic(), content_batch():
+            content_changed_many(batch)
     return len(ids)

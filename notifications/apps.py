@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,9 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # Comments are another app; when it is installed, its comment_posted signal
-        # tells the owner of the content and the author of the comment replied to.
-        if apps.is_installed("comments"):
-            from notifications import signals
-
-            signals.connect_comments()
+        from notifications import receivers  # noqa: F401 - connects the receivers

@@ -88,13 +88,16 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    # The project's apps, bottom layer first (ARCHITECTURE.md): receivers connect in this
+    # order, and a lower app never imports a higher one.
     "accounts",
     "portfolios",
     "achievements",
-    "feedback",
-    "analytics",
     "journal",
+    "search",
+    "feedback",
     "comments",
+    "analytics",
     "notifications",
 ]
 

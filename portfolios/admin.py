@@ -88,7 +88,7 @@ class ShareLinkVisitAdmin(admin.ModelAdmin):
 
 @admin.register(SearchDocument)
 class SearchDocumentAdmin(admin.ModelAdmin):
-    """What employers' search matches, kept current automatically (portfolios/derived.py)."""
+    """What employers' search matches, kept current automatically (search/derived.py)."""
 
     list_display = ("portfolio", "is_listed", "verified_count", "updated_at")
     list_filter = ("is_listed",)

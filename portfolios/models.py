@@ -83,7 +83,7 @@ slug_validator = RegexValidator(
 )
 
 
-# Kept current by portfolios/derived.py with F()/SQL updates; a form's stale copy of the
+# Kept current by search/derived.py with F()/SQL updates; a form's stale copy of the
 # instance never writes them back.
 DERIVED_FIELDS = (
     "content_version", "completeness", "content_updated_at", "evidence_count", "verified_count",
@@ -266,7 +266,7 @@ class ShareLinkVisit(models.Model):
 class SearchDocument(models.Model):
     """What employers' search matches for one portfolio: only what a signed-in user may see
     (the page at "signed-in users" or wider, open to work, items at that level or wider).
-    Rewritten by portfolios/derived.py whenever the portfolio or its items change."""
+    Rewritten by search/derived.py whenever the portfolio or its items change."""
 
     portfolio = models.OneToOneField(
         Portfolio,

@@ -138,7 +138,7 @@ def completeness(view: PortfolioView) -> Completeness:
 
 def _rounded_share(points: int, part: int, whole: int) -> int:
     """``points * part / whole`` rounded half up, in integers — exactly as the SQL in
-    portfolios/derived.py rounds it."""
+    search/derived.py rounds it."""
     return (2 * points * part + whole) // (2 * whole)
 
 

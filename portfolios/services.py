@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from achievements.files import StoredFiles, delete_after_commit, extension_of
 from achievements.uploads import Kind, PreparedFile
-from notifications.events import notify_share_link_opened
+from portfolios.content import content_batch, content_changed
 from portfolios.models import Portfolio, ShareLink, ShareLinkVisit, Skill
+from portfolios.signals import profile_updated, share_link_opened
 
 RESERVED_SLUGS = {"admin", "api", "static", "media", "files", "new", "edit", "share", "preview"}
 
@@ -101,7 +102,7 @@ def portfolio_update(
         raise TypeError(f"unknown portfolio fields: {sorted(unknown)}")
     if photo is not None and photo.kind != Kind.IMAGE:
         raise ValueError("a portfolio photo must be an image")
-    with StoredFiles() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         # The names on disk now, read under a lock (another tab may have replaced them).
         saved = (
             Portfolio.objects.select_for_update()
@@ -132,13 +133,8 @@ def portfolio_update(
         portfolio.skills.set(skills_resolve(skills))
         if photo is not None or remove_photo:
             delete_after_commit(old_names)
-        from analytics.models import ActivityKind
-        from analytics.services import activity_record
-
-        activity_record(
-            student_id=portfolio.student_id, actor_id=portfolio.student_id,
-            kind=ActivityKind.PROFILE_UPDATED, object_id=portfolio.pk, label=portfolio.slug,
-        )  # fmt: skip
+        content_changed(portfolio.pk)
+        profile_updated.send(sender=Portfolio, portfolio=portfolio)
     return portfolio
 
 
@@ -165,5 +161,5 @@ def share_link_record_visit(
 ) -> ShareLinkVisit:
     """Log the visit; the student is told, unless ``visitor`` (signed in) is the student."""
     visit = ShareLinkVisit.objects.create(link=link, user_agent=user_agent[:200])
-    notify_share_link_opened(link=link, visitor=visitor)
+    share_link_opened.send(sender=ShareLink, link=link, visitor=visitor)
     return visit

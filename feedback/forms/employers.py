@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Cohort, Program
 from feedback.models import EmployerFeedback, ShortlistEntry
 from portfolios.forms import SkillsField
-from portfolios.search import clean_query
+from search.query import clean_query
 
 
 class SearchQueryField(forms.CharField):

@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 
 from feedback.models import EmployerFeedback, ShortlistEntry
-from notifications.events import notify_employer_feedback
+from feedback.signals import employer_feedback_saved
 from portfolios.access import audience_for
 from portfolios.models import Portfolio
 
@@ -90,7 +90,7 @@ def employer_feedback_save(
         try:
             with transaction.atomic():
                 feedback.save()
-            notify_employer_feedback(feedback=feedback, changed=False)
+            employer_feedback_saved.send(sender=EmployerFeedback, feedback=feedback, changed=False)
             return feedback
         except IntegrityError:
             feedback = _locked_feedback(employer=employer, portfolio=portfolio)
@@ -101,7 +101,7 @@ def employer_feedback_save(
     _check_length(feedback, "comment")
     feedback.full_clean(exclude={"employer", "portfolio"})
     feedback.save()
-    notify_employer_feedback(feedback=feedback, changed=True)
+    employer_feedback_saved.send(sender=EmployerFeedback, feedback=feedback, changed=True)
     return feedback
 
 

@@ -9,8 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from analytics.models import ActivityKind
-from analytics.services import activity_record
 from feedback.access import supervised_students
 from feedback.models import (
     Review,
@@ -21,7 +19,7 @@ from feedback.models import (
     Term,
     weighted_total,
 )
-from notifications.events import notify_review_released
+from feedback.signals import review_released
 
 
 def rubric_for(*, student: User) -> Rubric | None:
@@ -172,13 +170,9 @@ def review_save(
 
 
 def _record_received(review: Review) -> None:
-    """A released review is an event in the student's activity log (analytics),
-    and the student is told (notifications)."""
-    activity_record(
-        student_id=review.student_id, actor_id=review.supervisor_id,
-        kind=ActivityKind.REVIEW_RECEIVED, object_id=review.pk, label=str(review.term),
-    )  # fmt: skip
-    notify_review_released(review=review)
+    """A released review goes into the student's activity log (analytics) and the student
+    is told (notifications): both listen to ``review_released``."""
+    review_released.send(sender=Review, review=review)
 
 
 @transaction.atomic

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import SupervisorAssignment, User
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, VerificationStatus
-from achievements.services import VERIFIED_FIELDS  # changing one (or the files) resets it
 from feedback.models import VerificationEvent
-from notifications.events import notify_verification_decided
+from feedback.signals import verification_decided
 from portfolios.models import Visibility
+
+# What a supervisor vouches for: changing one of these (or the evidence files) removes a
+# verification (receivers.py applies the rule when an achievement or its evidence changes).
+VERIFIED_FIELDS = ("title", "start_date", "end_date", "organisation", "result")
 
 
 def _record(achievement: Achievement, *, actor: User | int | None, action: str, reason: str = ""):
@@ -131,9 +134,10 @@ def verification_decide(
         action = VerificationEvent.Action.DECLINED
     achievement.save(update_fields=VERIFICATION_STATE_FIELDS)
     _record(achievement, actor=supervisor, action=action, reason=reason)
-    notify_verification_decided(
-        achievement=achievement, supervisor=supervisor, verified=verify, reason=reason
-    )
+    verification_decided.send(
+        sender=Achievement, achievement=achievement, supervisor=supervisor, verified=verify,
+        reason=reason,
+    )  # fmt: skip
     return achievement
 
 

@@ -22,7 +22,7 @@ from feedback.services import employers as services
 from feedback.views import next_url
 from portfolios.access import access_own_portfolio
 from portfolios.models import Visibility
-from portfolios.search import portfolio_search
+from search.query import portfolio_search
 
 RESULTS_PER_PAGE = 20
 SHORTLIST_PER_PAGE = 20
@@ -165,7 +165,7 @@ def received(request):
         {
             "portfolio": portfolio,
             "feedback_list": list(selectors.employer_feedback_for_portfolio(portfolio)),
-            # Employers' search lists it (portfolios/derived.py decides the same way).
+            # Employers' search lists it (search/derived.py decides the same way).
             "findable": portfolio.visibility >= Visibility.SIGNED_IN and portfolio.open_to_work,
         },
     )

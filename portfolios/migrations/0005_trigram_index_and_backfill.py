@@ -24,7 +24,7 @@ def drop_trigram_index(apps, schema_editor):
 
 def backfill(apps, schema_editor):
     # The derived figures and search documents are filled by 0010, once every table that
-    # portfolios/derived.py reads exists (it reads journal posts and later columns now).
+    # search/derived.py reads exists (it reads journal posts and later columns now).
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         cursor.execute(

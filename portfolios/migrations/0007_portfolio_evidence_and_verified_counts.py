@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='verified_count',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='verified achievements'),
         ),
-        # Existing portfolios get their figures; portfolios/derived.py keeps them from now on.
+        # Existing portfolios get their figures; search/derived.py keeps them from now on.
         migrations.RunSQL(
             """
             UPDATE portfolios_portfolio p SET

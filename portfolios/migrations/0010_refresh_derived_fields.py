@@ -1,17 +1,8 @@
-"""Recompute every portfolio's derived figures and search document: the document now holds
-the journal posts a signed-in user may read.
-
-This calls the live ``portfolios.derived`` code, so it depends on every migration whose
-tables and columns that code reads; when the code comes to read a table of a later
-migration, add a migration like this one after it (and empty this one's function)."""
+"""Once recomputed every portfolio's derived figures and search document. That code now
+lives in the search package, above this app; its migration search/0001 does the same, so
+this one is left empty (a lower app's migration does not import a higher app)."""
 
 from django.db import migrations
-
-
-def refresh(apps, schema_editor):
-    from portfolios.derived import portfolio_refresh_all
-
-    portfolio_refresh_all(using=schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -21,7 +12,4 @@ class Migration(migrations.Migration):
         ("journal", "0001_posts_and_attachments"),
     ]
 
-    # Batch by batch, each committed: a large database is not locked until the end.
-    atomic = False
-
-    operations = [migrations.RunPython(refresh, migrations.RunPython.noop, elidable=True)]
+    operations = []

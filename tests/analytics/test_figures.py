@@ -55,7 +55,7 @@ def cohort_data():
         program = programs[i % 3]
         student = StudentFactory(program=program, cohort=cohorts[i % 2])
         diligence = rng.random()
-        # Derived figures the app keeps (portfolios/derived.py), set here to vary.
+        # Derived figures the app keeps (search/derived.py), set here to vary.
         Portfolio.objects.filter(pk=portfolio_for(student).pk).update(
             completeness=min(100, int(diligence * 90) + rng.randint(0, 10)),
             evidence_count=rng.randint(0, 12), verified_count=rng.randint(0, 4),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from feedback.models import EmployerFeedback, ShortlistEntry
 from feedback.selectors.employers import employer_feedback_for_portfolio
 from feedback.services import employers as services
-from portfolios import search
+from search import query as search
 from portfolios.models import Visibility
 from portfolios.services import portfolio_update
 from tests.factories import (

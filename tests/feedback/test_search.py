@@ -1,4 +1,4 @@
-"""Employers' search (portfolios/search.py): ranking, languages, typos, filters, privacy and
+"""Employers' search (search/query.py): ranking, languages, typos, filters, privacy and
 whatever a search box may receive."""
 
 from datetime import timedelta
@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Cohort
-from portfolios import search
+from search import query as search
 from portfolios.models import Portfolio, Visibility
-from portfolios.search import clean_query, portfolio_search
+from search.query import clean_query, portfolio_search
 from portfolios.services import portfolio_update
 from tests.factories import (
     CohortFactory,

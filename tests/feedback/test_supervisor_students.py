@@ -81,7 +81,7 @@ def short_date(moment):
 
 
 def set_derived(student, *, completeness, days_ago):
-    """What portfolios/derived.py stores, set directly (the list only reads it)."""
+    """What search/derived.py stores, set directly (the list only reads it)."""
     updated = None if days_ago is None else NOW - timedelta(days=days_ago)
     Portfolio.objects.filter(student=student).update(
         completeness=completeness, content_updated_at=updated

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 
 from notifications.models import Kind, Notification
-from notifications.signals import comment_posted_notify
+from notifications.receivers import comment_posted_notify
 from portfolios.models import Visibility
 from tests.factories import (
     EmployerFactory,

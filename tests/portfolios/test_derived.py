@@ -1,4 +1,4 @@
-"""Figures kept on each portfolio (portfolios/derived.py): the stored completeness equals
+"""Figures kept on each portfolio (search/derived.py): the stored completeness equals
 what the editor computes, the "last update" moves with the student's own changes only,
 deleting an account cascades cleanly, and the search document lists only portfolios
 meant to be found."""

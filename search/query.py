@@ -1,6 +1,6 @@
 """Employers' search over listed portfolios.
 
-Matches the ``SearchDocument`` that portfolios/derived.py keeps current: full text in the
+Matches the ``SearchDocument`` that search/derived.py keeps current: full text in the
 English, Russian and simple (Kyrgyz, names) configurations, OR-ed, ranked by cover density
 with the weights A (names, headline, skills) > B (item titles, organisations, results) >
 C (about text, descriptions).
@@ -188,7 +188,7 @@ def _fuzzy_query(groups: list[list[str]]) -> SearchQuery:
 
 def listed_portfolios() -> QuerySet[Portfolio]:
     """Portfolios that search may show: ``is_listed`` (the page visible to signed-in users,
-    open to work, an active account; portfolios/derived.py keeps it current). The page
+    open to work, an active account; search/derived.py keeps it current). The page
     visibility and "open to work" are checked again at no cost (the portfolio row is read
     anyway), so that a refresh still on its way cannot show a page its student just hid."""
     return (

@@ -1,8 +1,9 @@
 """Figures kept on each portfolio so lists and search never recompute them per row.
 
-Every change to a portfolio, its items, their evidence or skills calls ``portfolio_refresh``
-(from signals.py, so the admin and cascades are covered as well as the services). It runs
-two SQL statements, whatever the portfolio's size:
+Every write that changes a portfolio, its items, their evidence, skills or posts ends with one
+``portfolio_content_changed`` (portfolios/content.py), and search/receivers.py calls
+``portfolio_refresh`` for the portfolios it names: once per write, however many rows the
+write saved. It runs two SQL statements, whatever the portfolios' size:
 
 * ``completeness`` and ``content_updated_at`` on the portfolio — the same figure as
   ``selectors.completeness`` computes from a loaded page (a test holds them equal) — and
@@ -21,8 +22,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from analytics.rollups import portfolio_sync
 from portfolios.models import Visibility
+from search.signals import portfolio_figures_refreshed
 
 LISTED_LEVEL = int(Visibility.SIGNED_IN)
 
@@ -158,8 +159,9 @@ def portfolio_refresh(
                     "post_chars": POST_CHARS_INDEXED,
                 },
             )
-    if using is None:  # not from a migration, where analytics' tables may not exist yet
-        portfolio_sync(ids)  # analytics keeps a copy of the figures per student
+    if using is None:  # not from a migration, where listeners' tables may not exist yet
+        # Analytics keeps a copy of the figures per student.
+        portfolio_figures_refreshed.send(sender=None, portfolio_ids=ids)
 
 
 def portfolio_refresh_all(*, using=None, batch_size: int = 2000, search: bool = True) -> None:
@@ -169,4 +171,4 @@ def portfolio_refresh_all(*, using=None, batch_size: int = 2000, search: bool = 
         cursor.execute("SELECT id FROM portfolios_portfolio ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
     for start in range(0, len(ids), batch_size):
-        portfolio_refresh(ids[start : start + batch_size], touch=False, search=search, using=conn)
+        portfolio_refresh(ids[start : start + batch_size], touch=False, search=search, using=using)
