@@ -84,8 +84,8 @@ from django.utils import timezone  # noqa: E402
 from accounts import demo  # noqa: E402
 from accounts.models import EmployerProfile, Role, SupervisorAssignment, User  # noqa: E402
 from portfolios import search  # noqa: E402
-from search.derived import portfolio_refresh_all  # noqa: E402
 from portfolios.models import Category, Skill  # noqa: E402
+from search.derived import portfolio_refresh_all  # noqa: E402
 
 # --- What the seeded portfolios say ------------------------------------------------------
 

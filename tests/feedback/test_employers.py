@@ -7,9 +7,9 @@ from django.urls import reverse
 from feedback.models import EmployerFeedback, ShortlistEntry
 from feedback.selectors.employers import employer_feedback_for_portfolio
 from feedback.services import employers as services
-from search import query as search
 from portfolios.models import Visibility
 from portfolios.services import portfolio_update
+from search import query as search
 from tests.factories import (
     EmployerFactory,
     StudentFactory,

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Cohort
-from search import query as search
 from portfolios.models import Portfolio, Visibility
-from search.query import clean_query, portfolio_search
 from portfolios.services import portfolio_update
+from search import query as search
+from search.query import clean_query, portfolio_search
 from tests.factories import (
     CohortFactory,
     ProgramFactory,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from journal.models import Post, Status
 from journal.services import due_posts_publish, post_update
 from portfolios.models import Portfolio, SearchDocument, Visibility
-from search.query import portfolio_search
 from portfolios.services import portfolio_update
+from search.query import portfolio_search
 from tests.factories import StudentFactory, achievement_for, portfolio_for, post_for
 
 pytestmark = pytest.mark.django_db
