@@ -39,6 +39,7 @@ from achievements.uploads import Kind, UploadRejected, classify_link, prepare_up
 from journal.models import MAX_TAGS, Post, Status
 from journal.services import post_create
 from portfolios.access import OWNER
+from portfolios.content import content_batch
 from portfolios.models import Category, Portfolio, Visibility
 from portfolios.selectors import portfolio_view
 from portfolios.services import RESERVED_SLUGS, portfolio_update, skills_resolve
@@ -524,7 +525,8 @@ def _restore(portfolio, archive, entries, document) -> int:
             attachments.append(prepared)
         prepared_posts.append((fields, attachments))
 
-    with StoredFiles() as stored, transaction.atomic():
+    # One batch: the whole import refreshes the portfolio's figures and document once.
+    with StoredFiles() as stored, transaction.atomic(), content_batch():
         # Locked and checked again: two imports at once cannot both find it empty.
         Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
         portfolio.refresh_from_db()
