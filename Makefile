@@ -52,9 +52,11 @@ browser:
 	    echo "chromium is missing: install it (apt-get install chromium) for the browser tests."; \
 	  fi; }
 
+## lint: ruff, and the import layers (ARCHITECTURE.md) with import-linter
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-logo --no-cache
 
 format: $(STAMP)
 	@$(VENV)/bin/ruff format .

@@ -117,7 +117,9 @@ def test_an_import_of_100_items_with_3_files_each_refreshes_the_portfolio_once()
         achievement_for(
             source,
             title=f"Item {number}",
-            files=[(f"file-{number}-{n}.pdf", pdf_bytes(f"Item {number} file {n}")) for n in range(3)],
+            files=[
+                (f"file-{number}-{n}.pdf", pdf_bytes(f"Item {number} file {n}")) for n in range(3)
+            ],
         )
     archive = io.BytesIO()
     export_zip(source, archive)
