@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "journal",
     "comments",
     "notifications",
+    "pages",
+    "transfer",
+    "demo",
 ]
 
 MIDDLEWARE = [

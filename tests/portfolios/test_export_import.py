@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from achievements.models import Achievement, Evidence
-from portfolios import demo
+from demo import portfolios as demo
 from portfolios.services import portfolio_get_or_create
 from portfolios.transfer import ImportRefused, export_zip, import_zip
 from tests.factories import StudentFactory

@@ -53,8 +53,8 @@ def test_seed_demo_refuses_in_production_without_force(settings):
 
 
 def test_seed_demo_if_empty_adds_portfolios_to_older_demo_data(settings):
-    from accounts import demo
     from achievements.models import Achievement
+    from demo import accounts as demo
 
     settings.DEBUG = True
     demo.seed(students=4, password=settings.DEMO_PASSWORD)  # demo accounts from before

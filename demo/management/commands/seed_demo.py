@@ -1,17 +1,17 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import demo
 from accounts.models import User
 from achievements.models import Achievement
-from comments import demo as comments_demo
-from feedback import demo as feedback_demo
+from demo import accounts as accounts_demo
+from demo import comments as comments_demo
+from demo import feedback as feedback_demo
+from demo import journal as journal_demo
+from demo import notifications as notifications_demo
+from demo import portfolios as portfolio_demo
 from feedback.models import Review
-from journal import demo as journal_demo
 from journal.models import Post
-from notifications import demo as notifications_demo
 from notifications.services import notifications_muted
-from portfolios import demo as portfolio_demo
 
 
 class Command(BaseCommand):
@@ -44,7 +44,9 @@ class Command(BaseCommand):
         # before a part existed (demo accounts, but no portfolios yet) gets that part.
         created_accounts = 0
         if not (if_empty and User.objects.exists()):
-            created_accounts = demo.seed(students=students, password=settings.DEMO_PASSWORD).created
+            created_accounts = accounts_demo.seed(
+                students=students, password=settings.DEMO_PASSWORD
+            ).created
         students_qs = User.objects.students().select_related("program").order_by("pk")
         student1 = students_qs.filter(username="student1").first()
         achievements = 0
@@ -84,5 +86,5 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already there; nothing changed.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
-        for username, role in demo.DEMO_LOGINS:
+        for username, role in accounts_demo.DEMO_LOGINS:
             self.stdout.write(f"  {username:<12} {role}")

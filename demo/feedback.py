@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import SupervisorAssignment, User
 from achievements.models import Achievement
-from analytics import demo as analytics_demo
+from demo import analytics as analytics_demo
 from feedback.models import EmploymentOutcome, Review, ReviewRevision, Term, VerificationEvent
 from feedback.services.outcomes import outcome_save
 from feedback.services.reviews import review_save, rubric_for, term_make_current

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from achievements.uploads import prepare_upload
+from demo.portfolios import make_image
 from journal.models import Post, Status
 from journal.services import post_create
-from portfolios.demo import make_image
 from portfolios.models import Visibility
 from portfolios.services import portfolio_get_or_create
 
