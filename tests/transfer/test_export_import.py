@@ -11,8 +11,8 @@ from django.urls import reverse
 from achievements.models import Achievement, Evidence
 from demo import portfolios as demo
 from portfolios.services import portfolio_get_or_create
-from portfolios.transfer import ImportRefused, export_zip, import_zip
 from tests.factories import StudentFactory
+from transfer.archive import ImportRefused, export_zip, import_zip
 
 pytestmark = pytest.mark.django_db
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from achievements.files import StoredFiles
 from achievements.models import Achievement, Evidence
+from achievements.selectors import portfolio_view
 from achievements.services import (
     achievement_check_grade,
     evidence_store,
@@ -40,7 +41,6 @@ from journal.models import MAX_TAGS, Post, Status
 from journal.services import post_create
 from portfolios.access import OWNER
 from portfolios.models import Category, Portfolio, Visibility
-from portfolios.selectors import portfolio_view
 from portfolios.services import RESERVED_SLUGS, portfolio_update, skills_resolve
 
 SCHEMA = "student-portfolio"
@@ -195,7 +195,7 @@ def export_zip(portfolio: Portfolio, target) -> None:
     language = portfolio.student.preferred_language or translation.get_language() or "en"
     with translation.override(language):
         index = render_to_string(
-            "portfolios/export_index.html",
+            "transfer/export_index.html",
             {
                 "document": document,
                 "exported_at": datetime.fromisoformat(document["exported_at"]),

@@ -21,7 +21,6 @@ from achievements.models import Achievement, Evidence
 from analytics.models import ActivityEvent, ActivityKind
 from journal.models import MAX_TAGS, Post, PostAttachment
 from portfolios.models import Visibility
-from portfolios.transfer import MAX_POST_BODY, ImportRefused, export_zip, import_zip
 from tests.factories import (
     StudentFactory,
     achievement_for,
@@ -38,6 +37,7 @@ from tests.portfolios.test_markdown import (
     assert_harmless,
     strip_site_scripts,
 )
+from transfer.archive import MAX_POST_BODY, ImportRefused, export_zip, import_zip
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
 from portfolios.services import portfolio_get_or_create
-from portfolios.transfer import export_zip
+from transfer.archive import export_zip
 
 
 class Command(BaseCommand):
