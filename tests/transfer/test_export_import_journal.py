@@ -30,7 +30,7 @@ from tests.factories import (
     post_for,
     stored_media_files,
 )
-from tests.portfolios.test_export_import import zip_of
+from tests.transfer.test_export_import import zip_of
 from tests.portfolios.test_markdown import HOSTILE as HOSTILE_MARKDOWN
 from tests.portfolios.test_markdown import (
     PAGE_FORBIDDEN_TAGS,
