@@ -30,13 +30,13 @@ from tests.factories import (
     post_for,
     stored_media_files,
 )
-from tests.transfer.test_export_import import zip_of
 from tests.portfolios.test_markdown import HOSTILE as HOSTILE_MARKDOWN
 from tests.portfolios.test_markdown import (
     PAGE_FORBIDDEN_TAGS,
     assert_harmless,
     strip_site_scripts,
 )
+from tests.transfer.test_export_import import zip_of
 from transfer.archive import MAX_POST_BODY, ImportRefused, export_zip, import_zip
 
 pytestmark = pytest.mark.django_db
