@@ -2,7 +2,7 @@
 
 Each student gets a diligence (from how full their demo portfolio is, plus noise) that sets
 how many weeks they are active and how much they do in a week; holidays are quieter and
-graduates stop after their last June. The scores seeded afterwards (feedback/demo.py) depend
+graduates stop after their last June. The scores seeded afterwards (demo/feedback.py) depend
 on the activity this history leaves in each term, so the dashboard's correlation is a
 property of the data, not a number written anywhere.
 """

@@ -125,7 +125,7 @@ def seed_reviews(rng: random.Random) -> int:
             continue
         level = PROGRAM_LEVEL.get(student.program.code, 66)
         # Students who were active in more of the term's weeks tend to score higher (the
-        # history in analytics/demo.py); the noise keeps it a tendency.
+        # history in demo/analytics.py); the noise keeps it a tendency.
         ability = level + 4 * (activity[student.pk] - 0.4) + rng.gauss(0, 7)
         for term, shift, released_share, reviewed_share in (
             (spring, -3, 1.0, 0.95),
