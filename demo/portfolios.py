@@ -549,9 +549,8 @@ def seed_following() -> int:
     from django.db.models import Exists, F, OuterRef, Q
 
     from accounts.models import SupervisorAssignment
-    from pages.following import FEED_FLOOR
     from portfolios.access import Audience, audiences_for
-    from portfolios.following import follow_add
+    from portfolios.following import FEED_FLOOR, follow_add
     from portfolios.models import Follow, Portfolio
 
     created = 0

@@ -19,7 +19,8 @@ from django.db.models.functions import RowNumber
 from achievements.models import Achievement
 from journal.models import Post
 from portfolios.access import Audience, audiences_for
-from portfolios.models import Portfolio, Visibility
+from portfolios.following import FEED_FLOOR
+from portfolios.models import Portfolio
 
 FEED_LENGTH = 15
 # At most this many updates of one portfolio in the feed, so one busy student does not
@@ -28,9 +29,6 @@ FEED_PER_PORTFOLIO = 3
 # An item saved again within this time of its creation (evidence attached with it) was
 # "added", not "changed"; a portfolio saved within it of its creation has no profile yet.
 SAME_EDIT = timedelta(minutes=1)
-# The feed never carries "only me" items, nor anything of a page open to its owner only,
-# even to staff, who see those on the page itself.
-FEED_FLOOR = Visibility.SUPERVISORS
 
 
 class FeedKind:

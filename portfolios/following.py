@@ -22,7 +22,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from portfolios.access import Audience, access_portfolio_page, audiences_for
-from portfolios.models import Follow, Portfolio
+from portfolios.models import Follow, Portfolio, Visibility
+
+# The dashboard feed (pages.following) never carries "only me" items, nor anything of a
+# page open to its owner only, even to staff, who see those on the page itself.
+FEED_FLOOR = Visibility.SUPERVISORS
 
 # --- Access ------------------------------------------------------------------------------
 
