@@ -9,7 +9,6 @@ urlpatterns = [
     path("signup/employer/", views.employer_signup, name="signup-employer"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password-reset"),
@@ -28,5 +27,4 @@ urlpatterns = [
         views.PasswordResetCompleteView.as_view(),
         name="password-reset-complete",
     ),
-    path("students/<int:pk>/", views.student_detail, name="student-detail"),
 ]

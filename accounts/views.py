@@ -10,9 +10,9 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import access, selectors, services
+from accounts import services
 from accounts.forms import (
     CrispyPasswordChangeForm,
     CrispyPasswordResetForm,
@@ -23,7 +23,6 @@ from accounts.forms import (
     ProfileForm,
     StudentSignUpForm,
 )
-from accounts.models import Role
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -213,117 +212,6 @@ def profile(request):
             response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
         return response
     return render(request, "accounts/profile.html", {"form": form, "org_form": org_form})
-
-
-@login_required
-@require_safe
-def dashboard(request):
-    """Each role's starting page."""
-    from portfolios.following import following_feed
-
-    user = request.user
-    if user.is_staff_member:
-        return render(
-            request,
-            "accounts/dashboard_staff.html",
-            {**selectors.staff_overview(), "following_feed": following_feed(user)},
-        )
-    if user.role == Role.STUDENT:
-        from feedback.selectors.reviews import latest_released_score
-        from portfolios import access as portfolio_access
-        from portfolios import selectors as portfolio_selectors
-
-        student = selectors.student_with_supervisors(user)
-        links = list(student.supervisor_links.all())
-        portfolio = portfolio_access.access_own_portfolio(user)
-        view = portfolio_selectors.portfolio_view(portfolio, portfolio_access.OWNER, outline=True)
-        steps = selectors.student_next_steps(
-            student, supervisor_count=len(links), portfolio_view=view
-        )
-        return render(
-            request,
-            "accounts/dashboard_student.html",
-            {
-                "student": student,
-                "supervisors": [link.supervisor for link in links],
-                "steps": steps,
-                "steps_done": sum(step.done for step in steps),
-                "portfolio": portfolio,
-                "view": view,
-                "completeness": portfolio_selectors.completeness(view),
-                "latest_review": latest_released_score(student),
-                "verified_count": sum(
-                    1 for s in view.sections for item in s.achievements if item.is_verified
-                ),
-                "pending_count": sum(
-                    1
-                    for s in view.sections
-                    for item in s.achievements
-                    if item.is_verification_pending
-                ),
-                "following_feed": following_feed(user),
-            },
-        )
-    if user.role == Role.SUPERVISOR:
-        from feedback.selectors import reviews as review_selectors
-        from feedback.services.reviews import current_term
-
-        term = current_term()
-        quiet = review_selectors.supervisor_students(
-            supervisor=user,
-            term=term,
-            filters=review_selectors.StudentFilters(stale_days=30, sort="updated"),
-        )[:10]
-        for student in quiet:
-            student.days_since_update = review_selectors.days_since(student.last_update)
-        return render(
-            request,
-            "accounts/dashboard_supervisor.html",
-            {
-                "term": term,
-                "todo": review_selectors.supervisor_todo(supervisor=user, term=term),
-                "quiet_students": quiet,
-                "following_feed": following_feed(user),
-            },
-        )
-    return render(
-        request,
-        "accounts/dashboard_employer.html",
-        {
-            "profile": getattr(user, "employer_profile", None),
-            "following_feed": following_feed(user),
-        },
-    )
-
-
-@access.role_required(Role.SUPERVISOR)
-@require_safe
-def student_detail(request, pk: int):
-    """A student's account as their supervisors and staff see it."""
-    from feedback.selectors import reviews as review_selectors
-    from feedback.selectors import verification as verification_selectors
-    from feedback.selectors.employers import employer_feedback_for_portfolio
-    from feedback.selectors.outcomes import outcomes_of
-    from feedback.services.reviews import current_term
-    from portfolios.models import Portfolio
-
-    student = selectors.student_with_supervisors(access.access_student(request.user, pk))
-    portfolio = Portfolio.objects.filter(student=student).first()
-    context = {
-        "student": student,
-        "portfolio": portfolio,
-        "term": current_term(),
-        "reviews": review_selectors.reviews_of_student(student, viewer=request.user),
-        "pending": verification_selectors.pending_requests(
-            supervisor=request.user, student=student
-        ),
-        "events": verification_selectors.events_for_student(student, limit=20),
-        "outcomes": outcomes_of(student),
-        "employer_feedback": [],
-    }
-    if portfolio is not None:
-        context["employer_feedback"] = employer_feedback_for_portfolio(portfolio)
-    return render(request, "accounts/student_detail.html", context)
 
 
 @require_POST

@@ -6,7 +6,6 @@ app_name = "achievements"
 
 urlpatterns = [
     path("portfolio/achievements/new/", views.achievement_create, name="create"),
-    path("portfolio/achievements/<int:pk>/edit/", views.achievement_edit, name="edit"),
     path("portfolio/achievements/<int:pk>/delete/", views.achievement_delete, name="delete"),
     path(
         "portfolio/achievements/<int:pk>/move/<slug:direction>/",

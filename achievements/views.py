@@ -10,11 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from achievements import access, services
 from achievements.delivery import variant_response
 from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
+from achievements.selectors import skill_suggestions
 from achievements.uploads import UploadRejected
-from feedback.selectors.verification import events_for_achievement
 from portfolios import access as portfolio_access
 from portfolios.models import Category
-from portfolios.selectors import skill_suggestions
 
 
 @login_required
@@ -55,48 +54,7 @@ def achievement_create(request):
     )
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def achievement_edit(request, pk):
-    achievement = access.access_own_achievement(request.user, pk)
-    form = AchievementForm(
-        request.POST or None, request.FILES or None, portfolio=achievement.portfolio,
-        instance=achievement,
-    )  # fmt: skip
-    was_verified = achievement.is_verified
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.achievement_update(
-                achievement=achievement,
-                skills=form.cleaned_data["skills_text"],
-                files=form.prepared_files,
-                **form.service_fields(),
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
-            if form.cleaned_data["video_url"]:
-                services.evidence_add_link(
-                    achievement=achievement, url=form.cleaned_data["video_url"]
-                )
-            messages.success(request, _("Your changes have been saved."))
-            _warn_if_reset(request, was_verified, achievement)
-            return redirect("achievements:edit", pk=achievement.pk)
-        achievement.refresh_from_db()
-    return render(
-        request,
-        "achievements/achievement_form.html",
-        {
-            "form": form,
-            "achievement": achievement,
-            "evidence_list": achievement.evidence.all(),
-            "skill_suggestions": skill_suggestions(),
-            "verification_events": events_for_achievement(achievement)[:10],
-        },
-    )
-
-
-def _warn_if_reset(request, was_verified: bool, achievement) -> None:
+def warn_if_verification_reset(request, was_verified: bool, achievement) -> None:
     """A change to what a supervisor verified removes the verification: say so and why."""
     if was_verified and not achievement.is_verified:
         messages.warning(
@@ -155,7 +113,7 @@ def evidence_upload(request, pk):
             )
         if form.cleaned_data["video_url"]:
             messages.success(request, _("The video link has been added."))
-        _warn_if_reset(request, was_verified, achievement)
+        warn_if_verification_reset(request, was_verified, achievement)
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -182,7 +140,7 @@ def evidence_delete(request, public_id):
     was_verified = evidence.achievement.is_verified
     services.evidence_delete(evidence=evidence)
     messages.success(request, _("“%(name)s” has been deleted.") % {"name": name})
-    _warn_if_reset(request, was_verified, evidence.achievement)
+    warn_if_verification_reset(request, was_verified, evidence.achievement)
     return redirect("achievements:edit", pk=evidence.achievement_id)
 
 

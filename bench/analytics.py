@@ -112,12 +112,12 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from accounts import demo  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from analytics import rollups, selectors  # noqa: E402
 from analytics.models import CONTENT_KINDS, ActivityEvent, ActivityKind  # noqa: E402
 from analytics.selectors import Filters  # noqa: E402
 from analytics.services import activity_record  # noqa: E402
+from demo import accounts as demo  # noqa: E402
 from feedback.models import Rubric, Term  # noqa: E402
 
 # --- Seeding -------------------------------------------------------------------------------

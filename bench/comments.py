@@ -67,9 +67,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts import demo  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 from comments.models import Comment  # noqa: E402
+from demo import accounts as demo  # noqa: E402
 from portfolios.models import Portfolio, Visibility  # noqa: E402
 from portfolios.services import portfolio_get_or_create, portfolio_update  # noqa: E402
 

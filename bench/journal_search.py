@@ -121,7 +121,7 @@ def seed() -> None:
     call_command("migrate", verbosity=0)
     if User.objects.filter(username__startswith="bench-journal-").exists():
         return
-    from accounts import demo
+    from demo import accounts as demo
 
     programs = list(demo.seed_programs().values())
     cohorts = demo.seed_cohorts()

@@ -17,7 +17,6 @@ urlpatterns = [
     ),
     path("p/<str:slug>/journal/", views.post_list, name="list"),
     path("p/<str:slug>/journal/feed.atom", feeds.PostFeed(), name="feed"),
-    path("p/<str:slug>/journal/<int:pk>/", views.post_detail, name="detail"),
     path("files/journal/<uuid:public_id>/<slug:variant>/", views.attachment_file, name="file"),
     # The same posts through a secret link: what the link's holder may see, nothing more.
     path("s/<str:token>/journal/", views.shared_post_list, name="shared-list"),

@@ -120,7 +120,7 @@ def attachment_delete(request, public_id):
 # --- Readers -------------------------------------------------------------------------------
 
 
-def _reader_headers(response, portfolio, audience):
+def reader_headers(response, portfolio, audience):
     if audience.level < Visibility.PUBLIC or portfolio.visibility < Visibility.PUBLIC:
         # This viewer sees more than the public, or the page is not public: no shared cache.
         response["Cache-Control"] = "private, no-cache"
@@ -151,23 +151,20 @@ def _post_list(request, portfolio, audience, share_token=None):
     return render(request, "journal/post_list.html", {**context, "page": page, "tag": tag})
 
 
-def _post_detail(request, portfolio, audience, post, share_token=None):
+def post_detail_response(
+    request, portfolio, audience, post, share_token=None, *, template="journal/post_detail.html"
+):
+    """A post's page. ``pages.views.post_detail`` renders it with the comments under it
+    (``pages/post_detail.html``); through a secret link it has none."""
     context = _journal_context(portfolio, audience, share_token)
     context["noindex"] = context["noindex"] or not post.is_visible_at(Visibility.PUBLIC)
-    return render(request, "journal/post_detail.html", {**context, "post": post})
+    return render(request, template, {**context, "post": post})
 
 
 @require_safe
 def post_list(request, slug):
     portfolio, audience = portfolio_access.access_portfolio_page(request.user, slug)
-    return _reader_headers(_post_list(request, portfolio, audience), portfolio, audience)
-
-
-@require_safe
-def post_detail(request, slug, pk):
-    portfolio, audience, post = access.access_post_page(request.user, slug, pk)
-    response = _post_detail(request, portfolio, audience, post)
-    return _reader_headers(response, portfolio, audience)
+    return reader_headers(_post_list(request, portfolio, audience), portfolio, audience)
 
 
 @require_safe
@@ -182,7 +179,7 @@ def shared_post_detail(request, token, pk):
     link = portfolio_access.access_share_link(token)
     audience, post = access.access_shared_post(link, pk)
     return secret_page_headers(
-        _post_detail(request, link.portfolio, audience, post, share_token=token)
+        post_detail_response(request, link.portfolio, audience, post, share_token=token)
     )
 
 

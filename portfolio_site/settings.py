@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "comments",
     "analytics",
     "notifications",
+    "pages",
+    "transfer",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -117,18 +117,3 @@ class ShareLinkForm(forms.ModelForm):
             return None
         end_of_day = datetime.datetime.combine(day, datetime.time(23, 59, 59))
         return timezone.make_aware(end_of_day)
-
-
-class ImportForm(forms.Form):
-    archive = forms.FileField(
-        label=_("Portfolio export (.zip)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-    )
-
-    def clean_archive(self):
-        from achievements.services import storage_quota
-
-        archive = self.cleaned_data["archive"]
-        if archive.size > storage_quota() + 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The archive is larger than your storage space."))
-        return archive

@@ -189,7 +189,7 @@ class Portfolio(models.Model):
         if kwargs.get("update_fields") is not None and "about" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "about_html"}
         elif kwargs.get("update_fields") is None and not self._state.adding:
-            # content_version only moves through F() updates (achievements/signals.py);
+            # content_version only moves through one F() update (portfolios/content.py);
             # writing back this instance's copy could move it backwards.
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields

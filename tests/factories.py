@@ -147,7 +147,7 @@ def png_bytes(size=(40, 30), color="teal"):
 
 
 def pdf_bytes(text="Evidence"):
-    from portfolios.demo import make_pdf
+    from demo.portfolios import make_pdf
 
     return make_pdf([text])
 

@@ -164,7 +164,7 @@ def _public_portfolio_with_evidence(student):
 
     from achievements.services import achievement_create
     from achievements.uploads import prepare_upload
-    from portfolios.demo import make_image
+    from demo.portfolios import make_image
     from portfolios.models import Category, Visibility
     from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
 

@@ -78,7 +78,7 @@ def _portfolio_with_content(student):
 
     from achievements.services import achievement_create
     from achievements.uploads import prepare_upload
-    from portfolios.demo import make_image
+    from demo.portfolios import make_image
     from portfolios.models import Category, Visibility
     from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
 
@@ -99,8 +99,8 @@ def _journal_post(portfolio, *, image_seed):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from achievements.uploads import prepare_upload
+    from demo.portfolios import make_image
     from journal.services import post_create
-    from portfolios.demo import make_image
     from portfolios.models import Visibility
 
     image = prepare_upload(SimpleUploadedFile("сүрөт.jpg", make_image("A", "B", seed=image_seed)))

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from achievements.models import Achievement, Evidence
 from achievements.uploads import Kind
-from portfolios.demo import make_docx, make_wav
+from demo.portfolios import make_docx, make_wav
 from portfolios.models import Visibility
 from tests.factories import (
     StudentFactory,

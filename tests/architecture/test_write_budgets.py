@@ -19,7 +19,6 @@ from analytics.models import ActivityEvent
 from feedback.models import VerificationEvent
 from portfolios.models import Portfolio
 from portfolios.services import portfolio_get_or_create
-from portfolios.transfer import export_zip, import_zip
 from tests.factories import (
     StudentFactory,
     SupervisorFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     portfolio_for,
     uploaded_file,
 )
+from transfer.archive import export_zip, import_zip
 
 pytestmark = pytest.mark.django_db
 

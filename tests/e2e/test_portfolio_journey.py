@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from accounts.models import Role
 from accounts.services import user_create
-from portfolios.demo import make_image
+from demo.portfolios import make_image
 from tests.factories import CohortFactory, ProgramFactory
 
 PASSWORD = "Tunduk-Bishkek-2026"

@@ -527,7 +527,7 @@ def test_employer_actions_cost_the_page_at_most_two_queries(employer_client, por
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from portfolios import views
+    from pages import views
 
     url = portfolio.get_absolute_url()
     employer_client.get(url)  # the page body is cached from here on

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from achievements.models import Achievement, Evidence
+from achievements.selectors import portfolio_view
 from achievements.services import (
     achievement_delete,
     achievement_update,
@@ -22,9 +23,9 @@ from achievements.uploads import prepare_upload
 from feedback.models import EmploymentOutcome, Review, VerificationEvent
 from feedback.services.reviews import review_save
 from feedback.services.verification import verification_decide, verification_request
+from pages.selectors import completeness
 from portfolios.access import OWNER
 from portfolios.models import Category, Portfolio, SearchDocument, ShareLink, Visibility
-from portfolios.selectors import completeness, portfolio_view
 from portfolios.services import portfolio_update, share_link_create
 from tests.factories import (
     EmploymentOutcomeFactory,

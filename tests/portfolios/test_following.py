@@ -12,14 +12,9 @@ from django.utils import timezone
 
 from achievements.models import Achievement
 from journal.models import Post
-from portfolios import following
-from portfolios.following import (
-    FeedKind,
-    access_follow_target,
-    follow_add,
-    follow_remove,
-    following_feed,
-)
+from pages import following as feed_module
+from pages.following import FeedKind, following_feed
+from portfolios.following import access_follow_target, follow_add, follow_remove
 from portfolios.models import Follow, Portfolio, Visibility
 from tests.factories import (
     EmployerFactory,
@@ -332,7 +327,7 @@ FEED_LEVELS = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_feed_shows_only_what_the_viewer_may_see(role, monkeypatch):
-    monkeypatch.setattr(following, "FEED_PER_PORTFOLIO", 100)  # every item, not the newest
+    monkeypatch.setattr(feed_module, "FEED_PER_PORTFOLIO", 100)  # every item, not the newest
     students = {page: StudentFactory() for page in V}
     viewer = viewer_of(role, students[V.PRIVATE])
     for page_visibility, owner in students.items():
@@ -380,7 +375,7 @@ def test_feed_drops_a_portfolio_that_turned_private_and_items_made_private(stude
 
 
 def test_feed_order_and_kinds(student, monkeypatch):
-    monkeypatch.setattr(following, "FEED_PER_PORTFOLIO", 10)
+    monkeypatch.setattr(feed_module, "FEED_PER_PORTFOLIO", 10)
     viewer = EmployerFactory(approved=True)
     FollowFactory(follower=viewer, portfolio=student.portfolio)
     now = timezone.now()
@@ -410,7 +405,7 @@ def test_feed_order_and_kinds(student, monkeypatch):
 
 
 def test_feed_is_cut_to_the_newest_fifteen(student, monkeypatch):
-    monkeypatch.setattr(following, "FEED_PER_PORTFOLIO", 100)
+    monkeypatch.setattr(feed_module, "FEED_PER_PORTFOLIO", 100)
     viewer = StudentFactory()
     FollowFactory(follower=viewer, portfolio=student.portfolio)
     now = timezone.now()
@@ -451,7 +446,7 @@ def test_one_busy_portfolio_does_not_push_the_others_out_of_the_feed(student):
     feed = following_feed(viewer)
 
     assert [item.title for item in feed] == ["A0", "P0", "A1", *quiet]
-    assert following.FEED_PER_PORTFOLIO == 3
+    assert feed_module.FEED_PER_PORTFOLIO == 3
 
 
 def test_feed_of_someone_following_nobody_is_empty():
