@@ -24,10 +24,14 @@ from __future__ import annotations
 import io
 import random
 import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 from django.db.models.fields import NOT_PROVIDED
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts import demo
@@ -36,6 +40,10 @@ from accounts.services import supervisor_assign, user_create
 from achievements.models import Achievement
 from achievements.services import achievement_create
 from achievements.uploads import PreparedFile, prepare_upload
+from analytics import rollups
+from analytics import selectors as analytics_selectors
+from analytics.models import ActivityEvent, ActivityKind
+from feedback.models import EmploymentOutcome, Review, Rubric, Term
 from feedback.services.verification import verification_decide, verification_request
 from portfolios.models import Category, Portfolio, Visibility
 from portfolios.services import portfolio_update
@@ -257,3 +265,239 @@ def verified_achievement(portfolio: Portfolio, supervisor: User, *, title: str) 
 @transaction.atomic
 def delete_users(prefix: str) -> None:
     User.objects.filter(username__startswith=prefix).delete()
+
+
+# --- bench/analytics.py: students, their activity over fifteen months, reviews, outcomes -----
+
+SUPERVISORS = 12
+LOGIN_SHARE = 0.2  # of the events; the rest change the portfolio
+KIND_WEIGHTS = {
+    ActivityKind.ACHIEVEMENT_UPDATED: 5, ActivityKind.EVIDENCE_ADDED: 3,
+    ActivityKind.ACHIEVEMENT_CREATED: 2, ActivityKind.PROFILE_UPDATED: 1,
+    ActivityKind.EVIDENCE_UPDATED: 1, ActivityKind.EVIDENCE_DELETED: 1,
+    ActivityKind.POST_CREATED: 1, ActivityKind.POST_UPDATED: 1,
+}  # fmt: skip
+TERM_WEIGHT, HOLIDAY_WEIGHT = 4, 1  # students do less between terms
+HISTORY_DAYS = 455  # about fifteen months
+EMPLOYERS = ["Ала-Тоо Софт", "School No. 5, Bishkek", "Optima Bank", "Kyrgyz Telecom",
+             "Гимназия № 13", "Codify", "Web studio Ala-Too", "UNICEF Kyrgyzstan"]  # fmt: skip
+POSITIONS = ["Junior developer", "Teacher", "Designer", "Analyst", "Translator",
+             "Учитель", "Менеджер", "Lab assistant"]  # fmt: skip
+ANALYTICS_TABLES = [
+    "accounts_user", "portfolios_portfolio", "feedback_review", "feedback_term",
+    "feedback_employmentoutcome", "analytics_activityevent", "analytics_activityday",
+    "analytics_studentactivity", "analytics_studenttermactivity", "analytics_weeklyactivity",
+]  # fmt: skip
+
+# Each student's intensity (0 for about 5% who never update): what their events and their
+# review totals follow. A scratch table of this session only.
+INTENSITY_SQL = """
+CREATE TEMP TABLE bench_intensity AS
+SELECT u.id AS student_id, u.cohort_id,
+       CASE WHEN random() < 0.05 THEN 0 ELSE 0.03 + 0.92 * power(random(), 1.4) END AS d
+FROM accounts_user u
+WHERE u.role = 'student' AND u.username LIKE %(like)s
+"""
+
+PORTFOLIO_LAST_UPDATE_SQL = """
+UPDATE portfolios_portfolio p SET content_updated_at = a.last_update_at
+FROM analytics_studentactivity a
+WHERE a.student_id = p.student_id AND a.last_update_at IS NOT NULL
+"""
+
+
+def term_dates(start_year: int, season: str) -> tuple[str, date, date]:
+    """As feedback/demo.py names and dates them."""
+    span = f"{start_year}–{start_year + 1 - 2000:02d}"
+    if season == "autumn":
+        return f"{span} autumn", date(start_year, 9, 1), date(start_year + 1, 1, 25)
+    return f"{span} spring", date(start_year + 1, 2, 1), date(start_year + 1, 6, 30)
+
+
+def analytics_terms(today: date) -> list[Term]:
+    """Last year's autumn and spring and this year's autumn (current)."""
+    year = today.year if today.month >= 8 else today.year - 1
+    terms = []
+    for start_year, season in [(year - 1, "autumn"), (year - 1, "spring"), (year, "autumn")]:
+        name, starts, ends = term_dates(start_year, season)
+        term, _created = Term.objects.get_or_create(
+            name_en=name, defaults={"starts_on": starts, "ends_on": ends}
+        )
+        terms.append(term)
+    Term.objects.exclude(pk=terms[-1].pk).update(is_current=False)
+    Term.objects.filter(pk=terms[-1].pk).update(is_current=True)
+    return terms
+
+
+def history_days(today: date, terms: list[Term]) -> list[date]:
+    """Every day of the history, term days TERM_WEIGHT times, holidays HOLIDAY_WEIGHT."""
+    days = []
+    day = today - timedelta(days=HISTORY_DAYS)
+    while day <= today:
+        in_term = any(t.starts_on <= day <= t.ends_on for t in terms)
+        days += [day] * (TERM_WEIGHT if in_term else HOLIDAY_WEIGHT)
+        day += timedelta(days=1)
+    return days
+
+
+def cohort_ranges(days: list[date], cohorts) -> tuple[list, list, list, list]:
+    """Per cohort: the first and last (1-based) index of ``days`` its students studied on,
+    and the share of the weighted history that is."""
+    ids, lows, highs, shares = [], [], [], []
+    for cohort in cohorts:
+        first = date(cohort.entry_year, 9, 1)
+        last = date(cohort.graduation_year or cohort.entry_year + 4, 6, 30)
+        inside = [i for i, day in enumerate(days, start=1) if first <= day <= last]
+        if not inside:
+            inside = [len(days)]  # entered after today: nothing to draw from but today
+        ids.append(cohort.pk)
+        lows.append(inside[0])
+        highs.append(inside[-1])
+        shares.append(len(inside) / len(days) if inside[0] != len(days) else 0.0)
+    return ids, lows, highs, shares
+
+
+def program_weights(programs: dict) -> list[int]:
+    """Program ids, each repeated by its share in the demo (bigger programs, more students)."""
+    return [programs[code].pk for code, spec in demo.PROGRAMS.items() for _ in range(spec[-1])]
+
+
+def _execute(sql: str, params=None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def analytics_population(students: int, events: int, *, prefix: str) -> None:
+    """``students`` students in the demo programs and cohorts with portfolios, three terms,
+    released reviews for about 85% of the students in the last two, employment outcomes for
+    the graduated cohort, and about ``events`` activity events over fifteen months in which
+    each student has an intensity of their own (quieter between terms, nothing before they
+    entered or after they graduated); review totals follow that intensity plus noise. Then
+    the roll-ups, rebuilt by ``analytics.rollups.rebuild()``."""
+    started = time.perf_counter()
+    today = timezone.localdate()
+    programs, cohorts = programs_and_cohorts()
+    terms = analytics_terms(today)
+    rubric = Rubric.objects.filter(program__isnull=True, is_active=True).first()
+    if rubric is None:
+        raise SeedingError("No default rubric: feedback migration 0002 should have made one.")
+    like = prefix + "%"
+    _execute("SELECT setseed(0.2026)")
+    timed_step("supervisors", insert_select, User, {
+        "password": "'!'", "username": "%(prefix)s || 'supervisor-' || g",
+        "first_name": "'Supervisor'", "last_name": "g::text",
+        "date_joined": "now() - interval '5 years'", "role": "%(role)s",
+    }, source="FROM generate_series(1, %(count)s) AS g",
+       params={"prefix": prefix, "count": SUPERVISORS, "role": Role.SUPERVISOR})  # fmt: skip
+    supervisors = list(User.objects.filter(username__startswith=prefix, role=Role.SUPERVISOR)
+                       .values_list("pk", flat=True))  # fmt: skip
+    names = demo.KYRGYZ_MEN + demo.KYRGYZ_WOMEN + demo.RUSSIAN_MEN + demo.RUSSIAN_WOMEN
+    timed_step("students", insert_select, User, {
+        "password": "'!'", "username": "%(prefix)s || g",
+        "first_name": "(%(first)s::text[])[1 + g %% cardinality(%(first)s::text[])]",
+        "last_name": "(%(last)s::text[])[1 + (g / 7) %% cardinality(%(last)s::text[])]",
+        "date_joined": "now() - random() * interval '4 years'", "role": "%(role)s",
+        "program_id": "(%(programs)s::bigint[])"
+                      "[1 + floor(random() * cardinality(%(programs)s::bigint[]))::int]",
+        "cohort_id": "(%(cohorts)s::bigint[])"
+                     "[1 + floor(random() * cardinality(%(cohorts)s::bigint[]))::int]",
+    }, source="FROM generate_series(1, %(count)s) AS g", params={
+        "prefix": prefix, "count": students, "role": Role.STUDENT,
+        "programs": program_weights(programs), "cohorts": [c.pk for c in cohorts],
+        "first": names, "last": demo.KYRGYZ_SURNAMES + demo.RUSSIAN_SURNAMES})  # fmt: skip
+    timed_step("intensity (temp table)", _execute, INTENSITY_SQL, {"like": like})
+    timed_step("portfolios", insert_select, Portfolio, {
+        "student_id": "s.id", "slug": "s.username", "headline": "'Student'",
+        "open_to_work": "random() < 0.85", "visibility": "20", "default_visibility": "10",
+        "content_version": "1",
+        "completeness": "LEAST(100, GREATEST(0, round(20 + 65 * s.d + 30 * (random() - 0.5))))"
+                        "::int",
+        "evidence_count": "s.evidence", "verified_count": "floor(s.evidence * 0.4 * random())::int",
+    }, before="""WITH s AS MATERIALIZED (
+  SELECT u.id, u.username, b.d, floor(b.d * 24 * random())::int AS evidence
+  FROM accounts_user u JOIN bench_intensity b ON b.student_id = u.id
+)""", source="FROM s")  # fmt: skip
+
+    days = history_days(today, terms)
+    ids, lows, highs, shares = cohort_ranges(days, cohorts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(b.d * c.frac) FROM bench_intensity b JOIN unnest(%s::bigint[], "
+            "%s::float8[]) AS c(cohort_id, frac) USING (cohort_id)",
+            [ids, shares],
+        )
+        weight = float(cursor.fetchone()[0] or 1)
+    # Per student floor(d * share of the history they studied in * K + random()) events,
+    # so the total is about the number asked for; each on a day drawn from the history in
+    # which term days appear TERM_WEIGHT times and holidays HOLIDAY_WEIGHT times, between
+    # the student's cohort's first and last index into it; written in time order.
+    timed_step("activity events", insert_select, ActivityEvent, {
+        "student_id": "s.student_id", "actor_id": "s.student_id",
+        "kind": "CASE WHEN random() < %(login_share)s THEN %(login)s ELSE (%(kinds)s::text[])"
+                "[1 + floor(random() * cardinality(%(kinds)s::text[]))::int] END",
+        "object_id": "NULL", "object_label": "''", "created_at": "t.at",
+    }, before="""WITH s AS MATERIALIZED (
+  SELECT b.student_id, c.lo, c.hi, floor(b.d * c.frac * %(k)s + random())::int AS n
+  FROM bench_intensity b
+  JOIN unnest(%(cohorts)s::bigint[], %(lo)s::int[], %(hi)s::int[], %(frac)s::float8[])
+    AS c(cohort_id, lo, hi, frac) USING (cohort_id)
+)""", source="""FROM s CROSS JOIN LATERAL generate_series(1, s.n) AS g
+CROSS JOIN LATERAL (
+  SELECT LEAST(now() - random() * interval '3 hours',
+    ((%(days)s::date[])[s.lo + floor(random() * (s.hi - s.lo + 1))::int + 0 * g]
+      + make_interval(hours => 8 + floor(random() * 15)::int,
+                      mins => floor(random() * 60)::int)) AT TIME ZONE %(tz)s) AS at
+) AS t""", after="ORDER BY t.at", params={
+        "k": events / weight, "cohorts": ids, "lo": lows, "hi": highs, "frac": shares,
+        "days": days, "tz": settings.TIME_ZONE, "login_share": LOGIN_SHARE,
+        "login": str(ActivityKind.LOGIN),
+        "kinds": [str(k) for k, w in KIND_WEIGHTS.items() for _ in range(w)]})  # fmt: skip
+
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    reviewed = terms[-2:]  # the previous and the current term
+    released = [min(now - timedelta(days=10),
+                    datetime.combine(t.ends_on + timedelta(days=5), clock(12), tz))
+                for t in reviewed]  # fmt: skip
+    # Released reviews for ~85% of the students enrolled in a term; the total rises with
+    # the student's intensity, plus normal noise (Box–Muller).
+    timed_step("released reviews", insert_select, Review, {
+        "student_id": "b.student_id",
+        "supervisor_id": "(%(supervisors)s::bigint[])"
+                         "[1 + b.student_id %% cardinality(%(supervisors)s::bigint[])]",
+        "term_id": "t.term_id", "rubric_id": "%(rubric)s",
+        "total": "round(LEAST(100, GREATEST(0, 42 + 38 * b.d + 15 * sqrt(-2 * ln(1 - random()))"
+                 " * cos(2 * pi() * random())))::numeric, 2)",
+        "status": "'released'", "released_at": "t.released_at",
+        "created_at": "t.released_at - interval '3 days'", "updated_at": "t.released_at",
+    }, source="""FROM bench_intensity b
+JOIN accounts_cohort c ON c.id = b.cohort_id
+CROSS JOIN unnest(%(terms)s::bigint[], %(starts)s::date[], %(ends)s::date[],
+                  %(released)s::timestamptz[]) AS t(term_id, starts_on, ends_on, released_at)
+WHERE make_date(c.entry_year, 9, 1) <= t.ends_on
+  AND make_date(COALESCE(c.graduation_year, c.entry_year + 4), 6, 30) >= t.starts_on
+  AND random() < 0.85""", params={
+        "supervisors": supervisors, "rubric": rubric.pk, "terms": [t.pk for t in reviewed],
+        "starts": [t.starts_on for t in reviewed], "ends": [t.ends_on for t in reviewed],
+        "released": released})  # fmt: skip
+    timed_step("employment outcomes", insert_select, EmploymentOutcome, {
+        "student_id": "b.student_id",
+        "employer_name": "(%(employers)s::text[])"
+                         "[1 + floor(random() * cardinality(%(employers)s::text[]))::int]",
+        "position": "(%(positions)s::text[])"
+                    "[1 + floor(random() * cardinality(%(positions)s::text[]))::int]",
+        "start_date": "make_date(COALESCE(c.graduation_year, c.entry_year + 4), 8, 1)"
+                      " + floor(random() * 90)::int",
+        "related_to_field": "random() < 0.4 + 0.5 * b.d",
+    }, source="""FROM bench_intensity b JOIN accounts_cohort c ON c.id = b.cohort_id
+WHERE COALESCE(c.graduation_year, c.entry_year + 4) <= %(graduated_by)s
+  AND random() < 0.35 + 0.5 * b.d""", params={
+        "employers": EMPLOYERS, "positions": POSITIONS,
+        "graduated_by": analytics_selectors.graduated_by(today)})  # fmt: skip
+    analyse(*ANALYTICS_TABLES)  # statistics for the rebuild's joins; freshly loaded tables
+    timed_step("roll-ups: rollups.rebuild()", rollups.rebuild)
+    timed_step("portfolio last update", _execute, PORTFOLIO_LAST_UPDATE_SQL)
+    _execute("DROP TABLE bench_intensity")
+    timed_step("VACUUM ANALYZE", analyse, *ANALYTICS_TABLES)
+    print(f"seeded {students:,d} students in {time.perf_counter() - started:.0f} s")
