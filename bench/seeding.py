@@ -45,7 +45,8 @@ from analytics import selectors as analytics_selectors
 from analytics.models import ActivityEvent, ActivityKind
 from feedback.models import EmploymentOutcome, Review, Rubric, Term
 from feedback.services.verification import verification_decide, verification_request
-from portfolios.models import Category, Portfolio, Visibility
+from portfolios.derived import portfolio_refresh_all
+from portfolios.models import Category, Portfolio, Skill, Visibility
 from portfolios.services import portfolio_update
 
 # --- Rows from the models -----------------------------------------------------------------
@@ -231,8 +232,10 @@ def public_portfolio(owner: User, **fields) -> Portfolio:
     return portfolio
 
 
-def portfolio_items(portfolio: Portfolio, achievements: int, files: int, *,
-                    image: bytes | None = None, mix: bool = False) -> list[Achievement]:  # fmt: skip
+def portfolio_items(
+    portfolio: Portfolio, achievements: int, files: int, *, image: bytes | None = None,
+    mix: bool = False,
+) -> list[Achievement]:  # fmt: skip
     """``achievements`` public items over the active sections, each with ``files``
     certificate pictures (or PNGs and PDFs in turn, ``mix``), created as the editor creates
     them (``achievement_create``)."""
@@ -501,3 +504,242 @@ WHERE COALESCE(c.graduation_year, c.entry_year + 4) <= %(graduated_by)s
     _execute("DROP TABLE bench_intensity")
     timed_step("VACUUM ANALYZE", analyse, *ANALYTICS_TABLES)
     print(f"seeded {students:,d} students in {time.perf_counter() - started:.0f} s")
+
+
+# --- bench/search.py: portfolios employers search, in three languages ------------------------
+
+SUBJECTS = [
+    # English, Russian (genitive, "учитель ..."), Kyrgyz
+    ("mathematics", "математики", "математика"),
+    ("physics", "физики", "физика"),
+    ("history", "истории", "тарых"),
+    ("English", "английского языка", "англис тили"),
+    ("Kyrgyz language", "кыргызского языка", "кыргыз тили"),
+    ("computer science", "информатики", "информатика"),
+    ("biology", "биологии", "биология"),
+    ("chemistry", "химии", "химия"),
+    ("music", "музыки", "музыка"),
+    ("art", "рисования", "сүрөт"),
+    ("primary school", "начальных классов", "башталгыч класс"),
+]
+HEADLINE_PATTERNS = [
+    "Future {en} teacher",
+    "{en} student and tutor",
+    "Будущий учитель {ru}",
+    "Студент, репетитор: {ru}",
+    "{ky} мугалими",
+    "{ky} боюнча студент",
+]
+EXTRA_HEADLINES = [
+    "Junior Python developer", "Frontend developer (React, TypeScript)",
+    "Data analyst: SQL, Python", "Graphic designer and illustrator", "UX/UI designer",
+    "Школьный психолог", "Психолог-консультант",
+    "Веб-разработчик", "Программист 1С", "Дизайнер интерфейсов", "Педагог-организатор",
+    "Программист жана мугалим", "Дизайнер, сүрөтчү", "Волонтёр и организатор мероприятий",
+    "Robotics coach", "Translator (English, Russian, Kyrgyz)", "Котормочу: англис, орус тилдери",
+]  # fmt: skip
+SKILLS = [
+    "Python", "SQL", "Django", "JavaScript", "TypeScript", "React", "HTML", "CSS", "Git",
+    "Excel", "Power BI", "Figma", "Photoshop", "Illustrator", "Blender", "1C",
+    "Teaching", "Lesson planning", "Classroom management", "Public speaking", "Teamwork",
+    "Project management", "Research", "Academic writing", "Data analysis", "Statistics",
+    "Translation", "English", "Russian", "Kyrgyz", "Turkish", "Chinese", "German",
+    "Педагогика", "Методика преподавания", "Психология", "Работа с детьми", "Математика",
+    "Физика", "Химия", "Биология", "История", "Литература", "Журналистика", "Фотография",
+    "Волонтёрство", "Организация мероприятий", "Ораторское искусство", "Робототехника",
+    "Сабак өтүү", "Балдар менен иштөө", "Кыргыз тили", "Англис тили", "Котормо", "Музыка",
+    "Спорт", "Футбол", "Шахмат", "Волейбол", "Комуз", "Дебаты", "Scratch", "Arduino",
+]  # fmt: skip
+ORGANISATIONS = [
+    "KSPU", "КГПУ им. И. Арабаева", "School No. 5, Bishkek", "Гимназия № 13",
+    "Ministry of Education", "Министерство образования КР", "British Council", "Coursera",
+    "Bishkek City Hall", "UNICEF Kyrgyzstan", "Web studio Ala-Too", "Ала-Тоо студиясы",
+    "Kyrgyz Telecom", "Optima Bank", "Лицей № 61", "Osh State University", "Stepik",
+    "Жаштар борбору", "Red Crescent", "IT Academy", "Codify", "", "", "",
+]  # fmt: skip
+RESULTS = ["1st place", "2nd place", "участник", "призёр", "co-author", "speaker", "жеңүүчү",
+           "team lead", "Excellent", "сертификат", "", "", "", ""]  # fmt: skip
+TOPICS = [
+    # English, Russian, Kyrgyz
+    ("project-based learning", "проектное обучение", "долбоор аркылуу окутуу"),
+    ("digital tools in the classroom", "цифровые инструменты на уроке", "санарип куралдар"),
+    ("inclusive education", "инклюзивное образование", "инклюзивдүү билим берүү"),
+    ("assessment for learning", "формирующее оценивание", "калыптандыруучу баалоо"),
+    ("gamification", "геймификация", "оюн аркылуу окутуу"),
+    ("reading literacy", "читательская грамотность", "окуу сабаттуулугу"),
+    ("STEM for girls", "STEM для девочек", "кыздар үчүн STEM"),
+    ("mobile apps for learning", "мобильные приложения для обучения", "мобилдик тиркемелер"),
+    ("folk music", "народная музыка", "элдик музыка"),
+    ("ecology of Issyk-Kul", "экология Иссык-Куля", "Ысык-Көлдүн экологиясы"),
+]
+PROJECTS = [
+    "a timetable planner in Python", "a school library database", "a quiz bot for Telegram",
+    "a website for a kindergarten", "an Arduino weather station", "a Scratch game for pupils",
+    "a data dashboard in Power BI", "an online English course", "a chess club app",
+    "a 3D model of the Burana tower", "a dictionary of Kyrgyz idioms", "a mobile app in Flutter",
+]  # fmt: skip
+CAUSES = [
+    ("the Bishkek marathon", "благотворительный марафон", "кайрымдуулук марафону"),
+    ("a children's home", "детский дом", "балдар үйү"),
+    ("tree planting", "посадка деревьев", "бак тигүү"),
+    ("Red Crescent first aid", "курсы первой помощи", "биринчи жардам курстары"),
+    ("a summer camp", "летний лагерь", "жайкы лагерь"),
+]
+SPORTS = [("football", "футболу", "футбол"), ("chess", "шахматам", "шахмат"),
+          ("volleyball", "волейболу", "волейбол"), ("kok-boru", "кок-бору", "көк-бөрү"),
+          ("wrestling", "борьбе", "күрөш")]  # fmt: skip
+TOOLS = ["Python", "Excel", "Figma", "GeoGebra", "Canva", "Moodle", "Kahoot", "Photoshop",
+         "Scratch", "Arduino", "Google Classroom", "Blender"]  # fmt: skip
+
+
+def item_titles() -> list[str]:
+    """A few thousand distinct titles with a realistic spread of common and rare words."""
+    titles = []
+    for en, ru, ky in SUBJECTS:
+        for number in (5, 13, 29, 61, 64, 70):
+            titles += [f"Teaching practice in {en} at School No. {number}",
+                       f"Практика: уроки {ru} в школе № {number}",
+                       f"{ky.capitalize()} сабагы: № {number} мектепте практика"]  # fmt: skip
+        for stage in ("city", "regional", "national"):
+            titles.append(f"{en.capitalize()} olympiad, {stage} stage")
+        titles += [f"Олимпиада по предмету «{ru}»", f"{ky.capitalize()} боюнча олимпиада",
+                   f"Coursework in {en}", f"Курсовая работа по {ru}"]  # fmt: skip
+    for en, ru, ky in TOPICS:
+        titles += [f"Conference talk: {en}", f"Доклад на конференции: {ru}",
+                   f"Конференцияда баяндама: {ky}", f"Article: {en}",
+                   f"Статья: {ru}", f"Seminar on {en}"]  # fmt: skip
+    for project in PROJECTS:
+        titles += [f"Course project: {project}", f"Hackathon: {project}"]
+    for tool in TOOLS:
+        titles += [f"Certificate: {tool} for teachers", f"Online course: {tool}",
+                   f"Сертификат: {tool}"]  # fmt: skip
+    for en, ru, ky in CAUSES:
+        titles += [f"Volunteer: {en}", f"Волонтёр: {ru}", f"Ыктыярчы: {ky}"]
+    for en, ru, ky in SPORTS:
+        titles += [f"University {en} cup", f"Турнир по {ru}", f"{ky.capitalize()} боюнча мелдеш"]
+    titles += ["Certificate: English B2 (IELTS 6.5)", "Debate club captain", "Комуз кечеси",
+               "Студенческий совет: председатель", "Эссе конкурсу", "Photo exhibition",
+               "Internship at a web studio", "Стажировка в гимназии", "Летний лагерь: вожатый",
+               "Robotics club for children", "Мастер-класс по рисованию"]  # fmt: skip
+    return titles
+
+
+def sentences() -> list[str]:
+    """About texts and descriptions: mostly about the item's work, a few generic ones."""
+    made = ["What I did, why it matters and what I learned.",
+            "Что я сделал, почему это важно и чему научился.",
+            "Эмне кылдым, эмне үчүн маанилүү жана эмнени үйрөндүм.",
+            "I like working with children and explaining difficult things simply.",
+            "Люблю работать с детьми и объяснять сложное просто.",
+            "Балдар менен иштегенди жакшы көрөм."]  # fmt: skip
+    for en, ru, ky in SUBJECTS:
+        made += [f"I prepared and taught lessons on {en} for pupils of grades 5 to 9.",
+                 f"Провёл серию уроков {ru} и подготовил раздаточные материалы.",
+                 f"Окуучуларга {ky} сабагын өттүм."]  # fmt: skip
+    for tool in TOOLS:
+        made += [f"I used {tool} to make the lessons interactive.",
+                 f"Использовал {tool} для подготовки материалов."]  # fmt: skip
+    for en, ru, _ky in TOPICS:
+        made += [f"My research interest is {en}.", f"Изучаю тему: {ru}."]
+    return made
+
+
+def headlines() -> list[str]:
+    made = [
+        pattern.format(
+            en=en.capitalize() if pattern.startswith("{en}") else en,
+            ru=ru,
+            ky=ky.capitalize() if pattern.startswith("{ky}") else ky,
+        )
+        for pattern in HEADLINE_PATTERNS
+        for en, ru, ky in SUBJECTS
+    ]
+    return made + EXTRA_HEADLINES
+
+
+def search_population(count: int, *, prefix: str) -> None:
+    """``count`` students with Kyrgyz and Russian names in the demo programs and cohorts,
+    multilingual headlines, about texts and skills, 3–10 achievements each with mixed
+    visibility (some verified), about 60% of portfolios listed; then the search documents,
+    built by ``portfolio_refresh_all`` (the SQL that keeps them current in the app)."""
+    started = time.perf_counter()
+    programs, cohorts = programs_and_cohorts()
+    for name in SKILLS:
+        display, key = Skill.normalise(name)
+        Skill.objects.get_or_create(key=key, defaults={"name": display})
+    skill_ids = list(Skill.objects.filter(name__in=SKILLS).values_list("pk", flat=True))
+    categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
+    like = prefix + "%"
+    pick = "(%({0})s::{1}[])[1 + floor({2} * cardinality(%({0})s::{1}[]))::int]"
+    _execute("SELECT setseed(0.2026)")
+    timed_step("students", insert_select, User, {
+        "password": "'!'", "username": "%(prefix)s || g",
+        "first_name": "CASE WHEN g %% 3 = 0 THEN "
+                      "(%(ru_first)s::text[])[1 + g %% cardinality(%(ru_first)s::text[])] "
+                      "ELSE (%(ky_first)s::text[])[1 + g %% cardinality(%(ky_first)s::text[])] END",
+        "last_name": "CASE WHEN g %% 3 = 0 THEN "
+                     "(%(ru_last)s::text[])[1 + (g / 7) %% cardinality(%(ru_last)s::text[])] "
+                     "ELSE (%(ky_last)s::text[])"
+                     "[1 + (g / 7) %% cardinality(%(ky_last)s::text[])] END",
+        "is_active": "random() > 0.02", "date_joined": "now() - random() * interval '4 years'",
+        "role": "%(role)s", "program_id": pick.format("programs", "bigint", "random()"),
+        "cohort_id": pick.format("cohorts", "bigint", "random()"),
+    }, source="FROM generate_series(1, %(count)s) AS g", params={
+        "prefix": prefix, "count": count, "role": Role.STUDENT,
+        "programs": [p.pk for p in programs.values()], "cohorts": [c.pk for c in cohorts],
+        "ky_first": demo.KYRGYZ_MEN + demo.KYRGYZ_WOMEN, "ky_last": demo.KYRGYZ_SURNAMES,
+        "ru_first": demo.RUSSIAN_MEN + demo.RUSSIAN_WOMEN,
+        "ru_last": demo.RUSSIAN_SURNAMES})  # fmt: skip
+    timed_step("portfolios", insert_select, Portfolio, {
+        "student_id": "u.id", "slug": "u.username",
+        "headline": pick.format("headlines", "text", "r.h"),
+        "about": f"concat_ws(' ', {pick.format('sentences', 'text', 'r.a')}, "
+                 f"{pick.format('sentences', 'text', 'r.b')})",
+        "open_to_work": "r.open < 0.85",
+        # ~70%% signed-in or wider
+        "visibility": "CASE WHEN r.v < 0.30 THEN 10 WHEN r.v < 0.75 THEN 20 ELSE 30 END",
+        "default_visibility": "10", "content_version": "0", "completeness": "0",
+        "content_updated_at": "now() - r.age * interval '400 days'",
+    }, source="""FROM accounts_user u
+CROSS JOIN LATERAL (SELECT random() + 0 * u.id AS h, random() AS a, random() AS b,
+                           random() AS open, random() AS v, random() AS age) AS r
+WHERE u.username LIKE %(like)s""", params={
+        "like": like, "headlines": headlines(), "sentences": sentences()})  # fmt: skip
+    timed_step("portfolio skills", insert_select, Portfolio.skills.through, {
+        "portfolio_id": "p.id", "skill_id": pick.format("skills", "bigint", "random()"),
+    }, source="""FROM portfolios_portfolio p
+CROSS JOIN LATERAL generate_series(1, 2 + p.id %% 5) AS k
+WHERE p.slug LIKE %(like)s""", after="ON CONFLICT DO NOTHING",
+       params={"like": like, "skills": skill_ids})  # fmt: skip
+    timed_step("achievements", insert_select, Achievement, {
+        "portfolio_id": "p.id", "category_id": pick.format("categories", "bigint", "r.c"),
+        "title": pick.format("titles", "text", "r.t"),
+        "description": pick.format("sentences", "text", "r.d"),
+        "start_date": "current_date - (r.age * 1200)::int",
+        "organisation": pick.format("organisations", "text", "r.o"),
+        "result": pick.format("results", "text", "r.res"),
+        "visibility": "CASE WHEN r.v < 0.10 THEN 0 WHEN r.v < 0.25 THEN 10 "
+                      "WHEN r.v < 0.75 THEN 20 ELSE 30 END",
+        "verification_status": "CASE WHEN r.ver < 0.12 THEN 'verified' ELSE '' END",
+        "verified_at": "CASE WHEN r.ver < 0.12 THEN now() END", "order": "k",
+    }, source="""FROM portfolios_portfolio p
+CROSS JOIN LATERAL generate_series(1, 3 + p.id %% 8) AS k
+CROSS JOIN LATERAL (SELECT random() + 0 * k AS c, random() AS t, random() AS d, random() AS age,
+                           random() AS o, random() AS res, random() AS v, random() AS ver) AS r
+WHERE p.slug LIKE %(like)s""", params={
+        "like": like, "categories": categories, "titles": item_titles(),
+        "sentences": sentences(), "organisations": ORGANISATIONS, "results": RESULTS})  # fmt: skip
+    timed_step("achievement skills", insert_select, Achievement.skills.through, {
+        "achievement_id": "a.id", "skill_id": pick.format("skills", "bigint", "random()"),
+    }, source="""FROM achievements_achievement a
+JOIN portfolios_portfolio p ON p.id = a.portfolio_id
+WHERE p.slug LIKE %(like)s AND a.id %% 2 = 0""", after="ON CONFLICT DO NOTHING",
+       params={"like": like, "skills": skill_ids})  # fmt: skip
+    analyse(*SEARCH_TABLES)  # statistics for the refresh's joins: freshly loaded tables
+    timed_step("search documents", portfolio_refresh_all)
+    analyse(*SEARCH_TABLES)
+    print(f"seeded {count:,d} students in {time.perf_counter() - started:.0f} s")
+
+
+SEARCH_TABLES = ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument",
+                 "achievements_achievement", "portfolios_portfolio_skills")  # fmt: skip
