@@ -43,11 +43,12 @@ from achievements.uploads import PreparedFile, prepare_upload
 from analytics import rollups
 from analytics import selectors as analytics_selectors
 from analytics.models import ActivityEvent, ActivityKind
+from comments.models import Comment
 from feedback.models import EmploymentOutcome, Review, Rubric, Term
 from feedback.services.verification import verification_decide, verification_request
 from portfolios.derived import portfolio_refresh_all
 from portfolios.models import Category, Portfolio, Skill, Visibility
-from portfolios.services import portfolio_update
+from portfolios.services import portfolio_get_or_create, portfolio_update
 
 # --- Rows from the models -----------------------------------------------------------------
 
@@ -743,3 +744,60 @@ WHERE p.slug LIKE %(like)s AND a.id %% 2 = 0""", after="ON CONFLICT DO NOTHING",
 
 SEARCH_TABLES = ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument",
                  "achievements_achievement", "portfolios_portfolio_skills")  # fmt: skip
+
+
+# --- bench/comments.py: a long comment thread --------------------------------------------
+
+COMMENT_BODIES = [
+    "Great work on this section — the **evidence** is convincing.",
+    "Could you add a link to the code? *Curious* how you solved the timing.",
+    "- clear structure\n- good photos\n- maybe shorten the intro",
+    "Жакшы иш! Улантыңыз.",
+    "Отличная работа, особенно [проект](https://example.org/project).",
+]
+
+
+def comment_thread(count: int, *, prefix: str) -> Portfolio:
+    """One public portfolio with a ``count``-comment thread (rows written directly: the
+    services' rate limit is per minute and this is not a user)."""
+    Comment.objects.filter(portfolio__slug=f"{prefix}page").delete()
+    programs, cohorts = programs_and_cohorts()
+    program, cohort = next(iter(programs.values())), cohorts[0]
+    student, _created = User.objects.get_or_create(
+        username=f"{prefix}owner",
+        defaults={"role": Role.STUDENT, "program": program, "cohort": cohort,
+                  "first_name": "Айгерим", "last_name": "Бенчова"},
+    )  # fmt: skip
+    portfolio = portfolio_get_or_create(student=student)
+    portfolio_update(portfolio=portfolio, skills=["Python"], slug=f"{prefix}page",
+                     visibility=Visibility.PUBLIC, headline="Benchmark portfolio")  # fmt: skip
+    authors = []
+    for number in range(12):
+        role = [Role.SUPERVISOR, Role.EMPLOYER, Role.STUDENT][number % 3]
+        fields = {"role": role, "first_name": f"Reader{number}"}
+        if role == Role.STUDENT:
+            fields |= {"program": program, "cohort": cohort}
+        user, _created = User.objects.get_or_create(username=f"{prefix}reader{number}",
+                                                    defaults=fields)  # fmt: skip
+        authors.append(user)
+    authors.append(student)
+    started = timezone.now() - timezone.timedelta(days=30)
+    firsts: list[Comment] = []
+    for number in range(count):
+        comment = Comment(author=authors[number % len(authors)], portfolio=portfolio,
+                          body=COMMENT_BODIES[number % len(COMMENT_BODIES)])  # fmt: skip
+        if number % 3 == 2 and firsts:
+            comment.parent = firsts[-1]
+            comment.is_private = firsts[-1].is_private
+        else:
+            comment.is_private = number % 17 == 0
+            comment.hidden_at = timezone.now() if number % 23 == 0 else None
+        comment.save()
+        Comment.objects.filter(pk=comment.pk).update(
+            created_at=started + timezone.timedelta(minutes=number)
+        )
+        if comment.parent_id is None:
+            firsts.append(comment)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE comments_comment")
+    return portfolio
