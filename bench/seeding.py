@@ -46,6 +46,7 @@ from analytics.models import ActivityEvent, ActivityKind
 from comments.models import Comment
 from feedback.models import EmploymentOutcome, Review, Rubric, Term
 from feedback.services.verification import verification_decide, verification_request
+from journal.models import Post, Status
 from portfolios.derived import portfolio_refresh_all
 from portfolios.models import Category, Portfolio, Skill, Visibility
 from portfolios.services import portfolio_get_or_create, portfolio_update
@@ -801,3 +802,94 @@ def comment_thread(count: int, *, prefix: str) -> Portfolio:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE comments_comment")
     return portfolio
+
+
+# --- bench/journal_search.py: journal posts in the search documents -----------------------
+
+JOURNAL_WORDS = [
+    "lesson",
+    "pupils",
+    "informatics",
+    "robotics",
+    "python",
+    "django",
+    "teaching",
+    "practice",
+    "assessment",
+    "school",
+    "урок",
+    "ученики",
+    "информатика",
+    "робототехника",
+    "практика",
+    "оценивание",
+    "школа",
+    "проект",
+    "программа",
+    "sensor",
+    "arduino",
+    "feedback",
+    "group",
+    "project",
+    "curriculum",
+    "methodology",
+    "reflection",
+]
+JOURNAL_RARE = ["hydroponics", "volcanology", "ornithology", "seismography", "метеорология"]
+
+
+def journal_body(rng: random.Random) -> str:
+    words = [rng.choice(JOURNAL_WORDS) for _ in range(300)]
+    if rng.random() < 0.01:
+        words[rng.randrange(len(words))] = rng.choice(JOURNAL_RARE)
+    return " ".join(words)
+
+
+def journal_population(count: int, posts: int, *, prefix: str) -> None:
+    """``count`` listed portfolios with ``posts`` published posts each (about 2,500
+    characters, English and Russian words, a rare word in 1%); kept when already there."""
+    if User.objects.filter(username__startswith=prefix).exists():
+        return
+    programs, cohorts = programs_and_cohorts()
+    programs = list(programs.values())
+    rng = random.Random(5)
+    started = time.perf_counter()
+    now = timezone.now()
+    for start in range(0, count, 1000):
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                User(
+                    username=f"{prefix}{n}",
+                    role=Role.STUDENT,
+                    first_name="Student",
+                    last_name=f"N{n}",
+                    program=programs[n % len(programs)],
+                    cohort=cohorts[n % len(cohorts)],
+                )  # fmt: skip
+                for n in range(start, min(start + 1000, count))
+            )
+            portfolios = Portfolio.objects.bulk_create(
+                Portfolio(
+                    student=u, slug=u.username, visibility=Visibility.SIGNED_IN, open_to_work=True
+                )  # fmt: skip
+                for u in users
+            )
+            Post.objects.bulk_create(
+                Post(
+                    portfolio=pf,
+                    title=f"Post {k}",
+                    body=(text := journal_body(rng)),
+                    body_html=f"<p>{text}</p>",
+                    tags=[rng.choice(JOURNAL_WORDS)],
+                    visibility=Visibility.PUBLIC,
+                    status=Status.PUBLISHED,
+                    published_at=now - timedelta(days=k),
+                )  # fmt: skip
+                for pf in portfolios
+                for k in range(posts)
+            )
+    print(f"Seeded {count:,} portfolios, {count * posts:,} posts "
+          f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    portfolio_refresh_all()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
