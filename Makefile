@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast lint format messages static makemessages migrate db-stop clean-db browser
+.PHONY: setup run test test-fast bench-smoke lint format messages static makemessages migrate db-stop clean-db browser
 
 ## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations
 setup: $(STAMP) messages static migrate
@@ -41,6 +41,16 @@ test: setup browser
 ## test-fast: the suite without the browser tests
 test-fast: setup
 	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+## bench-smoke: every benchmark at its small size, each in a fresh database of its own on
+## DATABASE_URL's server (dropped at the end); fails on any error (a schema change that
+## breaks a benchmark's seeding fails the build)
+BENCHES := public_page write_paths comments journal_search search analytics
+bench-smoke: setup
+	@set -e; for bench in $(BENCHES); do \
+	  echo "==> bench/$$bench.py --smoke"; \
+	  BENCH_SIZE=smoke $(PY) bench/$$bench.py --smoke; \
+	done
 
 ## browser: Debian's Chromium for the browser tests (installed when running as root)
 browser:

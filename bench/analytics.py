@@ -1,8 +1,9 @@
 """The analytics dashboard on 100,000 students and 5,000,000 activity events.
 
-Creates its own database (``portfolio_bench_analytics`` on the PostgreSQL at 127.0.0.1:5432
-as user postgres, or ``BENCH_DATABASE_URL``), migrates it and seeds it in SQL
-(``generate_series``): students in the demo programs and cohorts, their portfolios, three
+Creates its own database (``<DATABASE_URL's name>_analytics`` on the same server, by default
+``portfolio_bench_analytics``; or ``BENCH_DATABASE_URL``), migrates it and seeds it through
+``seeding.analytics_population`` (``INSERT … SELECT generate_series`` with the column lists
+of the models): students in the demo programs and cohorts, their portfolios, three
 terms (last year's autumn and spring, this autumn — the current one), released reviews for
 about 85% of the students in the last two terms, employment outcomes for the graduated
 cohort, and the activity log: fifteen months of updates and sign-ins in which each student
@@ -27,26 +28,27 @@ It prints, p50 (min–max) over ``--rounds`` rounds:
 Writes are rolled back, so the database stays as seeded.
 
     .venv/bin/python bench/analytics.py [--students 100000] [--events 5000000] [--rounds 5]
-                                        [--reseed] [--drop]
+                                        [--reseed] [--drop] [--smoke]
+
+``--smoke`` (or ``BENCH_SIZE=smoke``): 300 students, 15,000 events, one round, in a fresh
+database dropped at the end (``make bench-smoke``).
 
 The database is kept for the next run (seeding takes a few minutes; a run on a seeded
 database starts measuring at once). ``--reseed`` seeds it again, ``--drop`` drops it at the
-end; ``dropdb -h 127.0.0.1 -U postgres portfolio_bench_analytics`` does the same by hand.
+end; ``dropdb`` does the same by hand.
 """
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from datetime import time as clock
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import benchdb  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -55,26 +57,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=5_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--python-rounds", type=int, default=1, help="rounds of the Python path")
-    parser.add_argument("--reseed", action="store_true", help="drop the database, seed anew")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    return parser.parse_args()
+    parser.add_argument("--writes", type=int, default=200, help="events of the write path")
+    return benchdb.parse_args(
+        parser, smoke={"students": 300, "events": 15_000, "rounds": 1, "writes": 10}
+    )
 
 
 ARGS = parse_args()
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portfolio_bench_analytics"
-)
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
 # Measure as production runs: DEBUG off (no query log), the shared cache.
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60 + "-not-a-real-secret-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
-# Static files and uploads go to a scratch folder, not var/.
-SCRATCH = tempfile.mkdtemp(prefix="bench-analytics-")
-os.environ["VAR_DIR"] = SCRATCH
-os.environ.pop("MEDIA_ROOT", None)
 
 PREFIX = "bench-"
 
@@ -94,20 +85,12 @@ if os.environ.get("REDIS_URL") and not redis_answers(os.environ["REDIS_URL"]):
     os.environ["REDIS_URL"] = ""  # the settings fall back to the local-memory cache
 
 
-from benchdb import drop_database, ensure_database  # noqa: E402
-
-if ARGS.reseed:
-    drop_database(BENCH_DATABASE_URL)
-created = ensure_database(BENCH_DATABASE_URL)
-
-import django  # noqa: E402
-
-django.setup()
+_url, created = benchdb.start("analytics", ARGS)
 
 import numpy as np  # noqa: E402
+import seeding  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from scipy import stats  # noqa: E402
@@ -117,198 +100,9 @@ from analytics import rollups, selectors  # noqa: E402
 from analytics.models import CONTENT_KINDS, ActivityEvent, ActivityKind  # noqa: E402
 from analytics.selectors import Filters  # noqa: E402
 from analytics.services import activity_record  # noqa: E402
-from demo import accounts as demo  # noqa: E402
-from feedback.models import Rubric, Term  # noqa: E402
+from feedback.models import Term  # noqa: E402
 
-# --- Seeding -------------------------------------------------------------------------------
-
-SUPERVISORS = 12
-LOGIN_SHARE = 0.2  # of the events; the rest change the portfolio
-KIND_WEIGHTS = {
-    ActivityKind.ACHIEVEMENT_UPDATED: 5, ActivityKind.EVIDENCE_ADDED: 3,
-    ActivityKind.ACHIEVEMENT_CREATED: 2, ActivityKind.PROFILE_UPDATED: 1,
-    ActivityKind.EVIDENCE_UPDATED: 1, ActivityKind.EVIDENCE_DELETED: 1,
-    ActivityKind.POST_CREATED: 1, ActivityKind.POST_UPDATED: 1,
-}  # fmt: skip
-TERM_WEIGHT, HOLIDAY_WEIGHT = 4, 1  # students do less between terms
-HISTORY_DAYS = 455  # about fifteen months
-
-SEED_SUPERVISORS_SQL = """
-INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
-  is_staff, is_active, date_joined, role, preferred_language, program_id, cohort_id)
-SELECT '!', false, %(prefix)s || 'supervisor-' || g, 'Supervisor', g::text, '', false, true,
-  now() - interval '5 years', 'supervisor', '', NULL, NULL
-FROM generate_series(1, %(count)s) AS g
-"""
-
-SEED_STUDENTS_SQL = """
-INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
-  is_staff, is_active, date_joined, role, preferred_language, program_id, cohort_id)
-SELECT '!', false, %(prefix)s || g,
-  (%(first)s::text[])[1 + g %% cardinality(%(first)s::text[])],
-  (%(last)s::text[])[1 + (g / 7) %% cardinality(%(last)s::text[])],
-  '', false, true, now() - random() * interval '4 years', 'student', '',
-  (%(programs)s::bigint[])[1 + floor(random() * cardinality(%(programs)s::bigint[]))::int],
-  (%(cohorts)s::bigint[])[1 + floor(random() * cardinality(%(cohorts)s::bigint[]))::int]
-FROM generate_series(1, %(count)s) AS g
-"""
-
-# Each student's intensity (0 for about 5% who never update): what their events and their
-# review totals follow. A scratch table of this session only.
-SEED_INTENSITY_SQL = """
-CREATE TEMP TABLE bench_intensity AS
-SELECT u.id AS student_id, u.cohort_id,
-       CASE WHEN random() < 0.05 THEN 0 ELSE 0.03 + 0.92 * power(random(), 1.4) END AS d
-FROM accounts_user u
-WHERE u.role = 'student' AND u.username LIKE %(like)s
-"""
-
-SEED_PORTFOLIOS_SQL = """
-WITH s AS MATERIALIZED (
-  SELECT u.id, u.username, b.d, floor(b.d * 24 * random())::int AS evidence
-  FROM accounts_user u JOIN bench_intensity b ON b.student_id = u.id
-)
-INSERT INTO portfolios_portfolio (student_id, slug, headline, about, about_html, interests,
-  photo, photo_thumbnail, show_email, phone, website, linkedin, github, telegram, open_to_work,
-  visibility, default_visibility, content_version, completeness, evidence_count,
-  verified_count, content_updated_at, noindex, created_at, updated_at)
-SELECT s.id, s.username, 'Student', '', '', '', '', '', false, '', '', '', '', '',
-  random() < 0.85, 20, 10, 1,
-  LEAST(100, GREATEST(0, round(20 + 65 * s.d + 30 * (random() - 0.5))))::int,
-  s.evidence, floor(s.evidence * 0.4 * random())::int, NULL, false, now(), now()
-FROM s
-"""
-
-# Events: per student floor(d * share of the history they studied in * K + random()), so
-# the total is about the number asked for; each on a day drawn from the history in which
-# term days appear TERM_WEIGHT times and holidays HOLIDAY_WEIGHT times, between the
-# student's cohort's first and last index into it; written in time order, as the app does.
-SEED_EVENTS_SQL = """
-WITH s AS MATERIALIZED (
-  SELECT b.student_id, c.lo, c.hi,
-         floor(b.d * c.frac * %(k)s + random())::int AS n
-  FROM bench_intensity b
-  JOIN unnest(%(cohorts)s::bigint[], %(lo)s::int[], %(hi)s::int[], %(frac)s::float8[])
-    AS c(cohort_id, lo, hi, frac) USING (cohort_id)
-)
-INSERT INTO analytics_activityevent (student_id, actor_id, kind, object_id, object_label,
-  created_at)
-SELECT s.student_id, s.student_id,
-  CASE WHEN random() < %(login_share)s THEN %(login)s
-       ELSE (%(kinds)s::text[])[1 + floor(random() * cardinality(%(kinds)s::text[]))::int] END,
-  NULL, '',
-  LEAST(now() - random() * interval '3 hours',
-        ((%(days)s::date[])[s.lo + floor(random() * (s.hi - s.lo + 1))::int]
-          + make_interval(hours => 8 + floor(random() * 15)::int,
-                          mins => floor(random() * 60)::int)) AT TIME ZONE %(tz)s)
-FROM s CROSS JOIN LATERAL generate_series(1, s.n) AS g
-ORDER BY 6
-"""
-
-# Released reviews for ~85% of the students enrolled in a term; the total rises with the
-# student's intensity, plus normal noise (Box–Muller).
-SEED_REVIEWS_SQL = """
-INSERT INTO feedback_review (student_id, supervisor_id, term_id, rubric_id, total, feedback,
-  feedback_html, status, released_at, created_at, updated_at)
-SELECT b.student_id,
-  (%(supervisors)s::bigint[])[1 + b.student_id %% cardinality(%(supervisors)s::bigint[])],
-  t.term_id, %(rubric)s,
-  round(LEAST(100, GREATEST(0, 42 + 38 * b.d
-        + 15 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())))::numeric, 2),
-  '', '', 'released', t.released_at, t.released_at - interval '3 days', t.released_at
-FROM bench_intensity b
-JOIN accounts_cohort c ON c.id = b.cohort_id
-CROSS JOIN unnest(%(terms)s::bigint[], %(starts)s::date[], %(ends)s::date[],
-                  %(released)s::timestamptz[]) AS t(term_id, starts_on, ends_on, released_at)
-WHERE make_date(c.entry_year, 9, 1) <= t.ends_on
-  AND make_date(COALESCE(c.graduation_year, c.entry_year + 4), 6, 30) >= t.starts_on
-  AND random() < 0.85
-"""
-
-SEED_OUTCOMES_SQL = """
-INSERT INTO feedback_employmentoutcome (student_id, employer_name, position, start_date,
-  end_date, related_to_field, recorded_by_id, created_at, updated_at)
-SELECT b.student_id,
-  (%(employers)s::text[])[1 + floor(random() * cardinality(%(employers)s::text[]))::int],
-  (%(positions)s::text[])[1 + floor(random() * cardinality(%(positions)s::text[]))::int],
-  make_date(COALESCE(c.graduation_year, c.entry_year + 4), 8, 1) + floor(random() * 90)::int,
-  NULL, random() < 0.4 + 0.5 * b.d, NULL, now(), now()
-FROM bench_intensity b JOIN accounts_cohort c ON c.id = b.cohort_id
-WHERE COALESCE(c.graduation_year, c.entry_year + 4) <= %(graduated_by)s
-  AND random() < 0.35 + 0.5 * b.d
-"""
-
-PORTFOLIO_LAST_UPDATE_SQL = """
-UPDATE portfolios_portfolio p SET content_updated_at = a.last_update_at
-FROM analytics_studentactivity a
-WHERE a.student_id = p.student_id AND a.last_update_at IS NOT NULL
-"""
-
-EMPLOYERS = ["Ала-Тоо Софт", "School No. 5, Bishkek", "Optima Bank", "Kyrgyz Telecom",
-             "Гимназия № 13", "Codify", "Web studio Ala-Too", "UNICEF Kyrgyzstan"]  # fmt: skip
-POSITIONS = ["Junior developer", "Teacher", "Designer", "Analyst", "Translator",
-             "Учитель", "Менеджер", "Lab assistant"]  # fmt: skip
-ANALYSED = [
-    "accounts_user", "portfolios_portfolio", "feedback_review", "feedback_term",
-    "feedback_employmentoutcome", "analytics_activityevent", "analytics_activityday",
-    "analytics_studentactivity", "analytics_studenttermactivity", "analytics_weeklyactivity",
-]  # fmt: skip
-
-
-def term_dates(start_year: int, season: str) -> tuple[str, date, date]:
-    """As feedback/demo.py names and dates them."""
-    span = f"{start_year}–{start_year + 1 - 2000:02d}"
-    if season == "autumn":
-        return f"{span} autumn", date(start_year, 9, 1), date(start_year + 1, 1, 25)
-    return f"{span} spring", date(start_year + 1, 2, 1), date(start_year + 1, 6, 30)
-
-
-def seed_terms(today: date) -> list[Term]:
-    """Last year's autumn and spring and this year's autumn (current)."""
-    year = today.year if today.month >= 8 else today.year - 1
-    terms = []
-    for start_year, season in [(year - 1, "autumn"), (year - 1, "spring"), (year, "autumn")]:
-        name, starts, ends = term_dates(start_year, season)
-        term, _created = Term.objects.get_or_create(
-            name_en=name, defaults={"starts_on": starts, "ends_on": ends}
-        )
-        terms.append(term)
-    Term.objects.exclude(pk=terms[-1].pk).update(is_current=False)
-    Term.objects.filter(pk=terms[-1].pk).update(is_current=True)
-    return terms
-
-
-def history_days(today: date, terms: list[Term]) -> list[date]:
-    """Every day of the history, term days TERM_WEIGHT times, holidays HOLIDAY_WEIGHT."""
-    days = []
-    day = today - timedelta(days=HISTORY_DAYS)
-    while day <= today:
-        in_term = any(t.starts_on <= day <= t.ends_on for t in terms)
-        days += [day] * (TERM_WEIGHT if in_term else HOLIDAY_WEIGHT)
-        day += timedelta(days=1)
-    return days
-
-
-def cohort_ranges(days: list[date], cohorts) -> tuple[list, list, list, list]:
-    """Per cohort: the first and last (1-based) index of ``days`` its students studied on,
-    and the share of the weighted history that is."""
-    ids, lows, highs, shares = [], [], [], []
-    for cohort in cohorts:
-        first = date(cohort.entry_year, 9, 1)
-        last = date(cohort.graduation_year or cohort.entry_year + 4, 6, 30)
-        inside = [i for i, day in enumerate(days, start=1) if first <= day <= last]
-        if not inside:
-            inside = [len(days)]  # entered after today: nothing to draw from but today
-        ids.append(cohort.pk)
-        lows.append(inside[0])
-        highs.append(inside[-1])
-        shares.append(len(inside) / len(days) if inside[0] != len(days) else 0.0)
-    return ids, lows, highs, shares
-
-
-def program_weights(programs: dict) -> list[int]:
-    """Program ids, each repeated by its share in the demo (bigger programs, more students)."""
-    return [programs[code].pk for code, spec in demo.PROGRAMS.items() for _ in range(spec[-1])]
+ANALYSED = seeding.ANALYTICS_TABLES
 
 
 def seeded_students() -> int:
@@ -319,93 +113,6 @@ def seeded_events() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM analytics_activityevent")
         return cursor.fetchone()[0]
-
-
-def step(label: str, statement: str, params: dict | None = None) -> None:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.rowcount
-    rows_text = f"{rows:11,d} rows" if rows >= 0 else " " * 16
-    print(f"  {label:26} {rows_text}  {time.perf_counter() - started:7.1f} s", flush=True)
-
-
-def seed(students: int, events: int) -> None:
-    started = time.perf_counter()
-    today = timezone.localdate()
-    programs = demo.seed_programs()
-    cohorts = demo.seed_cohorts()
-    terms = seed_terms(today)
-    rubric = Rubric.objects.filter(program__isnull=True, is_active=True).first()
-    if rubric is None:
-        sys.exit("No default rubric: feedback migration 0002 should have made one.")
-    like = PREFIX + "%"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT setseed(0.2026)")
-    step("supervisors", SEED_SUPERVISORS_SQL, {"prefix": PREFIX, "count": SUPERVISORS})
-    supervisors = list(
-        User.objects.filter(username__startswith=PREFIX, role=Role.SUPERVISOR).values_list(
-            "pk", flat=True
-        )
-    )
-    step("students", SEED_STUDENTS_SQL, {
-        "prefix": PREFIX, "count": students, "programs": program_weights(programs),
-        "cohorts": [c.pk for c in cohorts],
-        "first": demo.KYRGYZ_MEN + demo.KYRGYZ_WOMEN + demo.RUSSIAN_MEN + demo.RUSSIAN_WOMEN,
-        "last": demo.KYRGYZ_SURNAMES + demo.RUSSIAN_SURNAMES})  # fmt: skip
-    step("intensity (temp table)", SEED_INTENSITY_SQL, {"like": like})
-    step("portfolios", SEED_PORTFOLIOS_SQL)
-
-    days = history_days(today, terms)
-    ids, lows, highs, shares = cohort_ranges(days, cohorts)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sum(b.d * c.frac) FROM bench_intensity b JOIN unnest(%s::bigint[], "
-            "%s::float8[]) AS c(cohort_id, frac) USING (cohort_id)",
-            [ids, shares],
-        )
-        weight = float(cursor.fetchone()[0] or 1)
-    step("activity events", SEED_EVENTS_SQL, {
-        "k": events / weight, "cohorts": ids, "lo": lows, "hi": highs, "frac": shares,
-        "days": days, "tz": settings.TIME_ZONE, "login_share": LOGIN_SHARE,
-        "login": str(ActivityKind.LOGIN),
-        "kinds": [str(k) for k, w in KIND_WEIGHTS.items() for _ in range(w)]})  # fmt: skip
-
-    tz = timezone.get_current_timezone()
-    now = timezone.now()
-    reviewed = terms[-2:]  # the previous and the current term
-    released = [
-        min(
-            now - timedelta(days=10), datetime.combine(t.ends_on + timedelta(days=5), clock(12), tz)
-        )
-        for t in reviewed
-    ]
-    step("released reviews", SEED_REVIEWS_SQL, {
-        "supervisors": supervisors, "rubric": rubric.pk, "terms": [t.pk for t in reviewed],
-        "starts": [t.starts_on for t in reviewed], "ends": [t.ends_on for t in reviewed],
-        "released": released})  # fmt: skip
-    step("employment outcomes", SEED_OUTCOMES_SQL, {
-        "employers": EMPLOYERS, "positions": POSITIONS,
-        "graduated_by": selectors.graduated_by(today)})  # fmt: skip
-    analyse("VACUUM ANALYZE")  # statistics for the rebuild's joins; freshly loaded tables
-    rebuild_started = time.perf_counter()
-    rollups.rebuild()
-    print(f"  {'roll-ups: rollups.rebuild()':26} {'':16}  "
-          f"{time.perf_counter() - rebuild_started:7.1f} s", flush=True)  # fmt: skip
-    step("portfolio last update", PORTFOLIO_LAST_UPDATE_SQL)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_intensity")
-    analyse_started = time.perf_counter()
-    analyse("VACUUM ANALYZE")
-    print(f"  {'VACUUM ANALYZE':26} {'':16}  {time.perf_counter() - analyse_started:7.1f} s")
-    print(f"seeded {students:,d} students and {seeded_events():,d} events in "
-          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
-
-
-def analyse(command: str) -> None:
-    with connection.cursor() as cursor:
-        for table in ANALYSED:
-            cursor.execute(f"{command} {table}")
 
 
 def describe_data(term: Term) -> None:
@@ -845,20 +552,18 @@ def rollup_counts() -> None:
 
 
 def main() -> None:
-    name = urlsplit(BENCH_DATABASE_URL).path.lstrip("/")
-    print(f"database {name} ({'created' if created else 'exists'})")
-    call_command("migrate", interactive=False, verbosity=0)
+    name = connection.settings_dict["NAME"]
     try:
         seeded = seeded_students()
         if seeded == 0:
-            seed(ARGS.students, ARGS.events)
+            seeding.analytics_population(ARGS.students, ARGS.events, prefix=PREFIX)
         elif seeded != ARGS.students or abs(seeded_events() - ARGS.events) > ARGS.events * 0.01:
             sys.exit(
                 f"{name} holds {seeded:,d} bench students and {seeded_events():,d} events, "
                 f"not {ARGS.students:,d} and {ARGS.events:,d}: run with --reseed."
             )
         term = Term.objects.get(is_current=True)
-        programming = demo.seed_programs()["programming"]
+        programming = seeding.programs_and_cohorts()[0]["programming"]
         describe_data(term)
         rollup_counts()
         rounds = ARGS.rounds
@@ -867,7 +572,7 @@ def main() -> None:
         cached = measure_cached(term, max(rounds, 50))
         python, py_figures = measure_python(term, ARGS.python_rounds)
         compare(selectors.compute(Filters(term_id=term.pk)), py_figures)
-        _alone, recorded = measure_writes()
+        _alone, recorded = measure_writes(ARGS.writes)
         slide = measure_slide(max(1, rounds // 2))
 
         cold_p50 = statistics.median(cold["current term"])
@@ -889,11 +594,7 @@ def main() -> None:
             verdict = "" if met is None else ("meets" if met else "MISSES")
             print(f"  {label:30} {value:>20}  {target:>9}  {verdict}")
     finally:
-        shutil.rmtree(SCRATCH, ignore_errors=True)
-        if ARGS.drop:
-            drop_database(BENCH_DATABASE_URL)
-            print(f"dropped {name}")
-        else:
+        if not ARGS.drop:
             print(f"kept {name} for the next run (--drop or dropdb removes it)")
 
 

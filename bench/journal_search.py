@@ -1,7 +1,8 @@
 """Journal posts in employers' search: what indexing them costs, and the scheduled-post job.
 
-Creates its own database (``portfolio_bench_journal`` on the PostgreSQL at 127.0.0.1:5432
-as user postgres, or ``BENCH_DATABASE_URL``), migrates it and bulk-seeds ``--portfolios``
+Creates its own database (``<DATABASE_URL's name>_journal`` on the same server, by default
+``portfolio_bench_journal``; or ``BENCH_DATABASE_URL``), migrates it and bulk-seeds
+(``seeding.journal_population``, ``bulk_create``) ``--portfolios``
 listed portfolios with ``--posts`` published posts each (bodies of about 2,500 characters
 in English and Russian). Then it prints:
 
@@ -16,10 +17,11 @@ in English and Russian). Then it prints:
     .venv/bin/python bench/journal_search.py [--portfolios 5000] [--posts 20] [--reseed] [--drop]
 
 The database is kept for the next run (``--reseed`` seeds it again, ``--drop`` drops it).
+``--smoke`` (or ``BENCH_SIZE=smoke``): 50 portfolios x 3 posts, in a fresh database dropped
+at the end (``make bench-smoke``).
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -28,6 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import benchdb  # noqa: E402
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -35,74 +39,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--due", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=50)
-    parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    return parser.parse_args()
+    return benchdb.parse_args(parser, smoke={"portfolios": 50, "posts": 3, "due": 5, "rounds": 3})
 
 
 ARGS = parse_args()
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portfolio_bench_journal"
-)
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60 + "-not-a-real-secret-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-
-from benchdb import drop_database, ensure_database  # noqa: E402
-
-if ARGS.reseed:
-    drop_database(BENCH_DATABASE_URL)
-created = ensure_database(BENCH_DATABASE_URL)
-
-import django  # noqa: E402
-
-django.setup()
+benchdb.start("journal", ARGS)
 
 from datetime import timedelta  # noqa: E402
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+import seeding  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Role, User  # noqa: E402
-from journal.models import Post, Status  # noqa: E402
+from journal.models import Post  # noqa: E402
 from journal.services import due_posts_publish  # noqa: E402
 from portfolios import derived  # noqa: E402
-from portfolios.models import Portfolio, SearchDocument, Visibility  # noqa: E402
+from portfolios.models import Portfolio, SearchDocument  # noqa: E402
 from search.query import portfolio_search  # noqa: E402
 
-WORDS = [
-    "lesson",
-    "pupils",
-    "informatics",
-    "robotics",
-    "python",
-    "django",
-    "teaching",
-    "practice",
-    "assessment",
-    "school",
-    "урок",
-    "ученики",
-    "информатика",
-    "робототехника",
-    "практика",
-    "оценивание",
-    "школа",
-    "проект",
-    "программа",
-    "sensor",
-    "arduino",
-    "feedback",
-    "group",
-    "project",
-    "curriculum",
-    "methodology",
-    "reflection",
-]
-RARE = ["hydroponics", "volcanology", "ornithology", "seismography", "метеорология"]
+RARE = seeding.JOURNAL_RARE
 
 
 def p(values, q):
@@ -110,62 +64,8 @@ def p(values, q):
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def body(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(300)]
-    if rng.random() < 0.01:
-        words[rng.randrange(len(words))] = rng.choice(RARE)
-    return " ".join(words)
-
-
 def seed() -> None:
-    call_command("migrate", verbosity=0)
-    if User.objects.filter(username__startswith="bench-journal-").exists():
-        return
-    from demo import accounts as demo
-
-    programs = list(demo.seed_programs().values())
-    cohorts = demo.seed_cohorts()
-    rng = random.Random(5)
-    started = time.perf_counter()
-    now = timezone.now()
-    for start in range(0, ARGS.portfolios, 1000):
-        with transaction.atomic():
-            users = User.objects.bulk_create(
-                User(
-                    username=f"bench-journal-{n}",
-                    role=Role.STUDENT,
-                    first_name="Student",
-                    last_name=f"N{n}",
-                    program=programs[n % len(programs)],
-                    cohort=cohorts[n % len(cohorts)],
-                )  # fmt: skip
-                for n in range(start, min(start + 1000, ARGS.portfolios))
-            )
-            portfolios = Portfolio.objects.bulk_create(
-                Portfolio(
-                    student=u, slug=u.username, visibility=Visibility.SIGNED_IN, open_to_work=True
-                )  # fmt: skip
-                for u in users
-            )
-            Post.objects.bulk_create(
-                Post(
-                    portfolio=pf,
-                    title=f"Post {k}",
-                    body=(text := body(rng)),
-                    body_html=f"<p>{text}</p>",
-                    tags=[rng.choice(WORDS)],
-                    visibility=Visibility.PUBLIC,
-                    status=Status.PUBLISHED,
-                    published_at=now - timedelta(days=k),
-                )  # fmt: skip
-                for pf in portfolios
-                for k in range(ARGS.posts)
-            )
-    print(f"Seeded {ARGS.portfolios:,} portfolios, {ARGS.portfolios * ARGS.posts:,} posts "
-          f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
-    derived.portfolio_refresh_all()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    seeding.journal_population(ARGS.portfolios, ARGS.posts, prefix="bench-journal-")
 
 
 def timed(function) -> float:
@@ -226,8 +126,4 @@ def main() -> None:
     print(f"  mean {statistics.mean(times):.1f} ms")
 
 
-try:
-    main()
-finally:
-    if ARGS.drop:
-        drop_database(BENCH_DATABASE_URL)
+main()

@@ -1,75 +1,58 @@
 """Public portfolio page and editor dashboard: query counts and server time.
 
 Builds a portfolio of 100 achievements with 3 evidence files each (real, small images made
-here), requests both pages many times through Django's full request stack, and prints the
-query counts and the p50/p95 server time. Removes what it made afterwards.
+here) through the services (``bench/seeding.py``), requests both pages many times through
+Django's full request stack, and prints the query counts and the p50/p95 server time.
+Removes what it made afterwards.
 
     .venv/bin/python bench/public_page.py [--achievements 100] [--files 3] [--requests 200]
+                                          [--smoke] [--drop]
 
-Uses DATABASE_URL, or the embedded PostgreSQL when it is unset (like manage.py).
+Uses a database of its own on DATABASE_URL's server (``<its name>_public_page``, by default
+``portfolio_bench_public_page``; or ``BENCH_DATABASE_URL``), migrated on each run.
+``--smoke`` (or ``BENCH_SIZE=smoke``): 5 achievements x 1 file, 5 requests, in a fresh
+database dropped at the end (``make bench-smoke``).
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
-# Measure as production runs: DEBUG off (no query log, cached templates, no debug info).
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60 + "-not-a-real-secret-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("ALLOW_EMBEDDED_DB", "1")
 
-import django  # noqa: E402
+import benchdb  # noqa: E402
 
-django.setup()
 
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--achievements", type=int, default=100)
+    parser.add_argument("--files", type=int, default=3)
+    parser.add_argument("--requests", type=int, default=200)
+    return benchdb.parse_args(parser, smoke={"achievements": 5, "files": 1, "requests": 5})
+
+
+ARGS = parse_args()
+benchdb.start("public_page", ARGS)
+
+import seeding  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from accounts.models import Cohort, Program, Role, User  # noqa: E402
-from accounts.services import user_create  # noqa: E402
-from achievements.services import achievement_create  # noqa: E402
-from achievements.uploads import prepare_upload  # noqa: E402
-from demo.portfolios import make_image  # noqa: E402
-from portfolios.models import Category, Visibility  # noqa: E402
-from portfolios.services import portfolio_update  # noqa: E402
+from accounts.models import User  # noqa: E402
 
 USERNAME = "bench-public-page"
 
 
 def build(achievements: int, files: int) -> User:
-    User.objects.filter(username=USERNAME).delete()
-    program = Program.objects.first()
-    cohort = Cohort.objects.first()
-    if program is None or cohort is None:
-        sys.exit("No program or cohort: run `python manage.py seed_demo` first.")
-    student = user_create(username=USERNAME, email=f"{USERNAME}@example.edu", role=Role.STUDENT,
-                          password="bench-pass-2026", first_name="Bench", last_name="Student",
-                          program=program, cohort=cohort)  # fmt: skip
-    portfolio = student.portfolio
-    portfolio_update(portfolio=portfolio, skills=["Python", "Teaching", "SQL"],
-                     visibility=Visibility.PUBLIC, headline="Benchmark portfolio",
-                     about="**Bold** and a [link](https://example.org).")  # fmt: skip
-    image = make_image("Certificate", "Bench", seed=1, size=(800, 560))
-    categories = list(Category.objects.filter(is_active=True))
-    for number in range(achievements):
-        achievement_create(
-            portfolio=portfolio,
-            category=categories[number % len(categories)],
-            title=f"Achievement {number + 1}",
-            description="What I did, *why* it matters, and what I learned.",
-            visibility=Visibility.PUBLIC,
-            skills=["Python"] if number % 3 == 0 else [],
-            files=[prepare_upload(SimpleUploadedFile(f"p{n}.jpg", image)) for n in range(files)],
-        )  # fmt: skip
+    seeding.delete_users(USERNAME)
+    student = seeding.student(USERNAME)
+    portfolio = seeding.public_portfolio(student)
+    image = seeding.image_bytes(1, size=(800, 560))
+    seeding.portfolio_items(portfolio, achievements, files, image=image)
     return student
 
 
@@ -104,11 +87,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--achievements", type=int, default=100)
-    parser.add_argument("--files", type=int, default=3)
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
+    args = ARGS
 
     call_command("collectstatic", interactive=False, verbosity=0)  # the production manifest
     started = time.perf_counter()

@@ -1,8 +1,9 @@
 """Employers' search on 100,000 portfolios, and the supervisor dashboard with 300 students.
 
-Creates its own database (``portfolio_bench_search`` on the PostgreSQL at 127.0.0.1:5432 as
-user postgres, or ``BENCH_DATABASE_URL``), migrates it and seeds it in SQL
-(``generate_series``): students with Kyrgyz and Russian names in the demo programs and
+Creates its own database (``<DATABASE_URL's name>_search`` on the same server, by default
+``portfolio_bench_search``; or ``BENCH_DATABASE_URL``), migrates it and seeds it through
+``seeding.search_population`` (``INSERT … SELECT generate_series`` with the column lists of
+the models): students with Kyrgyz and Russian names in the demo programs and
 cohorts, multilingual headlines, about texts and skills, 3–10 achievements each with mixed
 visibility (some verified), about 60% of portfolios listed. The search documents are then
 built by ``portfolio_refresh_all`` — the same SQL that keeps them current in the app — and
@@ -16,63 +17,40 @@ and with ``random_page_cost = 1.1`` (the usual setting for SSDs; see SSD_SETTING
 the query count and time of the supervisor dashboard (``feedback:students``) for a
 supervisor with 300 students.
 
-    .venv/bin/python bench/search.py [--students 100000] [--rounds 5] [--reseed] [--drop]
+    .venv/bin/python bench/search.py [--students 100000] [--rounds 5] [--reseed] [--drop] [--smoke]
+
+``--smoke`` (or ``BENCH_SIZE=smoke``): 400 students, one round, in a fresh database dropped
+at the end (``make bench-smoke``).
 
 The database is kept for the next run (seeding takes a few minutes; a run on a seeded
 database starts measuring at once). ``--reseed`` seeds it again, ``--drop`` drops it at the
-end; ``dropdb -h 127.0.0.1 -U postgres portfolio_bench_search`` does the same by hand.
+end; ``dropdb`` does the same by hand.
 """
 
 import argparse
-import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import benchdb  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--reseed", action="store_true", help="drop the database, seed anew")
-    parser.add_argument("--drop", action="store_true", help="drop the database at the end")
-    return parser.parse_args()
+    parser.add_argument("--dashboard-requests", type=int, default=30)
+    return benchdb.parse_args(parser, smoke={"students": 400, "rounds": 1, "dashboard_requests": 2})
 
 
 ARGS = parse_args()
-BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portfolio_bench_search"
-)
-os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portfolio_site.settings")
-# Measure as production runs: DEBUG off (no query log, cached templates, no debug info).
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60 + "-not-a-real-secret-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-# Static files (the production manifest) and uploads go to a scratch folder, not var/.
-SCRATCH = tempfile.mkdtemp(prefix="bench-search-")
-os.environ["VAR_DIR"] = SCRATCH
-os.environ.pop("MEDIA_ROOT", None)
-
 PREFIX = "bench-"
+benchdb.start("search", ARGS)
 
-
-from benchdb import drop_database, ensure_database  # noqa: E402
-
-if ARGS.reseed:
-    drop_database(BENCH_DATABASE_URL)
-created = ensure_database(BENCH_DATABASE_URL)
-
-import django  # noqa: E402
-
-django.setup()
-
+import seeding  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -82,282 +60,11 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import EmployerProfile, Role, SupervisorAssignment, User  # noqa: E402
-from demo import accounts as demo  # noqa: E402
-from portfolios import search  # noqa: E402
-from portfolios.models import Category, Skill  # noqa: E402
-from search.derived import portfolio_refresh_all  # noqa: E402
-
-# --- What the seeded portfolios say ------------------------------------------------------
-
-SUBJECTS = [
-    # English, Russian (genitive, "учитель ..."), Kyrgyz
-    ("mathematics", "математики", "математика"),
-    ("physics", "физики", "физика"),
-    ("history", "истории", "тарых"),
-    ("English", "английского языка", "англис тили"),
-    ("Kyrgyz language", "кыргызского языка", "кыргыз тили"),
-    ("computer science", "информатики", "информатика"),
-    ("biology", "биологии", "биология"),
-    ("chemistry", "химии", "химия"),
-    ("music", "музыки", "музыка"),
-    ("art", "рисования", "сүрөт"),
-    ("primary school", "начальных классов", "башталгыч класс"),
-]
-HEADLINE_PATTERNS = [
-    "Future {en} teacher",
-    "{en} student and tutor",
-    "Будущий учитель {ru}",
-    "Студент, репетитор: {ru}",
-    "{ky} мугалими",
-    "{ky} боюнча студент",
-]
-EXTRA_HEADLINES = [
-    "Junior Python developer", "Frontend developer (React, TypeScript)",
-    "Data analyst: SQL, Python", "Graphic designer and illustrator", "UX/UI designer",
-    "Школьный психолог", "Психолог-консультант",
-    "Веб-разработчик", "Программист 1С", "Дизайнер интерфейсов", "Педагог-организатор",
-    "Программист жана мугалим", "Дизайнер, сүрөтчү", "Волонтёр и организатор мероприятий",
-    "Robotics coach", "Translator (English, Russian, Kyrgyz)", "Котормочу: англис, орус тилдери",
-]  # fmt: skip
-SKILLS = [
-    "Python", "SQL", "Django", "JavaScript", "TypeScript", "React", "HTML", "CSS", "Git",
-    "Excel", "Power BI", "Figma", "Photoshop", "Illustrator", "Blender", "1C",
-    "Teaching", "Lesson planning", "Classroom management", "Public speaking", "Teamwork",
-    "Project management", "Research", "Academic writing", "Data analysis", "Statistics",
-    "Translation", "English", "Russian", "Kyrgyz", "Turkish", "Chinese", "German",
-    "Педагогика", "Методика преподавания", "Психология", "Работа с детьми", "Математика",
-    "Физика", "Химия", "Биология", "История", "Литература", "Журналистика", "Фотография",
-    "Волонтёрство", "Организация мероприятий", "Ораторское искусство", "Робототехника",
-    "Сабак өтүү", "Балдар менен иштөө", "Кыргыз тили", "Англис тили", "Котормо", "Музыка",
-    "Спорт", "Футбол", "Шахмат", "Волейбол", "Комуз", "Дебаты", "Scratch", "Arduino",
-]  # fmt: skip
-ORGANISATIONS = [
-    "KSPU", "КГПУ им. И. Арабаева", "School No. 5, Bishkek", "Гимназия № 13",
-    "Ministry of Education", "Министерство образования КР", "British Council", "Coursera",
-    "Bishkek City Hall", "UNICEF Kyrgyzstan", "Web studio Ala-Too", "Ала-Тоо студиясы",
-    "Kyrgyz Telecom", "Optima Bank", "Лицей № 61", "Osh State University", "Stepik",
-    "Жаштар борбору", "Red Crescent", "IT Academy", "Codify", "", "", "",
-]  # fmt: skip
-RESULTS = ["1st place", "2nd place", "участник", "призёр", "co-author", "speaker", "жеңүүчү",
-           "team lead", "Excellent", "сертификат", "", "", "", ""]  # fmt: skip
-TOPICS = [
-    # English, Russian, Kyrgyz
-    ("project-based learning", "проектное обучение", "долбоор аркылуу окутуу"),
-    ("digital tools in the classroom", "цифровые инструменты на уроке", "санарип куралдар"),
-    ("inclusive education", "инклюзивное образование", "инклюзивдүү билим берүү"),
-    ("assessment for learning", "формирующее оценивание", "калыптандыруучу баалоо"),
-    ("gamification", "геймификация", "оюн аркылуу окутуу"),
-    ("reading literacy", "читательская грамотность", "окуу сабаттуулугу"),
-    ("STEM for girls", "STEM для девочек", "кыздар үчүн STEM"),
-    ("mobile apps for learning", "мобильные приложения для обучения", "мобилдик тиркемелер"),
-    ("folk music", "народная музыка", "элдик музыка"),
-    ("ecology of Issyk-Kul", "экология Иссык-Куля", "Ысык-Көлдүн экологиясы"),
-]
-PROJECTS = [
-    "a timetable planner in Python", "a school library database", "a quiz bot for Telegram",
-    "a website for a kindergarten", "an Arduino weather station", "a Scratch game for pupils",
-    "a data dashboard in Power BI", "an online English course", "a chess club app",
-    "a 3D model of the Burana tower", "a dictionary of Kyrgyz idioms", "a mobile app in Flutter",
-]  # fmt: skip
-CAUSES = [
-    ("the Bishkek marathon", "благотворительный марафон", "кайрымдуулук марафону"),
-    ("a children's home", "детский дом", "балдар үйү"),
-    ("tree planting", "посадка деревьев", "бак тигүү"),
-    ("Red Crescent first aid", "курсы первой помощи", "биринчи жардам курстары"),
-    ("a summer camp", "летний лагерь", "жайкы лагерь"),
-]
-SPORTS = [("football", "футболу", "футбол"), ("chess", "шахматам", "шахмат"),
-          ("volleyball", "волейболу", "волейбол"), ("kok-boru", "кок-бору", "көк-бөрү"),
-          ("wrestling", "борьбе", "күрөш")]  # fmt: skip
-TOOLS = ["Python", "Excel", "Figma", "GeoGebra", "Canva", "Moodle", "Kahoot", "Photoshop",
-         "Scratch", "Arduino", "Google Classroom", "Blender"]  # fmt: skip
-
-
-def item_titles() -> list[str]:
-    """A few thousand distinct titles with a realistic spread of common and rare words."""
-    titles = []
-    for en, ru, ky in SUBJECTS:
-        for number in (5, 13, 29, 61, 64, 70):
-            titles += [f"Teaching practice in {en} at School No. {number}",
-                       f"Практика: уроки {ru} в школе № {number}",
-                       f"{ky.capitalize()} сабагы: № {number} мектепте практика"]  # fmt: skip
-        for stage in ("city", "regional", "national"):
-            titles.append(f"{en.capitalize()} olympiad, {stage} stage")
-        titles += [f"Олимпиада по предмету «{ru}»", f"{ky.capitalize()} боюнча олимпиада",
-                   f"Coursework in {en}", f"Курсовая работа по {ru}"]  # fmt: skip
-    for en, ru, ky in TOPICS:
-        titles += [f"Conference talk: {en}", f"Доклад на конференции: {ru}",
-                   f"Конференцияда баяндама: {ky}", f"Article: {en}",
-                   f"Статья: {ru}", f"Seminar on {en}"]  # fmt: skip
-    for project in PROJECTS:
-        titles += [f"Course project: {project}", f"Hackathon: {project}"]
-    for tool in TOOLS:
-        titles += [f"Certificate: {tool} for teachers", f"Online course: {tool}",
-                   f"Сертификат: {tool}"]  # fmt: skip
-    for en, ru, ky in CAUSES:
-        titles += [f"Volunteer: {en}", f"Волонтёр: {ru}", f"Ыктыярчы: {ky}"]
-    for en, ru, ky in SPORTS:
-        titles += [f"University {en} cup", f"Турнир по {ru}", f"{ky.capitalize()} боюнча мелдеш"]
-    titles += ["Certificate: English B2 (IELTS 6.5)", "Debate club captain", "Комуз кечеси",
-               "Студенческий совет: председатель", "Эссе конкурсу", "Photo exhibition",
-               "Internship at a web studio", "Стажировка в гимназии", "Летний лагерь: вожатый",
-               "Robotics club for children", "Мастер-класс по рисованию"]  # fmt: skip
-    return titles
-
-
-def sentences() -> list[str]:
-    """About texts and descriptions: mostly about the item's work, a few generic ones."""
-    made = ["What I did, why it matters and what I learned.",
-            "Что я сделал, почему это важно и чему научился.",
-            "Эмне кылдым, эмне үчүн маанилүү жана эмнени үйрөндүм.",
-            "I like working with children and explaining difficult things simply.",
-            "Люблю работать с детьми и объяснять сложное просто.",
-            "Балдар менен иштегенди жакшы көрөм."]  # fmt: skip
-    for en, ru, ky in SUBJECTS:
-        made += [f"I prepared and taught lessons on {en} for pupils of grades 5 to 9.",
-                 f"Провёл серию уроков {ru} и подготовил раздаточные материалы.",
-                 f"Окуучуларга {ky} сабагын өттүм."]  # fmt: skip
-    for tool in TOOLS:
-        made += [f"I used {tool} to make the lessons interactive.",
-                 f"Использовал {tool} для подготовки материалов."]  # fmt: skip
-    for en, ru, _ky in TOPICS:
-        made += [f"My research interest is {en}.", f"Изучаю тему: {ru}."]
-    return made
-
-
-SEED_STUDENTS_SQL = """
-INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email,
-  is_staff, is_active, date_joined, role, preferred_language, program_id, cohort_id)
-SELECT '!', false, %(prefix)s || g,
-  CASE WHEN g %% 3 = 0 THEN (%(ru_first)s::text[])[1 + g %% cardinality(%(ru_first)s::text[])]
-       ELSE (%(ky_first)s::text[])[1 + g %% cardinality(%(ky_first)s::text[])] END,
-  CASE WHEN g %% 3 = 0 THEN (%(ru_last)s::text[])[1 + (g / 7) %% cardinality(%(ru_last)s::text[])]
-       ELSE (%(ky_last)s::text[])[1 + (g / 7) %% cardinality(%(ky_last)s::text[])] END,
-  '', false, random() > 0.02, now() - random() * interval '4 years', 'student', '',
-  (%(programs)s::bigint[])[1 + floor(random() * cardinality(%(programs)s::bigint[]))::int],
-  (%(cohorts)s::bigint[])[1 + floor(random() * cardinality(%(cohorts)s::bigint[]))::int]
-FROM generate_series(1, %(count)s) AS g
-"""
-
-SEED_PORTFOLIOS_SQL = """
-INSERT INTO portfolios_portfolio (student_id, slug, headline, about, about_html, interests,
-  photo, photo_thumbnail, show_email, phone, website, linkedin, github, telegram, open_to_work,
-  visibility, default_visibility, content_version, completeness, content_updated_at, noindex,
-  created_at, updated_at)
-SELECT u.id, u.username,
-  (%(headlines)s::text[])[1 + floor(r.h * cardinality(%(headlines)s::text[]))::int],
-  concat_ws(' ', (%(sentences)s::text[])[1 + floor(r.a * cardinality(%(sentences)s::text[]))::int],
-                 (%(sentences)s::text[])[1 + floor(r.b * cardinality(%(sentences)s::text[]))::int]),
-  '', '', '', '', false, '', '', '', '', '',
-  r.open < 0.85,                                        -- open to work
-  CASE WHEN r.v < 0.30 THEN 10 WHEN r.v < 0.75 THEN 20 ELSE 30 END,  -- ~70%% signed-in or wider
-  10, 0, 0, now() - r.age * interval '400 days', false, now(), now()
-FROM accounts_user u
-CROSS JOIN LATERAL (SELECT random() + 0 * u.id AS h, random() AS a, random() AS b,
-                           random() AS open, random() AS v, random() AS age) AS r
-WHERE u.username LIKE %(like)s
-"""
-
-SEED_PORTFOLIO_SKILLS_SQL = """
-INSERT INTO portfolios_portfolio_skills (portfolio_id, skill_id)
-SELECT p.id, (%(skills)s::bigint[])[1 + floor(random() * cardinality(%(skills)s::bigint[]))::int]
-FROM portfolios_portfolio p CROSS JOIN LATERAL generate_series(1, 2 + p.id %% 5) AS k
-WHERE p.slug LIKE %(like)s
-ON CONFLICT DO NOTHING
-"""
-
-SEED_ACHIEVEMENTS_SQL = """
-INSERT INTO achievements_achievement (portfolio_id, category_id, title, description,
-  description_html, start_date, end_date, organisation, level, result, grade, url, visibility,
-  featured, verification_status, verification_requested_at, verified_by_id, verified_at,
-  verification_note, "order", created_at, updated_at)
-SELECT p.id,
-  (%(categories)s::bigint[])[1 + floor(r.c * cardinality(%(categories)s::bigint[]))::int],
-  (%(titles)s::text[])[1 + floor(r.t * cardinality(%(titles)s::text[]))::int],
-  (%(sentences)s::text[])[1 + floor(r.d * cardinality(%(sentences)s::text[]))::int],
-  '', current_date - (r.age * 1200)::int, NULL,
-  (%(organisations)s::text[])[1 + floor(r.o * cardinality(%(organisations)s::text[]))::int],
-  '', (%(results)s::text[])[1 + floor(r.res * cardinality(%(results)s::text[]))::int], '', '',
-  CASE WHEN r.v < 0.10 THEN 0 WHEN r.v < 0.25 THEN 10 WHEN r.v < 0.75 THEN 20 ELSE 30 END,
-  false, CASE WHEN r.ver < 0.12 THEN 'verified' ELSE '' END, NULL, NULL,
-  CASE WHEN r.ver < 0.12 THEN now() END, '', k, now(), now()
-FROM portfolios_portfolio p
-CROSS JOIN LATERAL generate_series(1, 3 + p.id %% 8) AS k
-CROSS JOIN LATERAL (SELECT random() + 0 * k AS c, random() AS t, random() AS d, random() AS age,
-                           random() AS o, random() AS res, random() AS v, random() AS ver) AS r
-WHERE p.slug LIKE %(like)s
-"""
-
-SEED_ACHIEVEMENT_SKILLS_SQL = """
-INSERT INTO achievements_achievement_skills (achievement_id, skill_id)
-SELECT a.id, (%(skills)s::bigint[])[1 + floor(random() * cardinality(%(skills)s::bigint[]))::int]
-FROM achievements_achievement a JOIN portfolios_portfolio p ON p.id = a.portfolio_id
-WHERE p.slug LIKE %(like)s AND a.id %% 2 = 0
-ON CONFLICT DO NOTHING
-"""
-
-
-def headlines() -> list[str]:
-    made = [
-        pattern.format(
-            en=en.capitalize() if pattern.startswith("{en}") else en,
-            ru=ru,
-            ky=ky.capitalize() if pattern.startswith("{ky}") else ky,
-        )
-        for pattern in HEADLINE_PATTERNS
-        for en, ru, ky in SUBJECTS
-    ]
-    return made + EXTRA_HEADLINES
+from search import query as search  # noqa: E402
 
 
 def seeded_students() -> int:
     return User.objects.filter(username__startswith=PREFIX, role=Role.STUDENT).count()
-
-
-def seed(count: int) -> None:
-    started = time.perf_counter()
-    programs = list(demo.seed_programs().values())
-    cohorts = demo.seed_cohorts()
-    for name in SKILLS:
-        display, key = Skill.normalise(name)
-        Skill.objects.get_or_create(key=key, defaults={"name": display})
-    skill_ids = list(Skill.objects.filter(name__in=SKILLS).values_list("pk", flat=True))
-    categories = list(Category.objects.filter(is_active=True).values_list("pk", flat=True))
-    like = PREFIX + "%"
-    steps = [
-        ("students", SEED_STUDENTS_SQL, {
-            "prefix": PREFIX, "count": count, "programs": [p.pk for p in programs],
-            "cohorts": [c.pk for c in cohorts], "ky_first": demo.KYRGYZ_MEN + demo.KYRGYZ_WOMEN,
-            "ky_last": demo.KYRGYZ_SURNAMES, "ru_first": demo.RUSSIAN_MEN + demo.RUSSIAN_WOMEN,
-            "ru_last": demo.RUSSIAN_SURNAMES}),
-        ("portfolios", SEED_PORTFOLIOS_SQL, {
-            "like": like, "headlines": headlines(), "sentences": sentences()}),
-        ("portfolio skills", SEED_PORTFOLIO_SKILLS_SQL, {"like": like, "skills": skill_ids}),
-        ("achievements", SEED_ACHIEVEMENTS_SQL, {
-            "like": like, "categories": categories, "titles": item_titles(),
-            "sentences": sentences(), "organisations": ORGANISATIONS, "results": RESULTS}),
-        ("achievement skills", SEED_ACHIEVEMENT_SKILLS_SQL, {"like": like, "skills": skill_ids}),
-    ]  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT setseed(0.2026)")
-        for label, statement, params in steps:
-            step = time.perf_counter()
-            cursor.execute(statement, params)
-            print(f"  {label:20} {cursor.rowcount:9,d} rows  {time.perf_counter() - step:6.1f} s")
-    analyse()  # statistics for the refresh's joins: freshly loaded tables look empty
-    step = time.perf_counter()
-    portfolio_refresh_all()
-    print(f"  {'search documents':20} {'':9}       {time.perf_counter() - step:6.1f} s "
-          "(portfolio_refresh_all)")  # fmt: skip
-    analyse()
-    print(f"seeded {count:,d} students in {time.perf_counter() - started:.0f} s")
-
-
-def analyse() -> None:
-    with connection.cursor() as cursor:
-        for table in ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument",
-                      "achievements_achievement", "portfolios_portfolio_skills"):  # fmt: skip
-            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def describe_data() -> None:
@@ -564,14 +271,12 @@ def measure_supervisor_dashboard(requests: int) -> None:
 
 
 def main() -> None:
-    name = urlsplit(BENCH_DATABASE_URL).path.lstrip("/")
-    print(f"database {name} ({'created' if created else 'exists'})")
-    call_command("migrate", interactive=False, verbosity=0)
+    name = connection.settings_dict["NAME"]
     call_command("collectstatic", interactive=False, verbosity=0)  # the production manifest
     try:
         seeded = seeded_students()
         if seeded == 0:
-            seed(ARGS.students)
+            seeding.search_population(ARGS.students, prefix=PREFIX)
         elif seeded != ARGS.students:
             sys.exit(f"{name} holds {seeded:,d} bench students, not {ARGS.students:,d}: "
                      "run with --reseed.")  # fmt: skip
@@ -584,13 +289,9 @@ def main() -> None:
         measure_search(ARGS.rounds, setting=SSD_SETTING)
         with connection.cursor() as cursor:
             cursor.execute("RESET random_page_cost")
-        measure_supervisor_dashboard(requests=30)
+        measure_supervisor_dashboard(requests=ARGS.dashboard_requests)
     finally:
-        shutil.rmtree(SCRATCH, ignore_errors=True)
-        if ARGS.drop:
-            drop_database(BENCH_DATABASE_URL)
-            print(f"dropped {name}")
-        else:
+        if not ARGS.drop:
             print(f"kept {name} for the next run (--drop or dropdb removes it)")
 
 
