@@ -9,8 +9,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from accounts.models import User
-from achievements.files import delete_after_commit
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
+from core.files.storage import delete_after_commit
 from portfolios.derived import portfolio_refresh, portfolio_refresh_all
 from portfolios.models import Category, Portfolio
 

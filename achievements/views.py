@@ -8,9 +8,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from achievements import access, services
-from achievements.delivery import variant_response
 from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
-from achievements.uploads import UploadRejected
+from core.files.delivery import variant_response
+from core.files.uploads import UploadRejected
+from core.forms import save_with_uploads
 from feedback.selectors.verification import events_for_achievement
 from portfolios import access as portfolio_access
 from portfolios.models import Category
@@ -28,22 +29,18 @@ def achievement_create(request):
     form = AchievementForm(
         request.POST or None, request.FILES or None, portfolio=portfolio, initial=initial
     )
+    achievement = None
     if request.method == "POST" and form.is_valid():
-        try:
-            achievement = services.achievement_create(
-                portfolio=portfolio,
-                skills=form.cleaned_data["skills_text"],
-                files=form.prepared_files,
-                captions=[],
-                **form.service_fields(),
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-            return render(
-                request,
-                "achievements/achievement_form.html",
-                {"form": form, "skill_suggestions": skill_suggestions()},
-            )
+        achievement = save_with_uploads(
+            form,
+            services.achievement_create,
+            portfolio=portfolio,
+            skills=form.cleaned_data["skills_text"],
+            files=form.prepared_files,
+            captions=[],
+            **form.service_fields(),
+        )
+    if achievement is not None:
         if form.cleaned_data["video_url"]:
             services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
         messages.success(request, _("“%(title)s” has been added.") % {"title": achievement.title})
@@ -65,16 +62,15 @@ def achievement_edit(request, pk):
     )  # fmt: skip
     was_verified = achievement.is_verified
     if request.method == "POST" and form.is_valid():
-        try:
-            services.achievement_update(
-                achievement=achievement,
-                skills=form.cleaned_data["skills_text"],
-                files=form.prepared_files,
-                **form.service_fields(),
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
+        saved = save_with_uploads(
+            form,
+            services.achievement_update,
+            achievement=achievement,
+            skills=form.cleaned_data["skills_text"],
+            files=form.prepared_files,
+            **form.service_fields(),
+        )
+        if saved is not None:
             if form.cleaned_data["video_url"]:
                 services.evidence_add_link(
                     achievement=achievement, url=form.cleaned_data["video_url"]

@@ -37,7 +37,7 @@ from django.test import Client  # noqa: E402
 from accounts.models import Cohort, Program, Role, User  # noqa: E402
 from accounts.services import user_create  # noqa: E402
 from achievements.services import achievement_create  # noqa: E402
-from achievements.uploads import prepare_upload  # noqa: E402
+from core.files.uploads import prepare_upload  # noqa: E402
 from portfolios.demo import make_image  # noqa: E402
 from portfolios.models import Category, Visibility  # noqa: E402
 from portfolios.services import portfolio_update  # noqa: E402

@@ -1,17 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import StoredFileAdmin, StoredFileInline, stored_file_readonly_fields
 from journal.models import Post, PostAttachment
 
 
-class PostAttachmentInline(admin.TabularInline):
+class PostAttachmentInline(StoredFileInline):
     model = PostAttachment
-    extra = 0
     fields = ("kind", "original_name", "content_type", "size", "order")
     readonly_fields = ("kind", "original_name", "content_type", "size")
-
-    def has_add_permission(self, request, obj=None):
-        return False  # files come in through the student's editor and its upload checks
 
 
 @admin.register(Post)
@@ -30,16 +27,8 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostAttachment)
-class PostAttachmentAdmin(admin.ModelAdmin):
+class PostAttachmentAdmin(StoredFileAdmin):
     list_display = ("__str__", "kind", "post", "size", "content_type", "created_at")
-    list_filter = ("kind", "created_at")
     search_fields = ("original_name", "post__title", "sha256")
     list_select_related = ("post",)
-    readonly_fields = (
-        "public_id", "post", "kind", "file", "display_file", "thumbnail_file",
-        "original_name", "content_type", "size", "stored_bytes", "sha256", "width", "height",
-        "created_at",
-    )  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
+    readonly_fields = stored_file_readonly_fields("post")

@@ -5,7 +5,7 @@ from django.db.models import F, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from achievements.files import delete_after_commit
+from core.files.storage import delete_after_commit
 from journal.models import Post, PostAttachment
 from portfolios.derived import portfolio_refresh
 from portfolios.models import Portfolio

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from achievements.delivery import variant_response
-from achievements.uploads import UploadRejected
+from core.files.delivery import variant_response
+from core.forms import save_with_uploads
 from journal import access, selectors, services
 from journal.forms import PostForm
 from portfolios import access as portfolio_access
@@ -41,13 +41,11 @@ def post_create(request):
     portfolio = portfolio_access.access_own_portfolio(request.user)
     form = PostForm(request.POST or None, request.FILES or None, portfolio=portfolio)
     if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_create(
-                portfolio=portfolio, files=form.prepared_files, **form.service_fields()
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
+        post = save_with_uploads(
+            form, services.post_create, portfolio=portfolio, files=form.prepared_files,
+            **form.service_fields(),
+        )  # fmt: skip
+        if post is not None:
             messages.success(request, _("“%(title)s” has been saved.") % {"title": post.title})
             return redirect("journal:edit", pk=post.pk)
     return render(request, "journal/post_form.html", {"form": form, "portfolio": portfolio})
@@ -61,11 +59,11 @@ def post_edit(request, pk):
         request.POST or None, request.FILES or None, portfolio=post.portfolio, instance=post
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.post_update(post=post, files=form.prepared_files, **form.service_fields())
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
+        saved = save_with_uploads(
+            form, services.post_update, post=post, files=form.prepared_files,
+            **form.service_fields(),
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, _("Your changes have been saved."))
             return redirect("journal:edit", pk=post.pk)
     if form.is_bound:

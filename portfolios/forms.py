@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from achievements.uploads import Kind, UploadRejected, prepare_upload
+from core.files.quota import storage_quota
+from core.files.uploads import Kind, UploadRejected, prepare_upload
 from portfolios.models import Portfolio, ShareLink, Skill
 from portfolios.services import RESERVED_SLUGS
 
@@ -126,8 +127,6 @@ class ImportForm(forms.Form):
     )
 
     def clean_archive(self):
-        from achievements.services import storage_quota
-
         archive = self.cleaned_data["archive"]
         if archive.size > storage_quota() + 5 * 1024 * 1024:
             raise forms.ValidationError(_("The archive is larger than your storage space."))

@@ -11,9 +11,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import is_approved_employer
-from achievements.delivery import file_response
-from achievements.services import storage_quota, storage_used
-from achievements.uploads import UploadRejected
+from core.files.delivery import file_response
+from core.files.quota import storage_quota, storage_used
+from core.files.uploads import UploadRejected
 from portfolios import access, following, selectors, services, transfer
 from portfolios.forms import ImportForm, PortfolioForm, ShareLinkForm
 from portfolios.headers import secret_page_headers
@@ -26,7 +26,7 @@ def editor(request):
     """The student's dashboard for their portfolio: what is there, what is missing."""
     portfolio = access.access_own_portfolio(request.user)
     view = selectors.portfolio_view(portfolio, access.OWNER, outline=True)
-    used, quota = storage_used(portfolio=portfolio), storage_quota()
+    used, quota = storage_used(portfolio), storage_quota()
     return render(
         request,
         "portfolios/editor.html",

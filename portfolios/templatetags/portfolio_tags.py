@@ -3,7 +3,7 @@ from functools import lru_cache
 from django import template
 from django.urls import get_script_prefix, reverse
 
-from portfolio_site import markdown
+from core import markdown
 
 register = template.Library()
 

@@ -115,10 +115,20 @@ def file_response(field_file, *, filename: str, content_type: str = "", request=
 VARIANTS = ("original", "display", "thumb")
 
 
+def stored_file_or_404(queryset, public_id, *, may_see=None):
+    """The stored file (a ``core.models.StoredFile`` row) with this public id in
+    ``queryset``, if ``may_see(row)`` allows it; anything else is a 404, never a 403: a
+    file the viewer may not see does not give its existence away."""
+    upload = queryset.filter(public_id=public_id).first()
+    if upload is None or (may_see is not None and not may_see(upload)):
+        raise Http404
+    return upload
+
+
 def variant_response(request, upload, variant: str):
-    """One variant of an uploaded file (evidence or a journal attachment, which keep the
-    same fields) for a viewer already allowed to see it: the thumbnail or display copy of
-    an image where there is one, else the original; an unknown variant or no file is a 404."""
+    """One variant of a stored file (any ``core.models.StoredFile``) for a viewer already
+    allowed to see it: the thumbnail or display copy of an image where there is one, else
+    the original; an unknown variant or no file is a 404."""
     if variant not in VARIANTS or not upload.file:
         raise Http404
     if variant == "thumb" and upload.thumbnail_file:
