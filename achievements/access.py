@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from achievements.models import Achievement, Evidence
-from core.files.delivery import stored_file_or_404
+from core.files.delivery import own_stored_file_or_404, stored_file_or_404
 from portfolios.access import file_audience
 from portfolios.models import ShareLink
 
@@ -25,13 +25,9 @@ def access_own_achievement(user, pk: int) -> Achievement:
 
 
 def access_own_evidence(user, public_id) -> Evidence:
-    if not user.is_authenticated:
-        raise Http404
-    return stored_file_or_404(
-        Evidence.objects.select_related("achievement__portfolio").filter(
-            achievement__portfolio__student=user
-        ),
-        public_id,
+    evidence = Evidence.objects.select_related("achievement__portfolio")
+    return own_stored_file_or_404(
+        user, evidence, public_id, owner="achievement__portfolio__student"
     )
 
 

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import HTTPS_URLS
 from achievements.models import Achievement, Evidence
 from core.admin import StoredFileAdmin, StoredFileInline, stored_file_readonly_fields
+from portfolios.admin import PortfolioItemAdmin
 
 
 class EvidenceInline(StoredFileInline):
@@ -14,7 +14,7 @@ class EvidenceInline(StoredFileInline):
 
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(PortfolioItemAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = (
         "title", "student", "category", "level", "visibility", "verification_status",
@@ -31,14 +31,8 @@ class AchievementAdmin(admin.ModelAdmin):
     )  # fmt: skip
     search_fields = ("title", "organisation", "portfolio__slug", "portfolio__student__last_name")
     list_select_related = ("portfolio__student", "category")
-    raw_id_fields = ("portfolio",)
     filter_horizontal = ("skills",)
     inlines = [EvidenceInline]
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("student"), ordering="portfolio__student__last_name")
-    def student(self, obj):
-        return obj.portfolio.student
 
 
 @admin.register(Evidence)

@@ -147,10 +147,7 @@ class Achievement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Markdown is rendered and sanitised once, when written, not on every page view.
-        self.description_html = markdown.render(self.description)
-        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        markdown.render_on_save(self, "description", "description_html", kwargs)
         super().save(*args, **kwargs)
 
     @property

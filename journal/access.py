@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from core.files.delivery import stored_file_or_404
+from core.files.delivery import own_stored_file_or_404, stored_file_or_404
 from journal.models import Post, PostAttachment
 from portfolios.access import (
     Audience,
@@ -80,14 +80,8 @@ def access_shared_post(link: ShareLink, pk: int) -> tuple[Audience, Post]:
 
 
 def access_own_attachment(user, public_id) -> PostAttachment:
-    if not user.is_authenticated:
-        raise Http404
-    return stored_file_or_404(
-        PostAttachment.objects.select_related("post__portfolio").filter(
-            post__portfolio__student=user
-        ),
-        public_id,
-    )
+    attachments = PostAttachment.objects.select_related("post__portfolio")
+    return own_stored_file_or_404(user, attachments, public_id, owner="post__portfolio__student")
 
 
 def access_attachment_file(

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from core.admin import StoredFileAdmin, StoredFileInline, stored_file_readonly_fields
 from journal.models import Post, PostAttachment
+from portfolios.admin import PortfolioItemAdmin
 
 
 class PostAttachmentInline(StoredFileInline):
@@ -12,18 +12,12 @@ class PostAttachmentInline(StoredFileInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PortfolioItemAdmin):
     list_display = ("title", "student", "status", "visibility", "published_at", "updated_at")
     list_filter = ("status", "visibility", "comments_enabled", "portfolio__student__program")
     search_fields = ("title", "body", "portfolio__slug", "portfolio__student__last_name")
     list_select_related = ("portfolio__student",)
-    raw_id_fields = ("portfolio",)
     inlines = [PostAttachmentInline]
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("student"), ordering="portfolio__student__last_name")
-    def student(self, obj):
-        return obj.portfolio.student
 
 
 @admin.register(PostAttachment)

@@ -108,10 +108,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Markdown is rendered and sanitised once, when written, not on every page view.
-        self.body_html = markdown.render(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        markdown.render_on_save(self, "body", "body_html", kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
