@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from achievements.models import Achievement, Evidence
-from portfolios.access import Audience, audience_for, share_link_audience
+from core.files.delivery import own_stored_file_or_404, stored_file_or_404
+from portfolios.access import file_audience
 from portfolios.models import ShareLink
 
 
@@ -24,35 +25,28 @@ def access_own_achievement(user, pk: int) -> Achievement:
 
 
 def access_own_evidence(user, public_id) -> Evidence:
-    if not user.is_authenticated:
-        raise Http404
-    evidence = (
-        Evidence.objects.select_related("achievement__portfolio")
-        .filter(public_id=public_id, achievement__portfolio__student=user)
-        .first()
+    evidence = Evidence.objects.select_related("achievement__portfolio")
+    return own_stored_file_or_404(
+        user, evidence, public_id, owner="achievement__portfolio__student"
     )
-    if evidence is None:
-        raise Http404
-    return evidence
 
 
 def access_evidence_file(viewer, public_id, *, share_link: ShareLink | None = None) -> Evidence:
     """The evidence if this viewer (or this secret link) may see its achievement; else 404."""
-    evidence = (
-        Evidence.objects.select_related("achievement__portfolio")
-        .filter(public_id=public_id, achievement__portfolio__student__is_active=True)
-        .first()
+
+    def may_see(evidence: Evidence) -> bool:
+        portfolio = evidence.achievement.portfolio
+        audience = file_audience(viewer, portfolio, share_link)
+        return (
+            audience is not None
+            and audience.may_open(portfolio)
+            and audience.sees(evidence.achievement.visibility)
+        )
+
+    return stored_file_or_404(
+        Evidence.objects.select_related("achievement__portfolio").filter(
+            achievement__portfolio__student__is_active=True
+        ),
+        public_id,
+        may_see=may_see,
     )
-    if evidence is None:
-        raise Http404
-    portfolio = evidence.achievement.portfolio
-    audience: Audience
-    if share_link is not None:
-        if share_link.portfolio_id != portfolio.pk:
-            raise Http404
-        audience = share_link_audience(share_link)
-    else:
-        audience = audience_for(viewer, portfolio)
-    if not audience.may_open(portfolio) or not audience.sees(evidence.achievement.visibility):
-        raise Http404
-    return evidence

@@ -1,23 +1,20 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import HTTPS_URLS
 from achievements.models import Achievement, Evidence
+from core.admin import StoredFileAdmin, StoredFileInline, stored_file_readonly_fields
+from portfolios.admin import PortfolioItemAdmin
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(StoredFileInline):
     model = Evidence
     formfield_overrides = HTTPS_URLS
-    extra = 0
     fields = ("kind", "original_name", "caption", "content_type", "size", "external_url", "order")
     readonly_fields = ("kind", "original_name", "content_type", "size", "external_url")
 
-    def has_add_permission(self, request, obj=None):
-        return False  # files come in through the student's editor and its upload checks
-
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(PortfolioItemAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = (
         "title", "student", "category", "level", "visibility", "verification_status",
@@ -34,27 +31,13 @@ class AchievementAdmin(admin.ModelAdmin):
     )  # fmt: skip
     search_fields = ("title", "organisation", "portfolio__slug", "portfolio__student__last_name")
     list_select_related = ("portfolio__student", "category")
-    raw_id_fields = ("portfolio",)
     filter_horizontal = ("skills",)
     inlines = [EvidenceInline]
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("student"), ordering="portfolio__student__last_name")
-    def student(self, obj):
-        return obj.portfolio.student
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(StoredFileAdmin):
     list_display = ("__str__", "kind", "achievement", "size", "content_type", "created_at")
-    list_filter = ("kind", "created_at")
     search_fields = ("original_name", "caption", "achievement__title", "sha256")
     list_select_related = ("achievement",)
-    readonly_fields = (
-        "public_id", "achievement", "kind", "file", "display_file", "thumbnail_file",
-        "external_url", "original_name", "content_type", "size", "stored_bytes", "sha256",
-        "width", "height", "created_at",
-    )  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
+    readonly_fields = stored_file_readonly_fields("achievement", "external_url")

@@ -4,58 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Achievement
-from achievements.services import prepare_uploads
-from achievements.uploads import UploadRejected, classify_link
+from core.forms import MultipleFileField, UploadFieldsMixin
 from portfolios.forms import SkillsField
 from portfolios.models import Category
 
-ACCEPT = (
-    "image/jpeg,image/png,image/webp,image/gif,application/pdf,.docx,.pptx,.xlsx,.odt,.odp,"
-    "audio/mpeg,audio/ogg,audio/wav,audio/mp4,.m4a,video/mp4,video/webm"
-)
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        # Empty files reach the upload rules, whose message names the file.
-        kwargs.setdefault("allow_empty_file", True)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
-class EvidenceFieldsMixin:
-    """The video link and the files of a form, checked by the same rules as everywhere."""
-
-    def clean_video_url(self):
-        url = self.cleaned_data.get("video_url")
-        if not url:
-            return ""
-        try:
-            return classify_link(url)
-        except UploadRejected as rejection:
-            raise forms.ValidationError(rejection.message, code=rejection.code) from None
-
-    def _prepare_files(self, files) -> None:
-        """Check every file before anything is stored; keep the prepared ones for the view."""
-        try:
-            self.prepared_files = prepare_uploads(portfolio=self.portfolio, files=files)
-        except UploadRejected as rejection:
-            self.add_error("files", rejection.message)
-
-
-class AchievementForm(EvidenceFieldsMixin, forms.ModelForm):
+class AchievementForm(UploadFieldsMixin, forms.ModelForm):
     skills_text = SkillsField()
     url = forms.URLField(label=_("external link"), required=False, assume_scheme="https")
     files = MultipleFileField(
@@ -86,7 +40,7 @@ class AchievementForm(EvidenceFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, portfolio, **kwargs):
         super().__init__(*args, **kwargs)
-        self.portfolio = portfolio
+        self.portfolio = self.storage_owner = portfolio
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["category"].empty_label = None
         if self.instance.pk and not self.is_bound:
@@ -114,13 +68,13 @@ class AchievementForm(EvidenceFieldsMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class EvidenceUploadForm(EvidenceFieldsMixin, forms.Form):
+class EvidenceUploadForm(UploadFieldsMixin, forms.Form):
     files = MultipleFileField(label=_("Add files"), required=False)
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, portfolio, **kwargs):
         super().__init__(*args, **kwargs)
-        self.portfolio = portfolio
+        self.portfolio = self.storage_owner = portfolio
         self.prepared_files = []
 
     def clean(self):

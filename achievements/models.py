@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from achievements.files import evidence_upload_to
-from achievements.uploads import Kind
-from portfolio_site import markdown
+from core import markdown
+from core.models import StoredFile
 from portfolios.models import Category, Portfolio, Skill, Visibility
 
 
@@ -150,10 +147,7 @@ class Achievement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Markdown is rendered and sanitised once, when written, not on every page view.
-        self.description_html = markdown.render(self.description)
-        if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
+        markdown.render_on_save(self, "description", "description_html", kwargs)
         super().save(*args, **kwargs)
 
     @property
@@ -165,38 +159,23 @@ class Achievement(models.Model):
         return self.verification_status == VerificationStatus.PENDING
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file (or a video link) that proves an achievement."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quota_owner = "achievement__portfolio"
+
     achievement = models.ForeignKey(
         Achievement,
         on_delete=models.CASCADE,
         related_name="evidence",
         verbose_name=_("achievement"),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True, max_length=200)
-    display_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=200)
-    thumbnail_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=200)
     external_url = models.URLField(_("video link"), blank=True)
-    original_name = models.CharField(_("file name"), max_length=150, blank=True)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    content_type = models.CharField(_("type"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    stored_bytes = models.PositiveBigIntegerField(
-        _("stored bytes"), default=0, help_text=_("The file with its display copy and thumbnail.")
-    )
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("evidence item")
         verbose_name_plural = _("evidence items")
-        ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="link") & ~Q(external_url="") & Q(file=""))
@@ -207,6 +186,3 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.original_name or self.external_url
-
-    def stored_names(self) -> list[str]:
-        return [f.name for f in (self.file, self.display_file, self.thumbnail_file) if f]

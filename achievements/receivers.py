@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from achievements.files import delete_after_commit
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
+from core.files.storage import delete_after_commit
 from portfolios.content import content_changed
 
 

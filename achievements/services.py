@@ -6,23 +6,16 @@ with it: analytics records the activity, feedback applies the verification rules
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from achievements.files import StoredFiles, extension_of
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
 from achievements.signals import achievement_deleted, achievement_saved, evidence_changed
-from achievements.uploads import (
-    Kind,
-    PreparedFile,
-    UploadRejected,
-    classify_link,
-    prepare_upload,
-)
+from core.files.quota import storage_reserve
+from core.files.storage import StoredFiles
+from core.files.uploads import Kind, PreparedFile, classify_link
 from portfolios.content import content_batch, content_changed
 from portfolios.models import Portfolio
 from portfolios.services import skills_resolve
@@ -33,61 +26,6 @@ ACHIEVEMENT_FIELDS = (
 )  # fmt: skip
 # What ``achievement_saved`` passes as ``before`` (besides the category and the state).
 SAVED_FIELDS = tuple(name for name in ACHIEVEMENT_FIELDS if name != "category")
-
-
-def storage_used(*, portfolio: Portfolio) -> int:
-    """Bytes the student's files take, display copies and thumbnails included (evidence
-    and journal attachments share one quota)."""
-    from journal.models import PostAttachment
-
-    evidence = Evidence.objects.filter(achievement__portfolio=portfolio).aggregate(
-        total=Sum("stored_bytes")
-    )["total"]
-    attachments = PostAttachment.objects.filter(post__portfolio=portfolio).aggregate(
-        total=Sum("stored_bytes")
-    )["total"]
-    return (evidence or 0) + (attachments or 0)
-
-
-def storage_quota() -> int:
-    return getattr(settings, "EVIDENCE_QUOTA_PER_STUDENT", 1024**3)
-
-
-def prepare_uploads(*, portfolio: Portfolio, files) -> list[PreparedFile]:
-    """Check every file before anything is stored; the first bad one stops them all."""
-    left = storage_quota() - storage_used(portfolio=portfolio)
-    prepared = []
-    for uploaded in files:
-        item = prepare_upload(uploaded, quota_left=left)
-        left -= stored_size(item)
-        prepared.append(item)
-    return prepared
-
-
-def stored_size(item: PreparedFile) -> int:
-    """Bytes a prepared file takes once stored, display copy and thumbnail included."""
-    return item.size + sum(f.size for f in (item.display, item.thumbnail) if f is not None)
-
-
-def storage_reserve(portfolio: Portfolio, files: list[PreparedFile]) -> None:
-    """Check the quota again under a lock on the portfolio: two uploads at once (two tabs)
-    cannot together pass it. Call inside the transaction that stores the files (evidence
-    here, journal attachments in journal/services.py: one quota per student)."""
-    if not files:
-        return
-    Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
-    needed = sum(stored_size(item) for item in files)
-    left = storage_quota() - storage_used(portfolio=portfolio)
-    if needed > left:
-        raise UploadRejected(
-            _("%(names)s (%(size)s) do not fit into your remaining storage space (%(left)s free).")
-            % {
-                "names": ", ".join(f"“{item.display_name}”" for item in files),
-                "size": filesizeformat(needed),
-                "left": filesizeformat(max(left, 0)),
-            },
-            code="quota",
-        )
 
 
 def _next_order(queryset) -> int:
@@ -186,7 +124,6 @@ def _first_note(responses) -> str:
 def achievement_check_grade(achievement: Achievement) -> None:
     """Grades belong to academic items only (the form says so too; import relies on this)."""
     from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
 
     if achievement.grade and not achievement.category.allows_grade:
         raise ValidationError({"grade": _("Only academic items have a grade.")})
@@ -229,39 +166,17 @@ def evidence_store(
 ) -> list[Evidence]:
     """Store prepared files as evidence rows, inside the caller's transaction and
     ``StoredFiles`` block (so a failure leaves neither rows nor files)."""
-    created = []
     order = _next_order(achievement.evidence.all())
-    for position, item in enumerate(files):
-        caption = captions[position] if position < len(captions) else ""
-        evidence = Evidence(
+    return [
+        Evidence.create_from_prepared(
+            stored,
+            item,
             achievement=achievement,
-            kind=item.kind,
-            original_name=item.display_name,
-            caption=caption[:200],
-            content_type=item.content_type,
-            size=item.size,
-            stored_bytes=stored_size(item),
-            sha256=item.sha256,
-            width=item.width,
-            height=item.height,
             order=order + position,
-        )
-        label = item.display_name
-        stored.save(evidence.file, item.content, folder="evidence", extension=item.extension,
-                    label=label)  # fmt: skip
-        if item.display is not None:
-            stored.save(evidence.display_file, item.display, folder="evidence",
-                        extension=extension_of(item.display, item.extension), label=label)  # fmt: skip  # noqa: E501
-        if item.thumbnail is not None:
-            stored.save(evidence.thumbnail_file, item.thumbnail, folder="evidence",
-                        extension=extension_of(item.thumbnail, item.extension), label=label)  # fmt: skip  # noqa: E501
-        # The rows come from checked files; the database enforces the constraints and the
-        # (random) public id's uniqueness, so a file costs one INSERT, not six statements.
-        evidence.full_clean(exclude=["achievement"], validate_unique=False,
-                            validate_constraints=False)  # fmt: skip
-        evidence.save()
-        created.append(evidence)
-    return created
+            caption=(captions[position] if position < len(captions) else "")[:200],
+        )  # fmt: skip
+        for position, item in enumerate(files)
+    ]
 
 
 def evidence_attach(

@@ -5,13 +5,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from achievements import access, services
-from achievements.delivery import variant_response
 from achievements.forms import AchievementForm, CaptionForm, EvidenceUploadForm
 from achievements.selectors import skill_suggestions
-from achievements.uploads import UploadRejected
+from core.files.delivery import stored_file_views
+from core.files.uploads import UploadRejected
+from core.forms import save_with_uploads
+from core.views import confirm_delete
 from portfolios import access as portfolio_access
 from portfolios.models import Category
 
@@ -27,22 +29,18 @@ def achievement_create(request):
     form = AchievementForm(
         request.POST or None, request.FILES or None, portfolio=portfolio, initial=initial
     )
+    achievement = None
     if request.method == "POST" and form.is_valid():
-        try:
-            achievement = services.achievement_create(
-                portfolio=portfolio,
-                skills=form.cleaned_data["skills_text"],
-                files=form.prepared_files,
-                captions=[],
-                **form.service_fields(),
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-            return render(
-                request,
-                "achievements/achievement_form.html",
-                {"form": form, "skill_suggestions": skill_suggestions()},
-            )
+        achievement = save_with_uploads(
+            form,
+            services.achievement_create,
+            portfolio=portfolio,
+            skills=form.cleaned_data["skills_text"],
+            files=form.prepared_files,
+            captions=[],
+            **form.service_fields(),
+        )
+    if achievement is not None:
         if form.cleaned_data["video_url"]:
             services.evidence_add_link(achievement=achievement, url=form.cleaned_data["video_url"])
         messages.success(request, _("“%(title)s” has been added.") % {"title": achievement.title})
@@ -68,15 +66,16 @@ def warn_if_verification_reset(request, was_verified: bool, achievement) -> None
 @require_http_methods(["GET", "HEAD", "POST"])
 def achievement_delete(request, pk):
     achievement = access.access_own_achievement(request.user, pk)
-    if request.method == "POST":
-        title = achievement.title
-        services.achievement_delete(achievement=achievement)
-        messages.success(request, _("“%(title)s” has been deleted.") % {"title": title})
-        return redirect("portfolios:editor")
-    return render(
+    return confirm_delete(
         request,
-        "achievements/achievement_confirm_delete.html",
-        {"achievement": achievement, "evidence_count": achievement.evidence.count()},
+        achievement,
+        delete=lambda: services.achievement_delete(achievement=achievement),
+        then="portfolios:editor",
+        template="achievements/achievement_confirm_delete.html",
+        context=lambda: {
+            "achievement": achievement,
+            "evidence_count": achievement.evidence.count(),
+        },
     )
 
 
@@ -144,14 +143,6 @@ def evidence_delete(request, public_id):
     return redirect("achievements:edit", pk=evidence.achievement_id)
 
 
-@require_safe
-def evidence_file(request, public_id, variant):
-    evidence = access.access_evidence_file(request.user, public_id)
-    return variant_response(request, evidence, variant)
-
-
-@require_safe
-def shared_evidence_file(request, token, public_id, variant):
-    link = portfolio_access.access_share_link(token)
-    evidence = access.access_evidence_file(request.user, public_id, share_link=link)
-    return variant_response(request, evidence, variant)
+evidence_file, shared_evidence_file = stored_file_views(
+    access.access_evidence_file, access_share_link=portfolio_access.access_share_link
+)

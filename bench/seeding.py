@@ -38,11 +38,11 @@ from accounts.models import Role, User
 from accounts.services import supervisor_assign, user_create
 from achievements.models import Achievement
 from achievements.services import achievement_create
-from achievements.uploads import PreparedFile, prepare_upload
 from analytics import rollups
 from analytics import selectors as analytics_selectors
 from analytics.models import ActivityEvent, ActivityKind
 from comments.models import Comment
+from core.files.uploads import PreparedFile, prepare_upload
 from demo import accounts as demo
 from feedback.models import EmploymentOutcome, Review, Rubric, Term
 from feedback.services.verification import verification_decide, verification_request

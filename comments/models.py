@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portfolio_site import markdown
+from core import markdown
 
 BODY_MAX_LENGTH = 5000
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from achievements.uploads import prepare_upload
+from core.files.uploads import prepare_upload
 from demo.portfolios import make_image
 from journal.models import Post, Status
 from journal.services import post_create

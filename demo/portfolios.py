@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 from accounts.models import User
 from achievements.models import Achievement, Level
 from achievements.services import achievement_create, evidence_add_link
-from achievements.uploads import prepare_upload
+from core.files.uploads import prepare_upload
 from portfolios.models import Category, Visibility
 from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
 

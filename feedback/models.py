@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TranslatedNameMixin
-from portfolio_site import markdown
+from core import markdown
 
 
 class Term(TranslatedNameMixin):

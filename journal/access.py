@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from core.files.delivery import own_stored_file_or_404, stored_file_or_404
 from journal.models import Post, PostAttachment
-from portfolios.access import Audience, access_portfolio_page, audience_for, share_link_audience
+from portfolios.access import (
+    Audience,
+    access_portfolio_page,
+    audience_for,
+    file_audience,
+    share_link_audience,
+)
 from portfolios.models import Portfolio, ShareLink
 
 
@@ -73,16 +80,8 @@ def access_shared_post(link: ShareLink, pk: int) -> tuple[Audience, Post]:
 
 
 def access_own_attachment(user, public_id) -> PostAttachment:
-    if not user.is_authenticated:
-        raise Http404
-    attachment = (
-        PostAttachment.objects.select_related("post__portfolio")
-        .filter(public_id=public_id, post__portfolio__student=user)
-        .first()
-    )
-    if attachment is None:
-        raise Http404
-    return attachment
+    attachments = PostAttachment.objects.select_related("post__portfolio")
+    return own_stored_file_or_404(user, attachments, public_id, owner="post__portfolio__student")
 
 
 def access_attachment_file(
@@ -90,20 +89,15 @@ def access_attachment_file(
 ) -> PostAttachment:
     """The attachment if this viewer may read its post (the rules of ``access_post``), or,
     through ``share_link``, if the post is on the link's portfolio and the link reaches it."""
-    attachment = (
-        PostAttachment.objects.select_related("post__portfolio")
-        .filter(public_id=public_id, post__portfolio__student__is_active=True)
-        .first()
+
+    def may_see(attachment: PostAttachment) -> bool:
+        audience = file_audience(viewer, attachment.post.portfolio, share_link)
+        return audience is not None and post_readable(attachment.post, audience)
+
+    return stored_file_or_404(
+        PostAttachment.objects.select_related("post__portfolio").filter(
+            post__portfolio__student__is_active=True
+        ),
+        public_id,
+        may_see=may_see,
     )
-    if attachment is None:
-        raise Http404
-    post = attachment.post
-    if share_link is not None:
-        if post.portfolio_id != share_link.portfolio_id:
-            raise Http404
-        audience = share_link_audience(share_link)
-    else:
-        audience = audience_for(viewer, post.portfolio)
-    if not post_readable(post, audience):
-        raise Http404
-    return attachment

@@ -1,45 +1,28 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
+from core.admin import StoredFileAdmin, StoredFileInline, stored_file_readonly_fields
 from journal.models import Post, PostAttachment
+from portfolios.admin import PortfolioItemAdmin
 
 
-class PostAttachmentInline(admin.TabularInline):
+class PostAttachmentInline(StoredFileInline):
     model = PostAttachment
-    extra = 0
     fields = ("kind", "original_name", "content_type", "size", "order")
     readonly_fields = ("kind", "original_name", "content_type", "size")
 
-    def has_add_permission(self, request, obj=None):
-        return False  # files come in through the student's editor and its upload checks
-
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(PortfolioItemAdmin):
     list_display = ("title", "student", "status", "visibility", "published_at", "updated_at")
     list_filter = ("status", "visibility", "comments_enabled", "portfolio__student__program")
     search_fields = ("title", "body", "portfolio__slug", "portfolio__student__last_name")
     list_select_related = ("portfolio__student",)
-    raw_id_fields = ("portfolio",)
     inlines = [PostAttachmentInline]
-    date_hierarchy = "created_at"
-
-    @admin.display(description=_("student"), ordering="portfolio__student__last_name")
-    def student(self, obj):
-        return obj.portfolio.student
 
 
 @admin.register(PostAttachment)
-class PostAttachmentAdmin(admin.ModelAdmin):
+class PostAttachmentAdmin(StoredFileAdmin):
     list_display = ("__str__", "kind", "post", "size", "content_type", "created_at")
-    list_filter = ("kind", "created_at")
     search_fields = ("original_name", "post__title", "sha256")
     list_select_related = ("post",)
-    readonly_fields = (
-        "public_id", "post", "kind", "file", "display_file", "thumbnail_file",
-        "original_name", "content_type", "size", "stored_bytes", "sha256", "width", "height",
-        "created_at",
-    )  # fmt: skip
-
-    def has_add_permission(self, request):
-        return False
+    readonly_fields = stored_file_readonly_fields("post")

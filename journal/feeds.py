@@ -59,7 +59,7 @@ class PostFeed(Feed):
         return post.title
 
     def item_description(self, post: Post) -> str:
-        return post.body_html  # sanitised when saved (portfolio_site/markdown.py)
+        return post.body_html  # sanitised when saved (core/markdown.py)
 
     def item_link(self, post: Post) -> str:
         return post.get_absolute_url()

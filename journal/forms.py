@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from achievements.forms import EvidenceFieldsMixin, MultipleFileField
+from core.forms import MultipleFileField, UploadFieldsMixin
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, Status
 from journal.services import tags_normalise
 from portfolios.forms import split_skills
@@ -36,7 +36,7 @@ class TagsField(forms.CharField):
         return names
 
 
-class PostForm(EvidenceFieldsMixin, forms.ModelForm):
+class PostForm(UploadFieldsMixin, forms.ModelForm):
     tags_text = TagsField()
     files = MultipleFileField(
         label=_("Attachments"),
@@ -60,7 +60,7 @@ class PostForm(EvidenceFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args, portfolio, **kwargs):
         super().__init__(*args, **kwargs)
-        self.portfolio = portfolio
+        self.portfolio = self.storage_owner = portfolio
         self.fields["published_at"].help_text = _(
             "Empty: the moment you publish. A date in the future schedules the post."
         )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -16,9 +15,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from achievements.files import evidence_upload_to
-from achievements.uploads import Kind
-from portfolio_site import markdown
+from core import markdown
+from core.files.storage import evidence_upload_to
+from core.models import StoredFile
 from portfolios.models import Portfolio, Visibility
 
 MAX_TAGS = 10
@@ -109,10 +108,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Markdown is rendered and sanitised once, when written, not on every page view.
-        self.body_html = markdown.render(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        markdown.render_on_save(self, "body", "body_html", kwargs)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -150,34 +146,20 @@ class Post(models.Model):
         )
 
 
-class PostAttachment(models.Model):
+class PostAttachment(StoredFile):
     """A file attached to a post: checked, stored and delivered like achievement evidence
-    (achievements/uploads.py, achievements/files.py, achievements/delivery.py)."""
+    (core.files, core.models.StoredFile)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    quota_owner = "post__portfolio"
+
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("post")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
-    display_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=200)
-    thumbnail_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=150, blank=True)
-    content_type = models.CharField(_("type"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    stored_bytes = models.PositiveBigIntegerField(
-        _("stored bytes"), default=0, help_text=_("The file with its display copy and thumbnail.")
-    )
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
-    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(file="") & ~Q(kind="link"), name="post_attachment_is_a_file"
@@ -186,6 +168,3 @@ class PostAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-    def stored_names(self) -> list[str]:
-        return [f.name for f in (self.file, self.display_file, self.thumbnail_file) if f]

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from achievements.files import delete_after_commit
+from core.files.storage import delete_after_commit
 from journal.models import Post, PostAttachment
 from portfolios.content import content_changed
 

@@ -1,9 +1,9 @@
 """Writes for journal posts and their attachments.
 
 Attachments follow the rules of achievement evidence: files are checked by
-achievements/uploads.py before anything is stored (the form does it), written through
+core.files.uploads before anything is stored (the form does it), written through
 ``StoredFiles`` so that a failure anywhere removes them again, and count against the
-student's one storage quota (achievements.services.storage_reserve).
+student's one storage quota (core.files.quota.storage_reserve).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from achievements.files import StoredFiles, extension_of
-from achievements.services import storage_reserve, stored_size
-from achievements.uploads import PreparedFile
+from core.files.quota import storage_reserve
+from core.files.storage import StoredFiles
+from core.files.uploads import PreparedFile
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, PostAttachment, Status
 from journal.signals import post_deleted, post_saved
 from portfolios.content import content_batch, content_changed, content_changed_many
@@ -58,37 +58,11 @@ def _date_on_publish(post: Post) -> None:
 
 
 def _store_attachments(stored: StoredFiles, post: Post, files) -> list[PostAttachment]:
-    created = []
     order = (post.attachments.aggregate(top=Max("order"))["top"] or 0) + 1
-    for position, item in enumerate(files):
-        attachment = PostAttachment(
-            post=post,
-            kind=item.kind,
-            original_name=item.display_name,
-            content_type=item.content_type,
-            size=item.size,
-            stored_bytes=stored_size(item),
-            sha256=item.sha256,
-            width=item.width,
-            height=item.height,
-            order=order + position,
-        )
-        label = item.display_name
-        copies = (
-            (attachment.file, item.content),
-            (attachment.display_file, item.display),
-            (attachment.thumbnail_file, item.thumbnail),
-        )
-        for field, content in copies:
-            if content is not None:
-                extension = extension_of(content, item.extension)
-                if content is item.content:
-                    extension = item.extension
-                stored.save(field, content, folder="evidence", extension=extension, label=label)
-        attachment.full_clean()
-        attachment.save()
-        created.append(attachment)
-    return created
+    return [
+        PostAttachment.create_from_prepared(stored, item, post=post, order=order + position)
+        for position, item in enumerate(files)
+    ]
 
 
 def post_create(*, portfolio: Portfolio, files: list[PreparedFile] | None = None, **fields) -> Post:

@@ -5,8 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from achievements.delivery import variant_response
-from achievements.uploads import UploadRejected
+from core.files.delivery import stored_file_views
+from core.forms import save_with_uploads
+from core.views import confirm_delete
 from journal import access, selectors, services
 from journal.forms import PostForm
 from portfolios import access as portfolio_access
@@ -41,13 +42,11 @@ def post_create(request):
     portfolio = portfolio_access.access_own_portfolio(request.user)
     form = PostForm(request.POST or None, request.FILES or None, portfolio=portfolio)
     if request.method == "POST" and form.is_valid():
-        try:
-            post = services.post_create(
-                portfolio=portfolio, files=form.prepared_files, **form.service_fields()
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
+        post = save_with_uploads(
+            form, services.post_create, portfolio=portfolio, files=form.prepared_files,
+            **form.service_fields(),
+        )  # fmt: skip
+        if post is not None:
             messages.success(request, _("“%(title)s” has been saved.") % {"title": post.title})
             return redirect("journal:edit", pk=post.pk)
     return render(request, "journal/post_form.html", {"form": form, "portfolio": portfolio})
@@ -61,11 +60,11 @@ def post_edit(request, pk):
         request.POST or None, request.FILES or None, portfolio=post.portfolio, instance=post
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.post_update(post=post, files=form.prepared_files, **form.service_fields())
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
+        saved = save_with_uploads(
+            form, services.post_update, post=post, files=form.prepared_files,
+            **form.service_fields(),
+        )  # fmt: skip
+        if saved is not None:
             messages.success(request, _("Your changes have been saved."))
             return redirect("journal:edit", pk=post.pk)
     if form.is_bound:
@@ -86,15 +85,13 @@ def post_edit(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def post_delete(request, pk):
     post = access.access_post(request.user, pk, for_edit=True)
-    if request.method == "POST":
-        title = post.title
-        services.post_delete(post=post)
-        messages.success(request, _("“%(title)s” has been deleted.") % {"title": title})
-        return redirect("journal:manage")
-    return render(
+    return confirm_delete(
         request,
-        "journal/post_confirm_delete.html",
-        {"post": post, "attachment_count": post.attachments.count()},
+        post,
+        delete=lambda: services.post_delete(post=post),
+        then="journal:manage",
+        template="journal/post_confirm_delete.html",
+        context=lambda: {"post": post, "attachment_count": post.attachments.count()},
     )
 
 
@@ -183,14 +180,6 @@ def shared_post_detail(request, token, pk):
     )
 
 
-@require_safe
-def attachment_file(request, public_id, variant):
-    attachment = access.access_attachment_file(request.user, public_id)
-    return variant_response(request, attachment, variant)
-
-
-@require_safe
-def shared_attachment_file(request, token, public_id, variant):
-    link = portfolio_access.access_share_link(token)
-    attachment = access.access_attachment_file(request.user, public_id, share_link=link)
-    return variant_response(request, attachment, variant)
+attachment_file, shared_attachment_file = stored_file_views(
+    access.access_attachment_file, access_share_link=portfolio_access.access_share_link
+)

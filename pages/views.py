@@ -19,9 +19,10 @@ from achievements import access as achievement_access
 from achievements import services as achievement_services
 from achievements.forms import AchievementForm
 from achievements.selectors import portfolio_view, skill_suggestions
-from achievements.services import storage_quota, storage_used
-from achievements.uploads import UploadRejected
 from achievements.views import warn_if_verification_reset
+from core.files.quota import storage_quota, storage_used
+from core.files.uploads import UploadRejected
+from core.forms import save_with_uploads
 from feedback.selectors import reviews as review_selectors
 from feedback.selectors import verification as verification_selectors
 from feedback.selectors.employers import (
@@ -150,7 +151,7 @@ def editor(request):
     """The student's dashboard for their portfolio: what is there, what is missing."""
     portfolio = portfolio_access.access_own_portfolio(request.user)
     view = portfolio_view(portfolio, portfolio_access.OWNER, outline=True)
-    used, quota = storage_used(portfolio=portfolio), storage_quota()
+    used, quota = storage_used(portfolio), storage_quota()
     return render(
         request,
         "pages/editor.html",
@@ -283,16 +284,15 @@ def achievement_edit(request, pk):
     )  # fmt: skip
     was_verified = achievement.is_verified
     if request.method == "POST" and form.is_valid():
-        try:
-            achievement_services.achievement_update(
-                achievement=achievement,
-                skills=form.cleaned_data["skills_text"],
-                files=form.prepared_files,
-                **form.service_fields(),
-            )
-        except UploadRejected as rejection:
-            form.add_error("files", rejection.message)
-        else:
+        saved = save_with_uploads(
+            form,
+            achievement_services.achievement_update,
+            achievement=achievement,
+            skills=form.cleaned_data["skills_text"],
+            files=form.prepared_files,
+            **form.service_fields(),
+        )
+        if saved is not None:
             if form.cleaned_data["video_url"]:
                 achievement_services.evidence_add_link(
                     achievement=achievement, url=form.cleaned_data["video_url"]

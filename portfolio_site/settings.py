@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     # The project's apps, bottom layer first (ARCHITECTURE.md): receivers connect in this
     # order, and a lower app never imports a higher one.
+    "core",
     "accounts",
     "portfolios",
     "achievements",
@@ -261,7 +262,7 @@ def _bootstrap_dir() -> str:
 
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", _bootstrap_dir())]
 # Uploaded files go through Django's storage API only. Locally they live under MEDIA_ROOT,
-# which no URL serves: every download passes an access check (achievements/delivery.py).
+# which no URL serves: every download passes an access check (core/files/delivery.py).
 # With S3_BUCKET set they go to any S3-compatible store, private, handed out as signed URLs
 # that expire after FILE_URL_EXPIRE_SECONDS.
 FILE_URL_EXPIRE_SECONDS = env_int("FILE_URL_EXPIRE_SECONDS", 300)

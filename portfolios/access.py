@@ -96,6 +96,16 @@ def share_link_audience(link: ShareLink) -> Audience:
     return Audience(level=Visibility.SIGNED_IN, share_link=link)
 
 
+def file_audience(viewer, portfolio: Portfolio, share_link: ShareLink | None) -> Audience | None:
+    """Whose eyes a request for a file of ``portfolio`` is for: the secret link's (only on
+    the link's own portfolio; else None) or the viewer's."""
+    if share_link is not None:
+        if share_link.portfolio_id != portfolio.pk:
+            return None
+        return share_link_audience(share_link)
+    return audience_for(viewer, portfolio)
+
+
 def access_portfolio_page(
     viewer, slug: str, *, with_follow_state: bool = False
 ) -> tuple[Portfolio, Audience]:

@@ -14,6 +14,18 @@ from portfolios.models import (
 )
 
 
+class PortfolioItemAdmin(admin.ModelAdmin):
+    """Admin of something a student's portfolio holds (achievements, journal posts): the
+    student column, the portfolio by id, browsing by creation date."""
+
+    raw_id_fields = ("portfolio",)
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("student"), ordering="portfolio__student__last_name")
+    def student(self, obj):
+        return obj.portfolio.student
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ("name_en", "name_ru", "name_ky", "code", "order", "allows_grade", "is_active")

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from achievements.uploads import Kind, UploadRejected, prepare_upload
+from core.files.uploads import Kind, UploadRejected, prepare_upload
 from portfolios.models import Portfolio, ShareLink, Skill
 from portfolios.services import RESERVED_SLUGS
 

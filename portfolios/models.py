@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TranslatedNameMixin
-from achievements.files import photo_upload_to
+from core.files.storage import photo_upload_to
 
 
 class Visibility(models.IntegerChoices):
@@ -183,7 +183,7 @@ class Portfolio(models.Model):
 
     def save(self, *args, **kwargs):
         # Markdown is rendered and sanitised once, when written, not on every page view.
-        from portfolio_site import markdown
+        from core import markdown
 
         self.about_html = markdown.render(self.about)
         if kwargs.get("update_fields") is not None and "about" in kwargs["update_fields"]:

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from accounts.models import User
 from accounts.signals import student_created
-from achievements.files import delete_after_commit  # moves to core
+from core.files.storage import delete_after_commit
 from portfolios.content import content_changed
 from portfolios.models import Portfolio
 from portfolios.services import portfolio_create

@@ -8,8 +8,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from achievements.files import StoredFiles, delete_after_commit, extension_of
-from achievements.uploads import Kind, PreparedFile
+from core.files.storage import StoredFiles, delete_after_commit, extension_of
+from core.files.uploads import Kind, PreparedFile
 from portfolios.content import content_batch, content_changed
 from portfolios.models import Portfolio, ShareLink, ShareLinkVisit, Skill
 from portfolios.signals import profile_updated, share_link_opened

@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from achievements.delivery import file_response
+from core.files.delivery import file_response
 from portfolios import access, following, selectors, services
 from portfolios.forms import ShareLinkForm
 

@@ -162,7 +162,7 @@ def achievement_for(portfolio, *, title, visibility=None, section_code="certific
                     files=(), **fields):  # fmt: skip
     """An achievement made by the service, with evidence ``files`` given as (name, bytes)."""
     from achievements.services import achievement_create
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
 
     if visibility is not None:
         fields["visibility"] = visibility
@@ -282,7 +282,7 @@ def _now():
 def post_for(portfolio, *, title="A post", files=(), **fields):
     """A post made by the service (published and public unless told otherwise), with
     attachments ``files`` given as (name, bytes)."""
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from journal.services import post_create
 
     fields.setdefault("status", "published")

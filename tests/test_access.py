@@ -163,7 +163,7 @@ def _public_portfolio_with_evidence(student):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from achievements.services import achievement_create
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from demo.portfolios import make_image
     from portfolios.models import Category, Visibility
     from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create

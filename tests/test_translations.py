@@ -77,7 +77,7 @@ def _portfolio_with_content(student):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from achievements.services import achievement_create
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from demo.portfolios import make_image
     from portfolios.models import Category, Visibility
     from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
@@ -98,7 +98,7 @@ def _journal_post(portfolio, *, image_seed):
     """A public journal post in Kyrgyz with a picture."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from demo.portfolios import make_image
     from journal.services import post_create
     from portfolios.models import Visibility

@@ -25,18 +25,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from achievements.files import StoredFiles
 from achievements.models import Achievement, Evidence
 from achievements.selectors import portfolio_view
-from achievements.services import (
-    achievement_check_grade,
-    evidence_store,
-    storage_quota,
-    storage_reserve,
-    storage_used,
-    stored_size,
-)
-from achievements.uploads import Kind, UploadRejected, classify_link, prepare_upload
+from achievements.services import achievement_check_grade, evidence_store
+from core.files.quota import storage_quota, storage_reserve, storage_used, stored_size
+from core.files.storage import StoredFiles
+from core.files.uploads import Kind, UploadRejected, classify_link, prepare_upload
 from journal.models import MAX_TAGS, Post, Status
 from journal.services import post_create
 from portfolios.access import OWNER
@@ -479,7 +473,7 @@ def _restore(portfolio, archive, entries, document) -> int:
     categories = {c.code: c for c in Category.objects.all()}
     # Journal attachments already there (a portfolio without achievements may have posts)
     # take from the same quota.
-    left = storage_quota() - storage_used(portfolio=portfolio)
+    left = storage_quota() - storage_used(portfolio)
 
     photo = None
     if profile.get("photo"):

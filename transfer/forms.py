@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from achievements.services import storage_quota
+from core.files.quota import storage_quota
 
 
 class ImportForm(forms.Form):

@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from portfolio_site import markdown
+from core import markdown
 
 register = template.Library()
 

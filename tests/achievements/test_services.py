@@ -15,7 +15,7 @@ from achievements.services import (
     achievement_update,
     evidence_delete,
 )
-from achievements.uploads import prepare_upload
+from core.files.uploads import prepare_upload
 from portfolios.models import Visibility
 from portfolios.services import portfolio_update
 from tests.factories import (

@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.urls import reverse
 
 from achievements.models import Achievement, Evidence
-from achievements.uploads import Kind
+from core.files.uploads import Kind
 from demo.portfolios import make_docx, make_wav
 from portfolios.models import Visibility
 from tests.factories import (
@@ -568,7 +568,7 @@ def noise_png():
 def test_an_image_whose_copies_do_not_fit_the_quota_is_refused(client, portfolio, settings):
     """The display copy and thumbnail count too: an image that fits alone but not with its
     copies is refused, and usage never goes over the quota."""
-    from achievements.services import storage_used
+    from core.files.quota import storage_used
 
     image = noise_png()
     settings.EVIDENCE_QUOTA_PER_STUDENT = int(len(image) * 1.5)
@@ -581,7 +581,7 @@ def test_an_image_whose_copies_do_not_fit_the_quota_is_refused(client, portfolio
     assert response.status_code == 200
     assert response.context["form"].errors["files"]
     assert 'value="My typed title"' in response.content.decode()
-    assert storage_used(portfolio=portfolio) <= settings.EVIDENCE_QUOTA_PER_STUDENT
+    assert storage_used(portfolio) <= settings.EVIDENCE_QUOTA_PER_STUDENT
     assert not Achievement.objects.exists()
     assert stored_media_files() == []
 
@@ -753,7 +753,7 @@ def test_a_file_with_an_odd_name_is_delivered_with_a_safe_header(client, portfol
 
 
 def test_photo_delivery_headers(client, portfolio):
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from portfolios.services import portfolio_update
 
     portfolio_update(

@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from achievements import services as achievement_services
-from achievements.uploads import UploadRejected, prepare_upload
 from analytics.models import ActivityEvent, ActivityKind
+from core.files.uploads import UploadRejected, prepare_upload
 from feedback.services.reviews import review_release, review_save
 from portfolios.services import portfolio_update
 from tests.factories import (

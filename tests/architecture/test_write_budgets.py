@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from achievements.models import Achievement, VerificationStatus
 from achievements.services import evidence_attach
-from achievements.uploads import prepare_upload
 from analytics.models import ActivityEvent
+from core.files.uploads import prepare_upload
 from feedback.models import VerificationEvent
 from portfolios.models import Portfolio
 from portfolios.services import portfolio_get_or_create

@@ -207,7 +207,7 @@ def test_the_search_page_query_count_does_not_grow_with_results(
 
 
 def _photo():
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from tests.factories import uploaded_file
 
     return prepare_upload(uploaded_file("me.png", png_bytes()))

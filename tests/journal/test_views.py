@@ -199,9 +199,9 @@ def test_storage_failing_halfway_leaves_no_row_and_no_file(owner_client, portfol
 def test_attachments_and_evidence_share_one_quota(owner_client, portfolio, settings):
     achievement_for(portfolio, title="Cup", files=[("a.pdf", pdf_bytes())])
     post_for(portfolio, title="First", files=[("b.pdf", pdf_bytes())])
-    from achievements.services import storage_used
+    from core.files.quota import storage_used
 
-    used = storage_used(portfolio=portfolio)
+    used = storage_used(portfolio)
     assert used == 2 * len(pdf_bytes())
     settings.EVIDENCE_QUOTA_PER_STUDENT = used + 10
     before = stored_media_files()

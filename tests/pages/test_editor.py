@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from achievements.uploads import prepare_upload
+from core.files.uploads import prepare_upload
 from portfolios.models import Category
 from portfolios.services import portfolio_update
 from tests.factories import (

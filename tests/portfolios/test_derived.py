@@ -19,7 +19,7 @@ from achievements.services import (
     evidence_delete,
     evidence_update_caption,
 )
-from achievements.uploads import prepare_upload
+from core.files.uploads import prepare_upload
 from feedback.models import EmploymentOutcome, Review, VerificationEvent
 from feedback.services.reviews import review_save
 from feedback.services.verification import verification_decide, verification_request

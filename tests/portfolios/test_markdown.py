@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from portfolio_site.markdown import render
+from core.markdown import render
 from portfolios.models import Visibility
 from tests.factories import StudentFactory, achievement_for, portfolio_for
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from achievements.models import Achievement, Evidence
-from achievements.uploads import Kind
+from core.files.uploads import Kind
 from portfolios.models import Category, Skill, Visibility
 from portfolios.services import share_link_create
 from tests.factories import (

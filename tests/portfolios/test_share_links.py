@@ -177,7 +177,7 @@ def test_files_through_the_link_follow_the_same_rule(client, link, portfolio, vi
 
 
 def test_photo_through_the_link(client, link, portfolio):
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from portfolios.services import portfolio_update
     from tests.factories import uploaded_file
 

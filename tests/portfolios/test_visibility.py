@@ -164,7 +164,7 @@ def test_the_assigned_supervisor_downloads_from_a_page_for_supervisors(client, s
 @pytest.mark.parametrize("page_visibility", list(V), ids=lambda v: v.name)
 @pytest.mark.parametrize("viewer_name", list(VIEWER_LEVELS))
 def test_photo_is_shown_to_whoever_may_open_the_page(client, student, viewer_name, page_visibility):
-    from achievements.uploads import prepare_upload
+    from core.files.uploads import prepare_upload
     from portfolios.services import portfolio_update
     from tests.factories import uploaded_file
 

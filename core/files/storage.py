@@ -16,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.files.types import UploadRejected
+
 logger = logging.getLogger(__name__)
 
 
@@ -49,8 +51,6 @@ class StoredFiles:
     def save(self, field_file, content, *, folder: str, extension: str, label: str = "") -> str:
         """Write ``content``; a storage failure becomes an ``UploadRejected`` naming the
         file, so the form is shown again with what the user typed."""
-        from achievements.uploads import UploadRejected
-
         name = random_name(folder, extension)
         self.names.append(name)  # before writing: a write failing halfway is cleaned up too
         try:

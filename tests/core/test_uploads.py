@@ -1,4 +1,5 @@
-"""Upload validation for evidence files: every fixture is made here, in code."""
+"""Upload validation for stored files (evidence, attachments, photos): every fixture is made
+here, in code."""
 
 import gzip
 import hashlib
@@ -12,8 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from PIL import ExifTags, Image
 
-from achievements import uploads
-from achievements.uploads import (
+from core.files import images, office, types, uploads
+from core.files.uploads import (
     Kind,
     PreparedFile,
     UploadRejected,
@@ -533,7 +534,7 @@ def test_zip_bomb_by_compression_ratio():
 
 
 def test_zip_bomb_by_entry_count(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_ZIP_ENTRIES", 10)
+    monkeypatch.setattr(office, "MAX_ZIP_ENTRIES", 10)
     many = docx(extra=[(f"word/part{number}.xml", b"<p/>") for number in range(20)])
     error = rejected("essay.docx", many)
     assert error.code == "forbidden_type"
@@ -646,7 +647,7 @@ def test_decompression_bomb(monkeypatch, pixels):
 
 
 def test_decompression_bomb_warning_is_an_error_even_without_our_own_check(monkeypatch):
-    monkeypatch.setattr(uploads, "_check_pixels", lambda image, name: None)
+    monkeypatch.setattr(images, "_check_pixels", lambda image, name: None)
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
     error = rejected("huge.png", image_bytes("PNG", size=(40, 40)))
     assert error.code == "image_too_big"
@@ -682,8 +683,8 @@ def test_video_has_its_own_larger_limit(settings):
 def test_default_limits_without_settings(settings):
     del settings.EVIDENCE_MAX_FILE_SIZE  # the defaults apply when the settings are absent
     del settings.EVIDENCE_MAX_VIDEO_SIZE
-    assert uploads._size_limit(uploads.PDF) == 25 * 1024 * 1024
-    assert uploads._size_limit(uploads.MP4) == 200 * 1024 * 1024
+    assert uploads._size_limit(types.PDF) == 25 * 1024 * 1024
+    assert uploads._size_limit(types.MP4) == 200 * 1024 * 1024
 
 
 def test_quota():

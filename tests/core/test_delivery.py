@@ -8,7 +8,8 @@ from django.urls import reverse
 from PIL import Image
 
 from achievements.services import achievement_create
-from achievements.uploads import JPEG, PNG, is_plain_image, prepare_upload
+from core.files.types import JPEG, PNG
+from core.files.uploads import is_plain_image, prepare_upload
 from demo.portfolios import make_wav
 from portfolios.models import Category, Visibility
 from portfolios.services import portfolio_get_or_create, portfolio_update

@@ -33,3 +33,13 @@ def render(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def render_on_save(instance, source: str, html: str, save_kwargs: dict) -> None:
+    """Render ``instance.<source>`` into ``instance.<html>`` before a save: Markdown is
+    rendered and sanitised once, when written, not on every page view. A save of some
+    fields only (``update_fields``) that include the source saves the HTML too."""
+    setattr(instance, html, render(getattr(instance, source)))
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None and source in update_fields:
+        save_kwargs["update_fields"] = {*update_fields, html}

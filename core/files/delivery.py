@@ -16,6 +16,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 # A file opened in the browser can run nothing and load nothing from elsewhere.
 FILE_CSP = (
@@ -115,10 +116,29 @@ def file_response(field_file, *, filename: str, content_type: str = "", request=
 VARIANTS = ("original", "display", "thumb")
 
 
+def stored_file_or_404(queryset, public_id, *, may_see=None):
+    """The stored file (a ``core.models.StoredFile`` row) with this public id in
+    ``queryset``, if ``may_see(row)`` allows it; anything else is a 404, never a 403: a
+    file the viewer may not see does not give its existence away."""
+    upload = queryset.filter(public_id=public_id).first()
+    if upload is None or (may_see is not None and not may_see(upload)):
+        raise Http404
+    return upload
+
+
+def own_stored_file_or_404(user, queryset, public_id, *, owner: str):
+    """The user's own stored file; ``owner`` is the lookup from the row to the user who
+    owns it (e.g. ``"achievement__portfolio__student"``). Anyone else, staff included, and
+    anonymous visitors get a 404."""
+    if not user.is_authenticated:
+        raise Http404
+    return stored_file_or_404(queryset.filter(**{owner: user}), public_id)
+
+
 def variant_response(request, upload, variant: str):
-    """One variant of an uploaded file (evidence or a journal attachment, which keep the
-    same fields) for a viewer already allowed to see it: the thumbnail or display copy of
-    an image where there is one, else the original; an unknown variant or no file is a 404."""
+    """One variant of a stored file (any ``core.models.StoredFile``) for a viewer already
+    allowed to see it: the thumbnail or display copy of an image where there is one, else
+    the original; an unknown variant or no file is a 404."""
     if variant not in VARIANTS or not upload.file:
         raise Http404
     if variant == "thumb" and upload.thumbnail_file:
@@ -129,3 +149,22 @@ def variant_response(request, upload, variant: str):
         upload.file, filename=upload.original_name, content_type=upload.content_type,
         request=request,
     )  # fmt: skip
+
+
+def stored_file_views(access_file, *, access_share_link):
+    """The two views of one kind of stored file: for the viewer, and through a secret
+    link. ``access_file(user, public_id, share_link=None)`` returns the row or raises
+    ``Http404``; ``access_share_link(token)`` returns a usable link or raises ``Http404``."""
+
+    @require_safe
+    def file_view(request, public_id, variant):
+        upload = access_file(request.user, public_id)
+        return variant_response(request, upload, variant)
+
+    @require_safe
+    def shared_file_view(request, token, public_id, variant):
+        link = access_share_link(token)
+        upload = access_file(request.user, public_id, share_link=link)
+        return variant_response(request, upload, variant)
+
+    return file_view, shared_file_view
