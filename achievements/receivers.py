@@ -3,22 +3,13 @@ follow their rows (a service, a cascade from a deleted account, the admin), and 
 in the admin still reaches the portfolio's one refresh path (portfolios/content.py; inside a
 service's batch these marks fold into its single flush)."""
 
-from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
 from core.files.storage import delete_after_commit
+from core.signals import deleted_by_cascade
 from portfolios.content import content_changed
-
-
-def _cascade_from_elsewhere(origin, model) -> bool:
-    """Whether a post_delete comes from deleting something else (whose own signal, if
-    any, refreshes what is left)."""
-    if origin is None:
-        return False
-    origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
-    return origin_model is not model
 
 
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence_files_delete")
@@ -29,7 +20,7 @@ def _evidence_deleted(sender, instance: Evidence, **kwargs):
 @receiver(post_save, sender=Achievement, dispatch_uid="achievement_saved_bump")
 @receiver(post_delete, sender=Achievement, dispatch_uid="achievement_deleted_bump")
 def _achievement_changed(sender, instance: Achievement, update_fields=None, origin=None, **kwargs):
-    if _cascade_from_elsewhere(origin, Achievement):
+    if deleted_by_cascade(origin, Achievement):
         return  # the portfolio or the account goes with it: nothing to refresh
     # Saving only the verification state is a supervisor's decision, not a student's update.
     touch = not (update_fields and set(update_fields) <= set(VERIFICATION_STATE_FIELDS))
@@ -39,7 +30,7 @@ def _achievement_changed(sender, instance: Achievement, update_fields=None, orig
 @receiver(post_save, sender=Evidence, dispatch_uid="evidence_saved_bump")
 @receiver(post_delete, sender=Evidence, dispatch_uid="evidence_deleted_bump")
 def _evidence_changed(sender, instance: Evidence, origin=None, **kwargs):
-    if _cascade_from_elsewhere(origin, Evidence):
+    if deleted_by_cascade(origin, Evidence):
         return
     content_changed(instance.achievement.portfolio_id)
 

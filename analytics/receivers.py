@@ -6,7 +6,6 @@ follow reviews, terms and accounts however they are changed (model signals: the 
 """
 
 from django.contrib.auth.signals import user_logged_in
-from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -15,6 +14,7 @@ from achievements.signals import achievement_deleted, achievement_saved, evidenc
 from analytics.models import ActivityKind
 from analytics.rollups import portfolio_sync, scores_refresh, student_sync, term_refresh
 from analytics.services import activity_record, activity_record_many
+from core.signals import deleted_by_cascade
 from feedback.models import Review, Term
 from feedback.signals import review_released
 from journal.signals import post_deleted, post_saved
@@ -31,8 +31,7 @@ def _logged_in(sender, request, user, **kwargs):
 @receiver(post_save, sender=Review, dispatch_uid="analytics_review_saved")
 @receiver(post_delete, sender=Review, dispatch_uid="analytics_review_deleted")
 def _review_changed(sender, instance: Review, origin=None, **kwargs):
-    origin_model = origin.model if isinstance(origin, QuerySet) else type(origin)
-    if origin is not None and origin_model is not Review:
+    if deleted_by_cascade(origin, Review):
         return  # the student's account is being deleted: their roll-ups go with it
     if instance.is_released:
         scores_refresh(instance.student_id)

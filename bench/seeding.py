@@ -44,6 +44,7 @@ from analytics.models import ActivityEvent, ActivityKind
 from comments.models import Comment
 from core.files.uploads import PreparedFile, prepare_upload
 from demo import accounts as demo
+from demo.portfolios import make_pdf as pdf_bytes  # one-page PDFs, as the demo makes them
 from feedback.models import EmploymentOutcome, Review, Rubric, Term
 from feedback.services.verification import verification_decide, verification_request
 from journal.models import Post, Status
@@ -150,36 +151,6 @@ def image_bytes(seed: int = 1, *, size=(800, 560), image_format: str = "JPEG") -
     buffer = io.BytesIO()
     image.save(buffer, image_format, **({"quality": 85} if image_format == "JPEG" else {}))
     return buffer.getvalue()
-
-
-def pdf_bytes(lines: list[str]) -> bytes:
-    """A one-page PDF with these lines of (ASCII) text."""
-    text = (
-        "BT /F1 14 Tf 72 760 Td 18 TL "
-        + " ".join(f"({line.replace('(', '[').replace(')', ']')}) '" for line in lines)
-        + " ET"
-    )
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n" % len(text) + text.encode("latin-1") + b"\nendstream",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-              % (len(objects) + 1, xref))  # fmt: skip
-    return out.getvalue()
 
 
 def prepared_files(count: int, *, image: bytes | None = None, mix: bool = True,
