@@ -70,12 +70,13 @@ def _body_html(portfolio: Portfolio, audience: Audience, share_token) -> str:
 def _item_fragments(items: list[ItemVersion], context: dict) -> dict[int, str]:
     """Each achievement's HTML, from the cache where the item is unchanged.
 
-    A fragment's key holds the item's ``content_digest`` (a hash of everything it shows,
-    computed by the database: it moves with any change, however made) and everything else
-    the HTML depends on: the audience's level, the owner's badges, the secret link in the
-    file addresses, the language, and the portfolio's address and comments switch. Only
-    the items not found are loaded (three queries) and rendered; they are stored under the
-    digest read with the very rows they were rendered from."""
+    A fragment's key holds the item's ``content_digest`` (a hash of its row, evidence,
+    skills and verifier's name with their row versions: it moves with any change to them,
+    however made) and everything else the HTML depends on: the audience's level, the
+    owner's badges, the secret link in the file addresses, the language, and the
+    portfolio's address and comments switch. Only the items not found are loaded (three
+    queries) and rendered, and stored under the key listed before they were loaded (so
+    the HTML under a key is never older than the key)."""
     portfolio, audience = context["portfolio"], context["audience"]
     prefix = ":".join(
         str(part)
@@ -96,7 +97,7 @@ def _item_fragments(items: list[ItemVersion], context: dict) -> dict[int, str]:
                 "pages/_portfolio_item.html", {**context, "item": achievement}
             )
             html[achievement.pk] = fragment
-            rendered[f"{prefix}:{achievement.pk}:{achievement.content_digest}"] = fragment
+            rendered[keys[achievement.pk]] = fragment
         cache.set_many(rendered, PAGE_CACHE_SECONDS)
     return html
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.template.loader import get_template
 from django.urls import reverse
 
@@ -433,11 +434,27 @@ def test_the_version_moves_with_every_change_however_made(portfolio, change):
     assert digest(second) == other
 
 
+def test_a_version_never_comes_back_after_a_change(portfolio):
+    """A caption changed and changed back (each in a transaction of its own, as in the
+    admin) gives a new version: HTML rendered in between cannot be served under the old
+    one."""
+    evidence = item("Item 1").evidence.get()
+    before = digest(item("Item 1"))
+
+    with transaction.atomic():
+        Evidence.objects.filter(pk=evidence.pk).update(caption="Changed")
+    with transaction.atomic():
+        Evidence.objects.filter(pk=evidence.pk).update(caption=evidence.caption)
+
+    assert digest(item("Item 1")) != before
+
+
 def test_the_version_covers_every_evidence_field_the_page_shows():
     source = get_template(ITEM).template.source
     shown = {
         re.sub(r"^get_(\w+)_display$", r"\1", name)
         for name in re.findall(r"(?<![.\w])evidence\.(\w+)", source)
     }
-    assert "caption" in shown
+    assert {"caption", "kind", "original_name"} <= shown
     assert shown <= set(EVIDENCE_SHOWN)
+    assert "evidence_url evidence" in source and "public_id" in EVIDENCE_SHOWN
