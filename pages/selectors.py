@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -12,9 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from achievements.selectors import PortfolioView, portfolio_view
+from achievements.selectors import (
+    ItemVersion,
+    PortfolioView,
+    portfolio_item_versions,
+    portfolio_items,
+)
 from portfolios.access import Audience
-from portfolios.models import Portfolio, Visibility
+from portfolios.models import Category, Portfolio, Visibility
 
 PAGE_CACHE_SECONDS = 600
 
@@ -26,6 +31,9 @@ def portfolio_body_html(portfolio: Portfolio, audience: Audience, *, share_token
     write that changes its content, once per write: portfolios/content.py) and update
     time, what the audience may see, the secret link in the file addresses and the
     language. Section names edited in admin show within PAGE_CACHE_SECONDS.
+
+    When the body is not cached (after a change), each achievement's HTML is still reused
+    if that item has not changed: see ``_item_fragments``.
     """
     key = ":".join(
         str(part)
@@ -37,14 +45,84 @@ def portfolio_body_html(portfolio: Portfolio, audience: Audience, *, share_token
     )  # fmt: skip
     html = cache.get(key)
     if html is None:
-        view = portfolio_view(portfolio, audience)
-        html = render_to_string(
-            "pages/_portfolio_body.html",
-            {"view": view, "portfolio": portfolio, "audience": audience,
-             "share_token": share_token},
-        )  # fmt: skip
+        html = _body_html(portfolio, audience, share_token)
         cache.set(key, html, PAGE_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output
+
+
+@dataclass
+class BodySection:
+    category: Category
+    items: list[str] = field(default_factory=list)  # each achievement's HTML
+
+
+def _body_html(portfolio: Portfolio, audience: Audience, share_token) -> str:
+    context = {"portfolio": portfolio, "audience": audience, "share_token": share_token}
+    items = portfolio_item_versions(portfolio, audience)
+    fragments = _item_fragments(items, context)
+    return render_to_string(
+        "pages/_portfolio_body.html",
+        {**context, "sections": _sections(items, fragments),
+         "skills": list(portfolio.skills.order_by("name"))},
+    )  # fmt: skip
+
+
+def _item_fragments(items: list[ItemVersion], context: dict) -> dict[int, str]:
+    """Each achievement's HTML, from the cache where the item is unchanged.
+
+    A fragment's key holds the item's ``content_digest`` (a hash of its row, evidence,
+    skills and verifier's name with their row versions: it moves with any change to them,
+    however made) and everything else the HTML depends on: the audience's level, the
+    owner's badges, the secret link in the file addresses, the language, and the
+    portfolio's address and comments switch. Only the items not found are loaded (three
+    queries) and rendered, and stored under the key listed before they were loaded (so
+    the HTML under a key is never older than the key)."""
+    portfolio, audience = context["portfolio"], context["audience"]
+    prefix = ":".join(
+        str(part)
+        for part in (
+            "portfolio-item", audience.level, int(audience.is_owner),
+            context["share_token"] or "-", get_language(), portfolio.slug,
+            int(portfolio.comments_enabled),
+        )
+    )  # fmt: skip
+    keys = {item.pk: f"{prefix}:{item.pk}:{item.digest}" for item in items}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    html = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in html]
+    if missing:
+        rendered = {}
+        for achievement in portfolio_items(portfolio, audience, missing):
+            fragment = render_to_string(
+                "pages/_portfolio_item.html", {**context, "item": achievement}
+            )
+            html[achievement.pk] = fragment
+            rendered[keys[achievement.pk]] = fragment
+        cache.set_many(rendered, PAGE_CACHE_SECONDS)
+    return html
+
+
+def _sections(items: list[ItemVersion], fragments: dict[int, str]) -> list[BodySection]:
+    """The sections with items, in the page's order: sections in use by their order, then
+    any section staff switched off (its items still show) where its items come. An item
+    hidden or deleted since it was listed is left out."""
+    sections: dict[int, BodySection] = {}
+    for item in items:
+        if item.pk not in fragments:
+            continue
+        section = sections.get(item.category.pk)
+        if section is None:
+            section = sections[item.category.pk] = BodySection(item.category)
+        section.items.append(mark_safe(fragments[item.pk]))  # noqa: S308 - our template's
+    arrival = {pk: number for number, pk in enumerate(sections)}
+
+    def place(section: BodySection):
+        category = section.category
+        if category.is_active:
+            return (0, category.order, category.name_en, category.pk)
+        return (1, arrival[category.pk])
+
+    return sorted(sections.values(), key=place)
 
 
 @dataclass(frozen=True)
