@@ -21,7 +21,7 @@ from achievements.services import (
     evidence_delete,
     evidence_update_caption,
 )
-from achievements.uploads import prepare_upload
+from core.files.uploads import prepare_upload
 from feedback.services.verification import verification_decide, verification_request
 from portfolios.models import Skill, Visibility
 from portfolios.services import share_link_create
