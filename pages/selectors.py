@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -92,10 +92,9 @@ def _item_fragments(items: list[ItemVersion], context: dict) -> dict[int, str]:
     missing = [pk for pk in keys if pk not in html]
     if missing:
         rendered = {}
+        template = get_template("pages/_portfolio_item.html")  # looked up once, not per item
         for achievement in portfolio_items(portfolio, audience, missing):
-            fragment = render_to_string(
-                "pages/_portfolio_item.html", {**context, "item": achievement}
-            )
+            fragment = template.render({**context, "item": achievement})
             html[achievement.pk] = fragment
             rendered[keys[achievement.pk]] = fragment
         cache.set_many(rendered, PAGE_CACHE_SECONDS)
