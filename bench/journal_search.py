@@ -52,8 +52,8 @@ from django.utils import timezone  # noqa: E402
 
 from journal.models import Post  # noqa: E402
 from journal.services import due_posts_publish  # noqa: E402
-from portfolios import derived  # noqa: E402
 from portfolios.models import Portfolio, SearchDocument  # noqa: E402
+from search import derived  # noqa: E402
 from search.query import portfolio_search  # noqa: E402
 
 RARE = seeding.JOURNAL_RARE
