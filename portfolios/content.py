@@ -42,8 +42,15 @@ def _pending() -> dict[int, bool] | None:
 def content_batch() -> Iterator[None]:
     """Collect ``content_changed`` marks and flush them once when the outermost batch ends.
     Enter it inside the write's ``transaction.atomic()``."""
-    if _pending() is not None:
-        yield  # an outer batch flushes
+    pending = _pending()
+    if pending is not None:  # an outer batch flushes; a failure here takes its marks back
+        marked = dict(pending)
+        try:
+            yield
+        except BaseException:
+            pending.clear()
+            pending.update(marked)
+            raise
         return
     _local.pending = {}
     try:

@@ -136,3 +136,26 @@ def test_an_import_of_100_items_with_3_files_each_refreshes_the_portfolio_once()
     target.refresh_from_db()
     assert target.evidence_count == 300
     assert target.search_document.document
+
+
+def test_a_failed_write_inside_a_batch_takes_its_marks_back():
+    """A write that fails inside another write's batch (caught by the caller) refreshes
+    nothing of its own; the outer write's marks stay."""
+    from django.db import transaction
+
+    from portfolios.content import content_batch, content_changed
+
+    first = portfolio_for(StudentFactory(username="first"))
+    second = portfolio_for(StudentFactory(username="second"))
+    versions = dict(Portfolio.objects.values_list("pk", "content_version"))
+    with transaction.atomic(), content_batch():
+        content_changed(first.pk)
+        try:
+            with transaction.atomic(), content_batch():
+                content_changed(second.pk)
+                raise ValueError("refused")
+        except ValueError:
+            pass
+    after = dict(Portfolio.objects.values_list("pk", "content_version"))
+    assert after[first.pk] == versions[first.pk] + 1
+    assert after[second.pk] == versions[second.pk]

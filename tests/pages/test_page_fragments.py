@@ -458,3 +458,17 @@ def test_the_version_covers_every_evidence_field_the_page_shows():
     assert {"caption", "kind", "original_name"} <= shown
     assert shown <= set(EVIDENCE_SHOWN)
     assert "evidence_url evidence" in source and "public_id" in EVIDENCE_SHOWN
+
+
+def test_a_skill_taken_away_and_given_back_is_a_new_version(portfolio):
+    """Skill links are versioned by their own rows: A → B → A (without saving the
+    achievement's row) never brings back a key whose HTML showed B."""
+    achievement = item("Item 1")
+    python = Skill.objects.get_or_create(key="python", defaults={"name": "Python"})[0]
+    sql = Skill.objects.get_or_create(key="sql", defaults={"name": "SQL"})[0]
+    achievement.skills.set([python])
+    with_python = digest(achievement)
+    achievement.skills.set([sql])
+    with_sql = digest(achievement)
+    achievement.skills.set([python])
+    assert len({with_python, with_sql, digest(achievement)}) == 3
