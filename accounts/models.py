@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.dates import LATEST_DATE
 
 
 class TranslatedNameMixin(models.Model):
@@ -62,6 +64,7 @@ class Cohort(models.Model):
         _("graduation year"),
         null=True,
         blank=True,
+        validators=[MaxValueValidator(LATEST_DATE.year)],
         help_text=_("When the cohort is expected to graduate. Empty: four years after entry."),
     )
     is_active = models.BooleanField(
@@ -85,6 +88,12 @@ class Cohort(models.Model):
                 | Q(graduation_year__gte=models.F("entry_year")),
                 name="cohort_graduates_after_entry",
                 violation_error_message=_("A cohort cannot graduate before it enters."),
+            ),
+            models.CheckConstraint(
+                condition=Q(graduation_year__isnull=True)
+                | Q(graduation_year__lte=LATEST_DATE.year),
+                name="cohort_graduation_year_plausible",
+                violation_error_message=_("The graduation year must be 2100 or earlier."),
             ),
         ]
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Achievement
+from core import dates
 from core.forms import MultipleFileField, UploadFieldsMixin
 from portfolios.forms import SkillsField
 from portfolios.models import Category
@@ -34,9 +35,10 @@ class AchievementForm(UploadFieldsMixin, forms.ModelForm):
         )  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": dates.DateInput,
+            "end_date": dates.DateInput,
         }
+        field_classes = {"start_date": dates.DateField, "end_date": dates.DateField}
 
     def __init__(self, *args, portfolio, **kwargs):
         super().__init__(*args, **kwargs)

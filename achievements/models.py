@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import markdown
+from core.dates import date_range_constraint, validate_date_in_range
 from core.models import StoredFile
 from portfolios.models import Category, Portfolio, Skill, Visibility
 
@@ -59,9 +60,15 @@ class Achievement(models.Model):
         _("description"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
     )
     description_html = models.TextField(editable=False, blank=True)
-    start_date = models.DateField(_("date"), null=True, blank=True)
+    start_date = models.DateField(
+        _("date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     end_date = models.DateField(
-        _("until"), null=True, blank=True, help_text=_("Leave empty for a single day.")
+        _("until"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("Leave empty for a single day."),
     )
     organisation = models.CharField(_("organisation or issuer"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
@@ -133,6 +140,8 @@ class Achievement(models.Model):
                 name="achievement_dates_in_order",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            date_range_constraint("start_date", name="achievement_start_date_in_range"),
+            date_range_constraint("end_date", name="achievement_end_date_in_range"),
             models.CheckConstraint(
                 condition=Q(visibility__in=[v.value for v in Visibility]),
                 name="achievement_visibility_valid",

@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TranslatedNameMixin
 from core import markdown
+from core.dates import date_range_constraint, validate_date_in_range
 
 
 class Term(TranslatedNameMixin):
     """An academic term ("2025–26 autumn"); reviews and scores belong to one."""
 
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(_("ends on"), validators=[validate_date_in_range])
     is_current = models.BooleanField(
         _("current term"),
         default=False,
@@ -36,6 +37,8 @@ class Term(TranslatedNameMixin):
                 name="term_dates_in_order",
                 violation_error_message=_("A term must end after it starts."),
             ),
+            date_range_constraint("starts_on", name="term_starts_on_in_range"),
+            date_range_constraint("ends_on", name="term_ends_on_in_range"),
             models.UniqueConstraint(
                 fields=["is_current"],
                 condition=Q(is_current=True),
@@ -459,9 +462,13 @@ class EmploymentOutcome(models.Model):
     )
     employer_name = models.CharField(_("employer"), max_length=200)
     position = models.CharField(_("position"), max_length=200)
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(_("start date"), validators=[validate_date_in_range])
     end_date = models.DateField(
-        _("end date"), null=True, blank=True, help_text=_("Leave empty if you still work there.")
+        _("end date"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+        help_text=_("Leave empty if you still work there."),
     )
     related_to_field = models.BooleanField(
         _("related to my field of study"),
@@ -490,6 +497,8 @@ class EmploymentOutcome(models.Model):
                 name="outcome_dates_in_order",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            date_range_constraint("start_date", name="outcome_start_date_in_range"),
+            date_range_constraint("end_date", name="outcome_end_date_in_range"),
         ]
 
     def __str__(self) -> str:

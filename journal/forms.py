@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.forms import MultipleFileField, UploadFieldsMixin
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, Status
 from journal.services import tags_normalise
@@ -53,10 +54,9 @@ class PostForm(UploadFieldsMixin, forms.ModelForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 12}),
             "status": forms.RadioSelect,
-            "published_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
+            "published_at": dates.DateTimeLocalInput,
         }
+        field_classes = {"published_at": dates.DateTimeField}
 
     def __init__(self, *args, portfolio, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from core import markdown
+from core.dates import datetime_range_constraint, validate_date_in_range
 from core.files.storage import evidence_upload_to
 from core.models import StoredFile
 from portfolios.models import Portfolio, Visibility
@@ -70,6 +71,7 @@ class Post(models.Model):
         _("publication date"),
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text=_("A date in the future schedules the post: nobody sees it before then."),
     )
     comments_enabled = models.BooleanField(_("allow comments"), default=True)
@@ -102,6 +104,7 @@ class Post(models.Model):
                 name="post_published_has_date",
                 violation_error_message=_("A published post needs a publication date."),
             ),
+            datetime_range_constraint("published_at", name="post_published_at_in_range"),
         ]
 
     def __str__(self) -> str:

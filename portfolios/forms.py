@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import dates
 from core.files.uploads import Kind, UploadRejected, prepare_upload
 from portfolios.models import Portfolio, ShareLink, Skill
 from portfolios.services import RESERVED_SLUGS
@@ -94,11 +95,10 @@ class PortfolioForm(forms.ModelForm):
 
 
 class ShareLinkForm(forms.ModelForm):
-    expires_on = forms.DateField(
+    expires_on = dates.DateField(
         label=_("Works until"),
         required=False,
         help_text=_("Leave empty for a link that works until you revoke it."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TranslatedNameMixin
+from core.dates import datetime_range_constraint, validate_date_in_range
 from core.files.storage import photo_upload_to
 
 
@@ -225,7 +226,9 @@ class ShareLink(models.Model):
         _("label"), max_length=100, help_text=_("Who it is for, e.g. “For Company X”.")
     )
     token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("expires"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -235,6 +238,9 @@ class ShareLink(models.Model):
         verbose_name = _("share link")
         verbose_name_plural = _("share links")
         ordering = ["-created_at"]
+        constraints = [
+            datetime_range_constraint("expires_at", name="sharelink_expires_at_in_range"),
+        ]
 
     def __str__(self) -> str:
         return self.label

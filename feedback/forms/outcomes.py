@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core import dates
 from feedback.models import EmploymentOutcome
 
 
@@ -10,6 +11,7 @@ class OutcomeForm(forms.ModelForm):
         model = EmploymentOutcome
         fields = ("employer_name", "position", "start_date", "end_date", "related_to_field")
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_date": dates.DateInput,
+            "end_date": dates.DateInput,
         }
+        field_classes = {"start_date": dates.DateField, "end_date": dates.DateField}
