@@ -34,7 +34,8 @@ UPDATE feedback_term
 UPDATE feedback_employmentoutcome
    SET start_date = LEAST(GREATEST(start_date, {EARLIEST}), {LATEST}),
        end_date = CASE WHEN end_date > {LATEST} THEN NULL
-                       ELSE GREATEST(end_date, {EARLIEST}) END
+                       WHEN end_date < {EARLIEST} THEN {EARLIEST}
+                       ELSE end_date END
  WHERE {outside("start_date")} OR {outside("end_date")};
 """
 
