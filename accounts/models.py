@@ -102,7 +102,7 @@ class Cohort(models.Model):
 
     def save(self, *args, **kwargs):
         if self.graduation_year is None and self.entry_year:
-            self.graduation_year = self.entry_year + 4
+            self.graduation_year = min(self.entry_year + 4, LATEST_DATE.year)
         super().save(*args, **kwargs)
 
     @property
