@@ -122,6 +122,8 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "program", "cohort", "is_active", "is_staff", "preferred_language")
     search_fields = ("username", "email", "first_name", "last_name")
     list_select_related = ("program", "cohort")
+    # Facts the site records, not dates a person types (nothing out of range can come in).
+    readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (

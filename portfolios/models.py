@@ -229,7 +229,9 @@ class ShareLink(models.Model):
     expires_at = models.DateTimeField(
         _("expires"), null=True, blank=True, validators=[validate_date_in_range]
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        _("revoked"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ShareLinkQuerySet.as_manager()
@@ -240,6 +242,7 @@ class ShareLink(models.Model):
         ordering = ["-created_at"]
         constraints = [
             datetime_range_constraint("expires_at", name="sharelink_expires_at_in_range"),
+            datetime_range_constraint("revoked_at", name="sharelink_revoked_at_in_range"),
         ]
 
     def __str__(self) -> str:

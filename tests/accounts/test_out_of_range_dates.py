@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Cohort
 from accounts.services import staff_group_ensure
 from tests import out_of_range
-from tests.factories import CohortFactory, StaffFactory
+from tests.factories import CohortFactory, StaffFactory, StudentFactory
 from tests.out_of_range import constraints_dropped, store
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +56,10 @@ def test_the_admin_and_the_database_refuse_a_graduation_year_after_2100(staff_cl
 
 def test_the_default_graduation_year_stays_within_the_range():
     assert CohortFactory(entry_year=2099).graduation_year == 2100
+
+
+def test_staff_cannot_type_a_users_sign_in_or_sign_up_date(staff_client):
+    student = StudentFactory()
+    form = staff_client.get(reverse("admin:accounts_user_change", args=[student.pk]))
+    fields = form.context["adminform"].form.fields
+    assert "last_login" not in fields and "date_joined" not in fields
