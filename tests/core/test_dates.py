@@ -138,3 +138,31 @@ def test_the_form_fields_take_the_bounds():
     with timezone.override("Asia/Bishkek"):
         moment = dates.DateTimeField().clean("2100-12-31T23:59")
     assert timezone.localtime(moment, zoneinfo.ZoneInfo("Asia/Bishkek")).year == 2100
+
+
+REPAIRED_APPS = {
+    "accounts": ("0003_repair_out_of_range_dates", "0004_dates_in_range"),
+    "achievements": ("0004_repair_out_of_range_dates", "0005_dates_in_range"),
+    "feedback": ("0004_repair_out_of_range_dates", "0005_dates_in_range"),
+    "journal": ("0002_repair_out_of_range_dates", "0003_dates_in_range"),
+    "portfolios": ("0011_repair_out_of_range_dates", "0012_dates_in_range"),
+}
+
+
+@pytest.mark.parametrize("app", sorted(REPAIRED_APPS))
+def test_each_repair_runs_before_its_constraints_are_added(app):
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import AddConstraint
+
+    repair, constrain = REPAIRED_APPS[app]
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    assert (app, repair) in graph.forwards_plan((app, constrain))
+    added = [op for op in graph.nodes[(app, constrain)].operations if isinstance(op, AddConstraint)]
+    assert added and all(op.constraint.name.endswith("_in_range") or "plausible" in
+                         op.constraint.name for op in added)  # fmt: skip
+    for node, migration in graph.nodes.items():
+        if node[0] == app and node != (app, constrain):
+            assert not any(
+                isinstance(op, AddConstraint) and op.constraint.name.endswith("_in_range")
+                for op in migration.operations
+            ), node
