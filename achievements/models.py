@@ -30,6 +30,7 @@ class VerificationStatus(models.TextChoices):
 
 # Where an achievement's verification stands. Supervisors' decisions save only these; a
 # student's edit never writes them from its own (possibly older) copy.
+DESCRIPTION_MAX_LENGTH = 10_000  # Markdown: see core/markdown.py
 VERIFICATION_STATE_FIELDS = (
     "verification_status", "verification_requested_at", "verified_by", "verified_at",
     "verification_note",
@@ -57,7 +58,11 @@ class Achievement(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(
-        _("description"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
+        _("description"),
+        blank=True,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        validators=markdown.source_validators(DESCRIPTION_MAX_LENGTH),
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
     description_html = models.TextField(editable=False, blank=True)
     start_date = models.DateField(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from achievements.models import VERIFICATION_STATE_FIELDS, Achievement, Evidence
 from achievements.signals import achievement_deleted, achievement_saved, evidence_changed
+from core import markdown
 from core.files.quota import storage_reserve
 from core.files.storage import StoredFiles
 from core.files.uploads import Kind, PreparedFile, classify_link
@@ -49,9 +50,10 @@ def achievement_create(
     """Create an achievement with its evidence; on any failure no row and no file remain."""
     _check_fields(fields)
     fields.setdefault("visibility", portfolio.default_visibility)
+    achievement = Achievement(portfolio=portfolio, **fields)
+    markdown.render_ahead(achievement, "description")  # before the quota locks the portfolio
     with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(portfolio, files or [])
-        achievement = Achievement(portfolio=portfolio, **fields)
         achievement.order = _next_order(
             Achievement.objects.filter(portfolio=portfolio, category=achievement.category)
         )
@@ -77,6 +79,10 @@ def achievement_update(
     **fields,
 ) -> Achievement:
     _check_fields(fields)
+    # Rendered before the row locks below (a bound form has set it on the instance).
+    markdown.render_ahead(
+        achievement, "description", fields.get("description", achievement.description)
+    )
     with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(achievement.portfolio, files or [])
         # A bound ModelForm has already set the new values on the instance: compare with

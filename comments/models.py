@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import markdown
 
-BODY_MAX_LENGTH = 5000
+BODY_MAX_LENGTH = 5000  # Markdown: see core/markdown.py
 
 
 class Comment(models.Model):
@@ -57,7 +57,7 @@ class Comment(models.Model):
     body = models.TextField(
         _("comment"),
         max_length=BODY_MAX_LENGTH,
-        validators=[MaxLengthValidator(BODY_MAX_LENGTH)],  # a TextField's own is only a widget's
+        validators=markdown.source_validators(BODY_MAX_LENGTH),
         help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
     body_html = models.TextField(editable=False, blank=True)
@@ -119,9 +119,7 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         # Markdown is rendered and sanitised once, when written, not on every page view.
-        self.body_html = markdown.render(self.body)
-        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        markdown.render_on_save(self, "body", "body_html", kwargs)
         super().save(*args, **kwargs)
 
     @property

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.models import Comment, CommentReport
 from comments.signals import comment_posted
+from core import markdown
 
 RATE_WINDOW_SECONDS = 60
 
@@ -47,7 +48,6 @@ def _rate_record(user) -> None:
     cache.set(_rate_key(user), recent[-max(settings.COMMENTS_PER_MINUTE, 1) :], RATE_WINDOW_SECONDS)
 
 
-@transaction.atomic
 def comment_create(
     *,
     author,
@@ -72,20 +72,23 @@ def comment_create(
     comment.full_clean()
     if comment_rate_limited(user=author):
         raise CommentRateLimited()
-    comment.save()
-    _rate_record(author)
-    comment_posted.send(sender=Comment, comment=comment)
+    markdown.render_ahead(comment, "body")  # rendered before the transaction starts
+    with transaction.atomic():
+        comment.save()
+        _rate_record(author)
+        comment_posted.send(sender=Comment, comment=comment)
     return comment
 
 
-@transaction.atomic
 def comment_update(*, comment: Comment, body: str) -> Comment:
     if body == comment.body:
         return comment
     comment.body = body
     comment.edited_at = timezone.now()
     comment.full_clean()
-    comment.save(update_fields=["body", "edited_at"])
+    markdown.render_ahead(comment, "body")  # rendered before the transaction starts
+    with transaction.atomic():
+        comment.save(update_fields=["body", "edited_at"])
     return comment
 
 

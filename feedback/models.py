@@ -148,6 +148,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(status=Review.Status.DRAFT)
 
 
+FEEDBACK_MAX_LENGTH = 10_000  # Markdown: see core/markdown.py
 SCORE_RANGE = Q(total__gte=0, total__lte=100)
 
 
@@ -186,7 +187,11 @@ class Review(models.Model):
         help_text=_("The weighted mean of the criterion scores, 0–100."),
     )
     feedback = models.TextField(
-        _("written feedback"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists.")
+        _("written feedback"),
+        blank=True,
+        max_length=FEEDBACK_MAX_LENGTH,
+        validators=markdown.source_validators(FEEDBACK_MAX_LENGTH),
+        help_text=_("Markdown: **bold**, *italic*, lists."),
     )
     feedback_html = models.TextField(editable=False, blank=True)
     status = models.CharField(
@@ -229,9 +234,7 @@ class Review(models.Model):
         return f"{self.student} · {self.term}"
 
     def save(self, *args, **kwargs):
-        self.feedback_html = markdown.render(self.feedback)
-        if kwargs.get("update_fields") is not None and "feedback" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "feedback_html"}
+        markdown.render_on_save(self, "feedback", "feedback_html", kwargs)
         super().save(*args, **kwargs)
 
     @property

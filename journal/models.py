@@ -23,6 +23,7 @@ from portfolios.models import Portfolio, Visibility
 
 MAX_TAGS = 10
 TAG_LENGTH = 40
+BODY_MAX_LENGTH = 10_000  # Markdown: see core/markdown.py
 EXCERPT_WORDS = 40
 BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|blockquote|pre|dt|dd)>|<br\s*/?>", re.IGNORECASE)
 
@@ -51,6 +52,8 @@ class Post(models.Model):
     body = models.TextField(
         _("text"),
         blank=True,
+        max_length=BODY_MAX_LENGTH,
+        validators=markdown.source_validators(BODY_MAX_LENGTH),
         help_text=_("Markdown: **bold**, *italic*, lists, links, tables."),
     )
     body_html = models.TextField(editable=False, blank=True)

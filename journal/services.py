@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from core import markdown
 from core.files.quota import storage_reserve
 from core.files.storage import StoredFiles
 from core.files.uploads import PreparedFile
@@ -70,9 +71,10 @@ def post_create(*, portfolio: Portfolio, files: list[PreparedFile] | None = None
     _check_fields(fields)
     fields.setdefault("visibility", portfolio.default_visibility)
     fields["tags"] = tags_normalise(fields.get("tags") or [])
+    post = Post(portfolio=portfolio, **fields)
+    markdown.render_ahead(post, "body")  # before the quota takes the portfolio's row lock
     with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(portfolio, files or [])
-        post = Post(portfolio=portfolio, **fields)
         _date_on_publish(post)
         post.full_clean()
         post.save()
@@ -85,6 +87,7 @@ def post_update(*, post: Post, files: list[PreparedFile] | None = None, **fields
     _check_fields(fields)
     if "tags" in fields:
         fields["tags"] = tags_normalise(fields["tags"] or [])
+    markdown.render_ahead(post, "body", fields.get("body", post.body))  # before the lock
     with StoredFiles() as stored, transaction.atomic(), content_batch():
         storage_reserve(post.portfolio, files or [])
         for name, value in fields.items():

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TranslatedNameMixin
+from core import markdown
 from core.dates import datetime_range_constraint, validate_date_in_range
 from core.files.storage import photo_upload_to
 
@@ -83,6 +84,7 @@ slug_validator = RegexValidator(
     code="invalid_slug",
 )
 
+ABOUT_MAX_LENGTH = 5000  # Markdown: see core/markdown.py
 
 # Kept current by search/derived.py with F()/SQL updates; a form's stale copy of the
 # instance never writes them back.
@@ -112,7 +114,11 @@ class Portfolio(models.Model):
         help_text=_("One line about you, e.g. “Future maths teacher and robotics coach”."),
     )
     about = models.TextField(
-        _("about me"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists, links.")
+        _("about me"),
+        blank=True,
+        max_length=ABOUT_MAX_LENGTH,
+        validators=markdown.source_validators(ABOUT_MAX_LENGTH),
+        help_text=_("Markdown: **bold**, *italic*, lists, links."),
     )
     about_html = models.TextField(editable=False, blank=True)
     interests = models.CharField(_("interests"), max_length=300, blank=True)
@@ -184,12 +190,8 @@ class Portfolio(models.Model):
 
     def save(self, *args, **kwargs):
         # Markdown is rendered and sanitised once, when written, not on every page view.
-        from core import markdown
-
-        self.about_html = markdown.render(self.about)
-        if kwargs.get("update_fields") is not None and "about" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "about_html"}
-        elif kwargs.get("update_fields") is None and not self._state.adding:
+        markdown.render_on_save(self, "about", "about_html", kwargs)
+        if kwargs.get("update_fields") is None and not self._state.adding:
             # content_version only moves through one F() update (portfolios/content.py);
             # writing back this instance's copy could move it backwards.
             kwargs["update_fields"] = [

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import markdown
 from core.files.storage import StoredFiles, delete_after_commit, extension_of
 from core.files.uploads import Kind, PreparedFile
 from portfolios.content import content_batch, content_changed
@@ -102,6 +103,7 @@ def portfolio_update(
         raise TypeError(f"unknown portfolio fields: {sorted(unknown)}")
     if photo is not None and photo.kind != Kind.IMAGE:
         raise ValueError("a portfolio photo must be an image")
+    markdown.render_ahead(portfolio, "about", fields.get("about", portfolio.about))  # unlocked
     with StoredFiles() as stored, transaction.atomic(), content_batch():
         # The names on disk now, read under a lock (another tab may have replaced them).
         saved = (

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cohort, Program
-from feedback.models import Review, RubricCriterion, weighted_total
+from feedback.models import FEEDBACK_MAX_LENGTH, Review, RubricCriterion, weighted_total
 from feedback.selectors.reviews import SORTS, StudentFilters
 
 
@@ -18,7 +18,7 @@ class ReviewForm(forms.Form):
     feedback = forms.CharField(
         label=_("Written feedback"),
         required=False,
-        max_length=10000,
+        max_length=FEEDBACK_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "What is strong, what to improve, and how. The student reads this once you "

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import markdown
 from feedback.access import supervised_students
 from feedback.models import (
     Review,
@@ -85,7 +86,6 @@ def _snapshot(review: Review) -> ReviewRevision:
     )
 
 
-@transaction.atomic
 def review_save(
     *,
     supervisor: User,
@@ -101,7 +101,27 @@ def review_save(
     Scores are keyed by criterion id and checked against the review's rubric; the total
     is their weighted mean. Changing a released review keeps what it said before as a
     revision. Two submissions at once (a double click, a second tab) end in one review.
+    The feedback's Markdown is rendered before the review's row is locked.
     """
+    feedback_html = markdown.render_within_limit(Review, "feedback", feedback)
+    return _review_save(
+        supervisor=supervisor, student=student, term=term, scores=scores, feedback=feedback,
+        feedback_html=feedback_html, release=release, expected_rubric=expected_rubric,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _review_save(
+    *,
+    supervisor: User,
+    student: User,
+    term: Term,
+    scores: dict[int, int | None],
+    feedback: str,
+    feedback_html: str | None,
+    release: bool,
+    expected_rubric: Rubric | None,
+) -> Review:
     review = (
         Review.objects.select_for_update(of=("self",))
         .filter(student=student, supervisor=supervisor, term=term)
@@ -141,6 +161,8 @@ def review_save(
             revision.save()
     review.total = new_total
     review.feedback = feedback
+    if feedback_html is not None:
+        markdown.remember_rendered(review, "feedback", feedback, feedback_html)
     just_released = release and not review.is_released
     if just_released:
         review.status = Review.Status.RELEASED
@@ -152,9 +174,10 @@ def review_save(
                 review.save()
         except IntegrityError:
             # The other submission created it first: update that one instead.
-            return review_save(
+            return _review_save(
                 supervisor=supervisor, student=student, term=term, scores=scores,
-                feedback=feedback, release=release,
+                feedback=feedback, feedback_html=feedback_html, release=release,
+                expected_rubric=None,
             )  # fmt: skip
     else:
         review.save()

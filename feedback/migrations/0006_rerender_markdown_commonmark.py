@@ -1,0 +1,42 @@
+"""Markdown is now rendered by markdown-it-py (CommonMark, linear time) instead of
+Python-Markdown (quadratic on unbalanced brackets), and a review's written feedback has a length
+limit of 10,000 characters (a validator: a row already longer still loads; it is
+refused only when next edited, with a message saying so).
+
+The stored HTML is rendered again with the new renderer, a batch at a time
+(``core.markdown.rerender_stored``). The migration is not atomic: each batch commits, so
+a large table is not locked until the end; run again, it finds nothing left to change.
+Reviews are not cached.
+"""
+
+import django.core.validators
+from django.db import migrations, models
+
+
+def rerender(apps, schema_editor):
+    from core.markdown import rerender_stored
+
+    rerender_stored(apps.get_model("feedback", "Review"), "feedback", "feedback_html")
+
+
+class Migration(migrations.Migration):
+    atomic = False
+
+    dependencies = [
+        ("feedback", "0003_review_supervisor_protected"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="review",
+            name="feedback",
+            field=models.TextField(
+                blank=True,
+                help_text="Markdown: **bold**, *italic*, lists.",
+                max_length=10000,
+                validators=[django.core.validators.MaxLengthValidator(10000)],
+                verbose_name="written feedback",
+            ),
+        ),
+        migrations.RunPython(rerender, migrations.RunPython.noop),
+    ]
