@@ -76,8 +76,10 @@ def test_exact_sizes_are_in_the_readers_language(language, expected):
 
 def test_the_quota_message_tells_equal_looking_sizes_apart():
     content = pdf_bytes()
+    content += b"\n" * (20 * 1024 - len(content))  # 20.0 KB, one byte more than is free
     message = spaced(refusal("report.pdf", content, quota_left=len(content) - 1).message)
-    assert f"{len(content):,} bytes" in message
+    assert "(20.0 KB (20,480 bytes)) does not fit" in message
+    assert "(20.0 KB (20,479 bytes) free)" in message
 
 
 # --- ZIP archives ----------------------------------------------------------------------

@@ -147,7 +147,7 @@ WRONG_TYPES = {
     ),
     "achievements[0].evidence[0].kind": (
         lambda d: d["achievements"][0]["evidence"][0].update(kind=True),
-        "expected text",
+        "expected one of “image”, “pdf”, “office”, “audio”, “video”, “link”",
     ),
     "posts[0].published_at": (
         lambda d: d["posts"][0].update(published_at=1735689600),
