@@ -330,7 +330,13 @@ def _sections_for_index(document: dict) -> list[dict]:
     for item in document["achievements"]:
         code = item["section"]
         sections.setdefault(code, {"name": names.get(code, code), "items": []})["items"].append(
-            {**item, "visibility_label": _visibility_label(item["visibility"])}
+            {
+                **item,
+                "visibility_label": _visibility_label(item["visibility"]),
+                # Dates, not their ISO text, so the page shows them as the site does.
+                "start": item["start_date"] and date.fromisoformat(item["start_date"]),
+                "end": item["end_date"] and date.fromisoformat(item["end_date"]),
+            }
         )
     return list(sections.values())
 
