@@ -27,7 +27,9 @@ from core.dates import validate_date_in_range
 
 MAX_DEPTH = 10  # the format needs 5 (document → posts → post → attachments → attachment)
 MAX_WHOLE = 2**63 - 1
-_STRING = re.compile(r'"[^"\\]*(?:\\[\s\S][^"\\]*)*"')
+# A JSON string, or an unterminated one up to the end; possessive, so it never backtracks.
+_STRING = re.compile(r'"(?>[^"\\]+|\\[\s\S]?)*+(?:"|\Z)')
+_INNERMOST = re.compile(r"\[\]|\{\}")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(
@@ -83,24 +85,33 @@ def parse(raw: bytes) -> object:
 
 
 def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, counted on the brackets outside strings (so a
-    document a million brackets deep never reaches the recursive parser)."""
+    """Refuse nesting deeper than MAX_DEPTH, measured on the brackets outside strings, so
+    a document a million brackets deep never reaches the recursive parser. Every step is
+    one linear pass of the regular-expression engine (no Python loop over the text)."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    depth = 0
-    for bracket in brackets:
-        if bracket in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise Invalid(
-                    ngettext(
-                        "portfolio.json is nested more than %(limit)d level deep.",
-                        "portfolio.json is nested more than %(limit)d levels deep.",
-                        MAX_DEPTH,
-                    )
-                    % {"limit": MAX_DEPTH}
-                )
-        else:
-            depth -= 1
+    # Each round removes the innermost pairs, one level of nesting.
+    for _level in range(MAX_DEPTH):
+        inner = _INNERMOST.sub("", brackets)
+        if inner == brackets:
+            break
+        brackets = inner
+    if not brackets:
+        return
+    too_deep = Invalid(
+        ngettext(
+            "portfolio.json is nested more than %(limit)d level deep.",
+            "portfolio.json is nested more than %(limit)d levels deep.",
+            MAX_DEPTH,
+        )
+        % {"limit": MAX_DEPTH}
+    )
+    if _INNERMOST.search(brackets):
+        raise too_deep  # pairs left after MAX_DEPTH levels were taken away
+    # Brackets that do not pair up: not JSON, though perhaps deep before they break.
+    openers = len(brackets) - len(brackets.lstrip("[{"))
+    if openers > MAX_DEPTH:
+        raise too_deep
+    raise Invalid(_("portfolio.json is not valid JSON."))
 
 
 def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict:
