@@ -38,7 +38,8 @@ def source():
     achievement_for(portfolio, title="Olympiad", visibility=Visibility.PUBLIC,
                     start_date="2024-04-10", files=[diploma])  # fmt: skip
     achievement_for(portfolio, title="Robotics cup", visibility=Visibility.PUBLIC)
-    post_for(portfolio, title="First lesson", body="I was **nervous**.")
+    post_for(portfolio, title="First lesson", body="I was **nervous**.",
+             files=[("plan.pdf", pdf_bytes("Plan"))])  # fmt: skip
     return portfolio
 
 
@@ -151,6 +152,20 @@ WRONG_TYPES = {
     "posts[0].published_at": (
         lambda d: d["posts"][0].update(published_at=1735689600),
         "expected a date and time such as 2024-09-01T10:30:00+06:00",
+    ),
+    "posts[0].attachments[0].size": (
+        lambda d: d["posts"][0]["attachments"][0].update(size=True),
+        "expected a whole number",
+    ),
+    "posts[0].attachments[0].sha256": (
+        lambda d: d["posts"][0]["attachments"][0].pop("sha256"),
+        "is missing",
+    ),
+    "portfolio.photo.size": (
+        lambda d: d["portfolio"].update(
+            photo={"path": "files/photo.png", "size": "9", "sha256": ""}
+        ),
+        "expected a whole number",
     ),
     "posts[0].tags": (lambda d: d["posts"][0].update(tags="a,b"), "expected a list"),
     "posts[0].title": (lambda d: d["posts"][0].update(title=None), "expected text"),
