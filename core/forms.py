@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from core.files.quota import prepare_uploads
+from core.files.quota import UploadsRejected, prepare_uploads
 from core.files.uploads import UploadRejected, classify_link
 
 ACCEPT = (
@@ -62,8 +62,16 @@ class UploadFieldsMixin:
             raise forms.ValidationError(rejection.message, code=rejection.code) from None
 
     def _prepare_files(self, files) -> None:
-        """Check every file before anything is stored; keep the prepared ones for the view."""
+        """Check every file before anything is stored; keep the prepared ones for the view.
+        Each refused file is named with its reason, one error each."""
         try:
             self.prepared_files = prepare_uploads(self.storage_owner, files)
-        except UploadRejected as rejection:
-            self.add_error("files", rejection.message)
+        except UploadsRejected as refused:
+            self.prepared_files = []
+            self.add_error(
+                "files",
+                [
+                    forms.ValidationError(rejection.message, code=rejection.code)
+                    for rejection in refused.rejections
+                ],
+            )

@@ -25,18 +25,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from achievements.models import Achievement, Evidence
+from accounts.models import User
+from achievements.models import Achievement, Evidence, Level
 from achievements.selectors import portfolio_view
 from achievements.services import achievement_check_grade, evidence_store
 from core.files.quota import storage_quota, storage_reserve, storage_used, stored_size
 from core.files.storage import StoredFiles
 from core.files.uploads import Kind, UploadRejected, classify_link, prepare_upload
-from journal.models import MAX_TAGS, Post, Status
+from journal.models import MAX_TAGS, TAG_LENGTH, Post, Status
 from journal.services import post_create
 from portfolios.access import OWNER
 from portfolios.content import content_batch
-from portfolios.models import Category, Portfolio, Visibility
+from portfolios.models import Category, Portfolio, Skill, Visibility
 from portfolios.services import RESERVED_SLUGS, portfolio_update, skills_resolve
+from transfer import schema
+from transfer.schema import Day, Flag, ListOf, Moment, Record, Text, Whole, model_text_limit
 
 SCHEMA = "student-portfolio"
 VERSION = 2  # 2: journal posts ("posts")
@@ -45,10 +48,13 @@ MAX_ENTRIES = 5000
 MAX_JSON_BYTES = 5 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, for entries above 1 MB
 MAX_ACHIEVEMENTS = 1000
-MAX_SKILLS = 30
+MAX_SKILLS = 30  # as the profile and achievement forms allow
 MAX_POSTS = 1000
 MAX_POST_TITLE = Post._meta.get_field("title").max_length
-MAX_POST_BODY = 200_000  # characters of Markdown
+MAX_POST_BODY = model_text_limit(Post, "body", default=200_000)  # characters of Markdown
+MAX_MARKDOWN = 200_000  # a Markdown field without a limit of its own on the model
+MAX_ORDER = 2**31 - 1  # PositiveIntegerField
+MAX_PATH = 300
 logger = logging.getLogger(__name__)
 # Every way a crafted archive can make zipfile, zlib or int() fail while reading it.
 READ_ERRORS = (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError,
@@ -66,6 +72,111 @@ PROFILE_TEXT_FIELDS = ("slug", "headline", "about", "interests", "phone", "websi
 PROFILE_FLAGS = ("show_email", "open_to_work", "noindex")
 ITEM_TEXT_FIELDS = ("title", "description", "organisation", "level", "result", "grade", "url")
 POST_STATUSES = {status.value for status in Status}
+
+
+def _texts(model, names, *, markdown=(), **options) -> dict[str, Text]:
+    """Text specs for model fields, each limited as the model limits it."""
+    return {
+        name: Text(
+            model_text_limit(model, name, default=MAX_MARKDOWN if name in markdown else 10000),
+            **options,
+        )
+        for name in names
+    }
+
+
+def _evidence_needs(entry: dict, place: str) -> None:
+    """A link needs its address; a file its path, size and checksum."""
+    names = ("url",) if entry.get("kind") == Kind.LINK else ("path", "size", "sha256")
+    schema.require(entry, place, names)
+
+
+def _document_spec(version: int) -> Record:
+    """What portfolio.json of ``version`` may hold (docs/portfolio-export.md)."""
+    visibility = Text(20, choices=list(VISIBILITY_VALUES))
+    skills = ListOf(Text(model_text_limit(Skill, "name", 60)), MAX_SKILLS)
+    file_fields = {
+        "name": Text(model_text_limit(Evidence, "original_name", 150), null=True),
+        "content_type": Text(model_text_limit(Evidence, "content_type", 100), null=True),
+        "size": Whole(null=True),
+        "sha256": Text(64, null=True),
+        "path": Text(MAX_PATH, null=True),
+    }
+    evidence = Record(
+        required={"kind": Text(10, choices=list(Kind.values))},
+        optional={
+            **file_fields,
+            "caption": Text(model_text_limit(Evidence, "caption", 200), null=True),
+            "url": Text(model_text_limit(Evidence, "external_url", 200), null=True),
+        },
+        rule=_evidence_needs,
+    )
+    achievement = Record(
+        required={
+            "section": Text(model_text_limit(Category, "code", 40)),
+            "title": Text(model_text_limit(Achievement, "title", 200), blank=False),
+            "visibility": visibility,
+            "evidence": ListOf(evidence, MAX_ENTRIES),
+        },
+        optional={
+            **_texts(
+                Achievement,
+                [n for n in ITEM_TEXT_FIELDS if n not in ("title", "level")],
+                markdown=("description",),
+                null=True,
+            ),  # fmt: skip
+            "level": Text(20, null=True, choices=["", *Level.values]),
+            "start_date": Day(),
+            "end_date": Day(),
+            "skills": skills,
+            "featured": Flag(),
+            "order": Whole(MAX_ORDER, null=True),
+        },
+    )
+    attachment = Record(
+        required={"path": file_fields["path"], "size": Whole(), "sha256": Text(64)},
+        optional={**file_fields, "kind": Text(10, null=True)},
+    )
+    post = Record(
+        required={
+            "title": Text(MAX_POST_TITLE, blank=False),
+            "visibility": visibility,
+            "status": Text(10, choices=sorted(POST_STATUSES)),
+        },
+        optional={
+            "body": Text(MAX_POST_BODY, null=True),
+            "tags": ListOf(Text(TAG_LENGTH), MAX_TAGS, null=True),
+            "published_at": Moment(),
+            "comments_enabled": Flag(),
+            "attachments": ListOf(attachment, MAX_ENTRIES),
+        },
+    )
+    profile = Record(
+        required={"visibility": visibility, "default_visibility": visibility},
+        optional={
+            **_texts(Portfolio, PROFILE_TEXT_FIELDS, markdown=("about",), null=True),
+            **{name: Flag() for name in PROFILE_FLAGS},
+            "skills": skills,
+            "photo": Record(
+                required={"path": Text(MAX_PATH), "size": Whole(), "sha256": Text(64)}, null=True
+            ),
+        },
+    )
+    student = Record(
+        optional={
+            **_texts(User, ("username", "first_name", "last_name", "email"), null=True),
+            "program": Text(100, null=True),
+            "entry_year": Whole(9999, null=True),
+        },
+        null=True,
+    )
+    document = Record(
+        required={"portfolio": profile, "achievements": ListOf(achievement, MAX_ACHIEVEMENTS)},
+        optional={"exported_at": Moment(), "student": student},
+    )
+    if version >= 2:
+        document.required["posts"] = ListOf(post, MAX_POSTS)
+    return document
 
 
 class ImportRefused(Exception):
@@ -219,7 +330,13 @@ def _sections_for_index(document: dict) -> list[dict]:
     for item in document["achievements"]:
         code = item["section"]
         sections.setdefault(code, {"name": names.get(code, code), "items": []})["items"].append(
-            {**item, "visibility_label": _visibility_label(item["visibility"])}
+            {
+                **item,
+                "visibility_label": _visibility_label(item["visibility"]),
+                # Dates, not their ISO text, so the page shows them as the site does.
+                "start": item["start_date"] and date.fromisoformat(item["start_date"]),
+                "end": item["end_date"] and date.fromisoformat(item["end_date"]),
+            }
         )
     return list(sections.values())
 
@@ -284,17 +401,21 @@ def _read_json(archive, entries) -> dict:
     if info.file_size > MAX_JSON_BYTES:
         raise ImportRefused(_("portfolio.json is too large."))
     try:
-        document = json.loads(archive.read(info).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ImportRefused(_("portfolio.json is not valid JSON.")) from None
+        document = schema.parse(archive.read(info))
+    except schema.Invalid as invalid:
+        raise ImportRefused(invalid.message) from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise ImportRefused(_("portfolio.json is not a portfolio export."))
     version = document.get("version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:  # True == 1 in Python
         raise ImportRefused(
             _("This export has format version %(found)s; this site reads version %(expected)s.")
-            % {"found": document.get("version"), "expected": VERSION}
+            % {"found": str(document.get("version"))[:20], "expected": VERSION}
         )
+    try:
+        schema.check(_document_spec(version), document)
+    except schema.Invalid as invalid:
+        raise ImportRefused(invalid.message) from None
     return document
 
 
@@ -526,7 +647,7 @@ def _restore(portfolio, archive, entries, document) -> int:
         portfolio.refresh_from_db()
         _refuse_if_not_empty(portfolio, with_posts=bool(prepared_posts))
         fields = {name: _text(profile.get(name)) for name in PROFILE_TEXT_FIELDS}
-        fields.update({name: bool(profile.get(name)) for name in PROFILE_FLAGS})
+        fields.update({name: _flag(profile.get(name, False)) for name in PROFILE_FLAGS})
         slug_taken = Portfolio.objects.filter(slug__iexact=fields["slug"]).exclude(pk=portfolio.pk)
         if not fields["slug"] or fields["slug"] in RESERVED_SLUGS or slug_taken.exists():
             fields["slug"] = portfolio.slug  # keep the address this site gave
@@ -551,7 +672,7 @@ def _restore(portfolio, archive, entries, document) -> int:
                     start_date=_date(item.get("start_date")),
                     end_date=_date(item.get("end_date")),
                     visibility=_visibility(item["visibility"]),
-                    featured=bool(item.get("featured")),
+                    featured=_flag(item.get("featured", False)),
                     order=int(item.get("order") or 0),
                 )
                 achievement_check_grade(achievement)

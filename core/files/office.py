@@ -43,7 +43,17 @@ ODF_MEDIA_TYPES = {
 }
 
 
+OFFICE_EXTENSIONS = frozenset().union(
+    *(file_type.extensions for file_type in (DOCX, PPTX, XLSX, ODT, ODP))
+)
+
+
 def _damaged(name: str) -> UploadRejected:
+    """A ZIP that cannot be read: a damaged office document if its name says it is one,
+    otherwise an archive (a .zip, or a ZIP named anything else), which is never accepted."""
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    if extension not in OFFICE_EXTENSIONS:
+        return forbidden(ARCHIVE, name)
     return rejected(
         "type_unknown",
         _("“%(name)s” looks like an office document, but it is damaged and cannot be read."),
@@ -138,7 +148,8 @@ def office_type(uploaded: File, size: int, name: str) -> FileType:
                 if infos[0].file_size > MAX_MIMETYPE_ENTRY:
                     raise forbidden(ARCHIVE, name)
                 with archive.open(infos[0]) as entry:
-                    media_type = entry.read(MAX_MIMETYPE_ENTRY + 1).decode("ascii").strip()
+                    media_type = entry.read(MAX_MIMETYPE_ENTRY + 1).decode("ascii", "replace")
+                media_type = media_type.strip()
                 if any(entry.startswith(("Basic/", "Scripts/")) for entry in names):
                     raise forbidden(MACRO, name)
                 if media_type in ODF_MEDIA_TYPES:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.apps import apps
 from django.conf import settings
 from django.db.models import Sum
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from core.files.types import file_sizes
 from core.files.uploads import PreparedFile, UploadRejected, prepare_upload, stored_size
 from core.models import StoredFile
 
 __all__ = [
+    "UploadsRejected",
     "prepare_uploads",
     "storage_quota",
     "storage_reserve",
@@ -45,14 +46,31 @@ def storage_used(owner) -> int:
     return total
 
 
+class UploadsRejected(UploadRejected):
+    """Some of several files were refused: ``rejections`` names each with its reason (in
+    the order they were given). Nothing of them may be stored."""
+
+    def __init__(self, rejections: list[UploadRejected]):
+        super().__init__(" ".join(r.message for r in rejections), code=rejections[0].code)
+        self.rejections = rejections
+
+
 def prepare_uploads(owner, files) -> list[PreparedFile]:
-    """Check every file before anything is stored; the first bad one stops them all."""
+    """Check every file before anything is stored. If any is refused, raise
+    ``UploadsRejected`` naming every refused file (not only the first); the files that
+    passed count against the quota left for the ones after them."""
     left = storage_quota() - storage_used(owner)
-    prepared = []
+    prepared, rejections = [], []
     for uploaded in files:
-        item = prepare_upload(uploaded, quota_left=left)
+        try:
+            item = prepare_upload(uploaded, quota_left=left)
+        except UploadRejected as rejection:
+            rejections.append(rejection)
+            continue
         left -= stored_size(item)
         prepared.append(item)
+    if rejections:
+        raise UploadsRejected(rejections)
     return prepared
 
 
@@ -65,12 +83,13 @@ def storage_reserve(owner, files: list[PreparedFile]) -> None:
     needed = sum(stored_size(item) for item in files)
     left = storage_quota() - storage_used(owner)
     if needed > left:
+        needed_text, left_text = file_sizes(needed, max(left, 0))
         raise UploadRejected(
             _("%(names)s (%(size)s) do not fit into your remaining storage space (%(left)s free).")
             % {
                 "names": ", ".join(f"“{item.display_name}”" for item in files),
-                "size": filesizeformat(needed),
-                "left": filesizeformat(max(left, 0)),
+                "size": needed_text,
+                "left": left_text,
             },
             code="quota",
         )

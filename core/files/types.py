@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 MB = 1024 * 1024
 DEFAULT_MAX_FILE_SIZE = 25 * MB
@@ -149,6 +151,24 @@ EXECUTABLE, SCRIPT, HTML, SVG, XML, ARCHIVE, ZIP_BOMB, MACRO = (
     "zip_bomb",
     "macro",
 )
+
+
+def file_sizes(*sizes: int) -> list[str]:
+    """Sizes as people read them ("25.0 MB"), each with its exact number of bytes when
+    rounding would show two different sizes alike ("25.0 MB (26,214,401 bytes)"), so a
+    message comparing them stays true."""
+    shown = [filesizeformat(size) for size in sizes]
+    if len(set(shown)) == len(set(sizes)):
+        return shown
+    return [
+        _("%(size)s (%(bytes)s)")
+        % {
+            "size": text,
+            "bytes": ngettext("%(count)s byte", "%(count)s bytes", size)
+            % {"count": number_format(size, force_grouping=True)},
+        }
+        for text, size in zip(shown, sizes, strict=True)
+    ]
 
 
 def rejected(code: str, message: str, name: str, **params) -> UploadRejected:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from core.files.images import is_plain_image, process_image
@@ -40,6 +39,7 @@ from core.files.types import (
     FileType,
     Kind,
     UploadRejected,
+    file_sizes,
     forbidden,
     polyglot,
     rejected,
@@ -231,12 +231,13 @@ def prepare_upload(
 
 
 def _too_large(name: str, size: int, file_type: FileType) -> UploadRejected:
+    size_text, limit_text = file_sizes(size, _size_limit(file_type))
     return rejected(
         "too_large",
         _("“%(name)s” is %(size)s, more than the %(limit)s allowed for this kind of file."),
         name,
-        size=filesizeformat(size),
-        limit=filesizeformat(_size_limit(file_type)),
+        size=size_text,
+        limit=limit_text,
     )
 
 
@@ -272,6 +273,7 @@ def _size_limit(file_type: FileType) -> int:
 
 def _check_quota(size: int, quota_left: int | None, name: str) -> None:
     if quota_left is not None and size > quota_left:
+        size_text, left_text = file_sizes(size, max(quota_left, 0))
         raise rejected(
             "quota",
             _(
@@ -279,8 +281,8 @@ def _check_quota(size: int, quota_left: int | None, name: str) -> None:
                 "(%(left)s free)."
             ),
             name,
-            size=filesizeformat(size),
-            left=filesizeformat(max(quota_left, 0)),
+            size=size_text,
+            left=left_text,
         )
 
 
