@@ -69,3 +69,8 @@ def unassigned_students(*, program: Program | None = None, cohort=None):
     if cohort is not None:
         students = students.filter(cohort=cohort)
     return students
+
+
+def has_supervisor(student: User) -> bool:
+    """Whether anyone supervises ``student`` (verification needs someone to ask)."""
+    return SupervisorAssignment.objects.filter(student=student).exists()

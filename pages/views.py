@@ -159,6 +159,7 @@ def editor(request):
             "view": view,
             "portfolio": portfolio,
             "completeness": completeness(view),
+            "no_supervisor": not account_selectors.has_supervisor(request.user),
             "storage_used": used,
             "storage_quota": quota,
             "storage_percent": min(100, round(100 * used / quota)) if quota else 0,
@@ -310,6 +311,7 @@ def achievement_edit(request, pk):
             "evidence_list": achievement.evidence.all(),
             "skill_suggestions": skill_suggestions(),
             "verification_events": events_for_achievement(achievement)[:10],
+            "no_supervisor": not account_selectors.has_supervisor(request.user),
         },
     )
 
