@@ -219,8 +219,9 @@ def public_page(request, slug):
 def shared_page(request, token):
     link = portfolio_access.access_share_link(token)
     portfolio_services.share_link_record_visit(
-        link=link, user_agent=request.headers.get("User-Agent", ""), visitor=request.user
-    )
+        link=link, user_agent=request.headers.get("User-Agent", ""), visitor=request.user,
+        session=request.session,
+    )  # fmt: skip
     return _render_page(request, link.portfolio, portfolio_access.share_link_audience(link))
 
 
