@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
+from accounts.forms import PersonChoiceField
 from accounts.models import (
     Cohort,
     EmployerProfile,
@@ -69,7 +70,17 @@ class CohortAdmin(admin.ModelAdmin):
         return obj.student_count
 
 
-class SupervisorOfStudentInline(admin.TabularInline):
+class PersonPickerMixin:
+    """Every user picked in this admin is named with program · cohort · username, in the
+    autocomplete results (UserAdmin.autocomplete_label) and in the chosen value alike."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is User:
+            kwargs.setdefault("form_class", PersonChoiceField)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SupervisorOfStudentInline(PersonPickerMixin, admin.TabularInline):
     model = SupervisorAssignment
     fk_name = "student"
     extra = 0
@@ -78,7 +89,7 @@ class SupervisorOfStudentInline(admin.TabularInline):
     verbose_name_plural = _("supervisors")
 
 
-class StudentOfSupervisorInline(admin.TabularInline):
+class StudentOfSupervisorInline(PersonPickerMixin, admin.TabularInline):
     model = SupervisorAssignment
     fk_name = "supervisor"
     extra = 0
@@ -124,6 +135,11 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ("program", "cohort")
     # Facts the site records, not dates a person types (nothing out of range can come in).
     readonly_fields = ("last_login", "date_joined")
+    autocomplete_select_related = ("program", "cohort")
+
+    def autocomplete_label(self, obj) -> str:
+        return obj.person_label
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (
@@ -189,7 +205,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(SupervisorAssignment)
-class SupervisorAssignmentAdmin(admin.ModelAdmin):
+class SupervisorAssignmentAdmin(PersonPickerMixin, admin.ModelAdmin):
     list_display = ("supervisor", "student", "student_program", "student_cohort", "created_at")
     list_filter = ("student__program", "student__cohort")
     search_fields = (

@@ -200,3 +200,73 @@ class CrispySetPasswordForm(auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Set my new password"), *self.fields)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person picker that tells namesakes apart: program · cohort · username."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.select_related("program", "cohort"), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.person_label
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset.select_related("program", "cohort"), **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return obj.person_label
+
+
+class UnassignedFilterForm(forms.Form):
+    """Narrow the list of students without a supervisor (a bad value is ignored)."""
+
+    program = forms.ModelChoiceField(
+        label=_("Program"), queryset=Program.objects.none(), required=False,
+        empty_label=_("All programs"),
+    )  # fmt: skip
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), required=False,
+        empty_label=_("All cohorts"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = Program.objects.filter(
+            students__role="student"
+        ).distinct()
+        self.fields["cohort"].queryset = Cohort.objects.filter(students__role="student").distinct()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+    def filters(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}
+
+
+class SupervisorBulkAssignForm(forms.Form):
+    """Staff pick students without a supervisor and the supervisor they all get."""
+
+    supervisor = PersonChoiceField(
+        label=_("Supervisor"),
+        queryset=User.objects.supervisors()
+        .filter(is_active=True)
+        .order_by("last_name", "first_name", "username"),
+        empty_label=_("Choose a supervisor"),
+        error_messages={"required": _("Choose the supervisor to assign.")},
+    )
+    students = PersonMultipleChoiceField(
+        label=_("Students"),
+        queryset=User.objects.students().filter(is_active=True),
+        error_messages={
+            "required": _("Tick at least one student."),
+            "invalid_choice": _("A ticked student no longer exists. Reload the page."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].widget.attrs["class"] = "form-select"

@@ -225,6 +225,20 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def person_label(self) -> str:
+        """How a person pickers name someone, so that namesakes can be told apart: the
+        name, then a student's program and cohort, then the username ("Азамат Исаков ·
+        Informatics · Cohort 2022 · aisakov"). Load ``program`` and ``cohort`` with the user."""
+        parts = [self.display_name]
+        if self.program_id:
+            parts.append(self.program.name)
+        if self.cohort_id:
+            parts.append(str(self.cohort))
+        if self.username != parts[0]:
+            parts.append(self.username)
+        return " · ".join(parts)
+
+    @property
     def is_student(self) -> bool:
         return self.role == Role.STUDENT
 

@@ -54,3 +54,23 @@ def staff_overview() -> dict:
         "pending_employers": pending.select_related("user").order_by("created_at")[:10],
         "pending_employer_count": pending.count(),
     }
+
+
+def unassigned_students(*, program: Program | None = None, cohort=None):
+    """Active students nobody supervises yet, by name, with what tells namesakes apart."""
+    students = (
+        User.objects.students()
+        .filter(is_active=True, supervisor_links__isnull=True)
+        .select_related("program", "cohort")
+        .order_by("last_name", "first_name", "username")
+    )
+    if program is not None:
+        students = students.filter(program=program)
+    if cohort is not None:
+        students = students.filter(cohort=cohort)
+    return students
+
+
+def has_supervisor(student: User) -> bool:
+    """Whether anyone supervises ``student`` (verification needs someone to ask)."""
+    return SupervisorAssignment.objects.filter(student=student).exists()

@@ -222,6 +222,22 @@ def supervisor_assign(*, supervisor: User, student: User) -> SupervisorAssignmen
     return assignment
 
 
+@transaction.atomic
+def supervisor_assign_many(*, supervisor: User, students) -> int:
+    """Link ``supervisor`` to each of ``students`` (all or none); returns how many links are
+    new. Each goes through ``supervisor_assign``, as a single assignment does."""
+    students = list(students)
+    already = set(
+        SupervisorAssignment.objects.filter(
+            supervisor=supervisor, student__in=students
+        ).values_list("student_id", flat=True)
+    )
+    new = [student for student in students if student.pk not in already]
+    for student in new:
+        supervisor_assign(supervisor=supervisor, student=student)
+    return len(new)
+
+
 def staff_group_ensure() -> Group:
     """The group that gives staff members every permission on the site's own models."""
     group, _created = Group.objects.get_or_create(name=STAFF_GROUP_NAME)

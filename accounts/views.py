@@ -4,15 +4,18 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import selectors, services
+from accounts.access import role_required
 from accounts.forms import (
     CrispyPasswordChangeForm,
     CrispyPasswordResetForm,
@@ -22,7 +25,10 @@ from accounts.forms import (
     LoginForm,
     ProfileForm,
     StudentSignUpForm,
+    SupervisorBulkAssignForm,
+    UnassignedFilterForm,
 )
+from accounts.models import Role
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -228,3 +234,35 @@ def lockout(request, original_response=None, credentials=None):
     """django-axes calls this after too many failed logins for a username from one address."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
     return render(request, "accounts/lockout.html", {"lockout_minutes": minutes}, status=429)
+
+
+UNASSIGNED_PER_PAGE = 50
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.STAFF)
+def unassigned_students(request):
+    """Staff: students without a supervisor, by name, and one supervisor for the ticked ones."""
+    filter_form = UnassignedFilterForm(request.GET or None)
+    students = selectors.unassigned_students(**filter_form.filters())
+    form = SupervisorBulkAssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        supervisor = form.cleaned_data["supervisor"]
+        count = services.supervisor_assign_many(
+            supervisor=supervisor, students=form.cleaned_data["students"]
+        )
+        message = ngettext(
+            "%(count)d student assigned to %(supervisor)s.",
+            "%(count)d students assigned to %(supervisor)s.",
+            count,
+        )
+        messages.success(request, message % {"count": count, "supervisor": supervisor})
+        return redirect(request.get_full_path())
+    page = Paginator(students, UNASSIGNED_PER_PAGE).get_page(request.GET.get("page"))
+    ticked = {str(pk) for pk in request.POST.getlist("students")}
+    return render(
+        request,
+        "accounts/unassigned_students.html",
+        {"filter_form": filter_form, "form": form, "page": page, "ticked": ticked},
+        status=400 if form.is_bound else 200,
+    )

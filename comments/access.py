@@ -144,6 +144,13 @@ def comment_readable(comment: Comment, viewer, owner_id: int) -> bool:
 ACTIONS = ("reply", "edit", "delete", "hide", "report")
 
 
+def may_report(viewer_id: int | None, comment: Comment) -> bool:
+    """Who may report a comment they can read: any signed-in reader but its author, and
+    not once it is hidden (already dealt with; others see no text to report). The thread
+    offers "Report" by this rule, and ``access_comment`` refuses by it."""
+    return bool(viewer_id) and viewer_id != comment.author_id and not comment.is_hidden
+
+
 def access_comment(viewer, pk: int, *, action: str) -> tuple[Comment, Target]:
     """The comment and its item for ``action``, or 404 (403 for a reply when comments are
     off). reply: anyone who may write on the item, to a comment that is not hidden (a
@@ -182,8 +189,7 @@ def access_comment(viewer, pk: int, *, action: str) -> tuple[Comment, Target]:
         (action == "edit" and not is_author)
         or (action == "delete" and not (is_author or is_owner))
         or (action == "hide" and not is_owner)
-        # a hidden comment is already dealt with (and shows others no text to report)
-        or (action == "report" and (is_author or comment.is_hidden))
+        or (action == "report" and not may_report(viewer.pk, comment))
     ):
         raise Http404
     return comment, target

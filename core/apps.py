@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +8,11 @@ class CoreConfig(AppConfig):
     It imports none of the project's apps."""
 
     name = "core"
+    default = True
+
+
+class SiteAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the site's AdminSite (core/admin_site.py) as ``admin.site``."""
+
+    default = False  # core's own config is CoreConfig
+    default_site = "core.admin_site.SiteAdmin"

@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import PersonPickerMixin
 from feedback.models import (
     EmployerFeedback,
     EmploymentOutcome,
@@ -238,7 +239,7 @@ class ShortlistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmploymentOutcome)
-class EmploymentOutcomeAdmin(admin.ModelAdmin):
+class EmploymentOutcomeAdmin(PersonPickerMixin, admin.ModelAdmin):
     """Staff record graduates' jobs here (students add their own on the site)."""
 
     list_display = (
@@ -248,7 +249,7 @@ class EmploymentOutcomeAdmin(admin.ModelAdmin):
     list_filter = ("related_to_field", "student__program", "student__cohort")
     search_fields = ("student__username", "student__last_name", "employer_name", "position")
     list_select_related = ("student", "recorded_by")
-    raw_id_fields = ("student",)
+    autocomplete_fields = ("student",)
     readonly_fields = ("recorded_by", "created_at", "updated_at")
     date_hierarchy = "start_date"
     actions = ["mark_related", "mark_unrelated"]

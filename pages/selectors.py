@@ -153,7 +153,9 @@ def completeness(view: PortfolioView) -> Completeness:
     with_evidence = sum(1 for a in items if _evidence_count(a))
     if items:
         points += _rounded_share(15, with_evidence, len(items))
-    if not items or with_evidence < len(items):
+    if not items:  # "evidence for every achievement" means nothing before the first one
+        missing.append(_("your first achievement, with a file that proves it"))
+    elif with_evidence < len(items):
         missing.append(_("evidence for every achievement"))
     return Completeness(percent=min(100, points), missing=missing)
 
@@ -193,12 +195,14 @@ def student_next_steps(
                 url_name="portfolios:profile",
             ),
             NextStep(
-                title=_("Add your first achievement with evidence"),
+                title=_("Attach evidence to one of your achievements")
+                if items
+                else _("Add your first achievement with evidence"),
                 description=_(
                     "A grade, a certificate, a conference: attach the scan or photo that proves it."
                 ),
                 done=any(item.evidence_count for item in items),
-                url_name="achievements:create",
+                url_name="portfolios:editor" if items else "achievements:create",
             ),
             NextStep(
                 title=_("Fill three sections of your portfolio"),

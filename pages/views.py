@@ -159,6 +159,7 @@ def editor(request):
             "view": view,
             "portfolio": portfolio,
             "completeness": completeness(view),
+            "no_supervisor": not account_selectors.has_supervisor(request.user),
             "storage_used": used,
             "storage_quota": quota,
             "storage_percent": min(100, round(100 * used / quota)) if quota else 0,
@@ -218,8 +219,9 @@ def public_page(request, slug):
 def shared_page(request, token):
     link = portfolio_access.access_share_link(token)
     portfolio_services.share_link_record_visit(
-        link=link, user_agent=request.headers.get("User-Agent", ""), visitor=request.user
-    )
+        link=link, user_agent=request.headers.get("User-Agent", ""), visitor=request.user,
+        session=request.session,
+    )  # fmt: skip
     return _render_page(request, link.portfolio, portfolio_access.share_link_audience(link))
 
 
@@ -310,6 +312,7 @@ def achievement_edit(request, pk):
             "evidence_list": achievement.evidence.all(),
             "skill_suggestions": skill_suggestions(),
             "verification_events": events_for_achievement(achievement)[:10],
+            "no_supervisor": not account_selectors.has_supervisor(request.user),
         },
     )
 

@@ -76,7 +76,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # --- Applications -------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.SiteAdminConfig",  # django.contrib.admin with core.admin_site.SiteAdmin
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -27,6 +27,7 @@ SECRET_LINK = "secret link"  # anyone holding the token: 200
 APPROVED_EMPLOYER = "approved employer"
 EMPLOYER_ONLY = "employer only"  # approved employers 200; everyone else, staff too, 404
 SUPERVISOR_ROLE = "supervisor role"  # visitors go to the login page, supervisors and staff 200
+STAFF_ONLY = "staff only"  # visitors go to the login page, staff 200, everyone else 404
 
 RULES = {
     "home": ANONYMOUS_ONLY,
@@ -44,6 +45,7 @@ RULES = {
     "accounts:password-reset-confirm": PUBLIC,
     "accounts:password-reset-complete": PUBLIC,
     "accounts:student-detail": ASSIGNED_SUPERVISOR,
+    "accounts:unassigned-students": STAFF_ONLY,
     "portfolios:editor": STUDENT_ONLY,
     "portfolios:profile": STUDENT_ONLY,
     "portfolios:preview": STUDENT_ONLY,
@@ -352,6 +354,12 @@ def test_access_rule_holds(client, people, name):
         for key in ("supervisor", "other_supervisor", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
+    elif rule == STAFF_ONLY:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in people:
+            client.force_login(people[key])
+            assert client.get(url).status_code == (200 if key == "staff" else 404), key
     elif rule == APPROVED_EMPLOYER:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)

@@ -1,7 +1,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from comments.access import Target
+from comments.access import Target, may_report
 
 register = template.Library()
 
@@ -24,3 +24,9 @@ def comments_section(context, item):
     return render_to_string(
         "comments/_thread.html", thread_context(request, target), request=request
     )
+
+
+@register.filter
+def reportable_by(comment, viewer_id) -> bool:
+    """``{% if comment|reportable_by:viewer_id %}``: the report view's own rule."""
+    return may_report(viewer_id, comment)

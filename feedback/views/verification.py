@@ -54,7 +54,9 @@ def queue(request):
 def decide(request, pk: int):
     achievement = access.access_achievement_to_verify(request.user, pk)
     verify = request.POST.get("decision") == "verify"
-    form = DeclineForm(request.POST)
+    # The decline form of this request: its field's id is the one its textarea has on the page
+    # (the error summary at the top links to it).
+    form = DeclineForm(request.POST, auto_id=f"reason-{achievement.pk}-%s")
     if not verify and not form.is_valid():
         requests = list(selectors.pending_requests(supervisor=request.user))
         return render(

@@ -251,3 +251,23 @@ def test_no_comments_on_previews_or_secret_link_pages(client, portfolio, people)
         not in client.get(reverse("portfolios:preview", args=["public"])).content.decode()
     )
     assert "Only on the real page" in page(client, portfolio)
+
+
+def test_report_is_offered_exactly_where_the_report_page_opens(client, portfolio, people):
+    """The owner saw "Report" on a comment they hid, and it led to a 404."""
+    hidden = CommentFactory(portfolio=portfolio, author=people["other_student"], body="Rude")
+    services.comment_hide(comment=hidden, by=people["owner"])
+    shown = CommentFactory(portfolio=portfolio, author=people["other_student"], body="Fine")
+    own = CommentFactory(portfolio=portfolio, author=people["owner"], body="Thanks")
+    for viewer in ("owner", "other_student", "supervisor"):
+        client.force_login(people[viewer])
+        html = page(client, portfolio)
+        for comment in (hidden, shown, own):
+            report_url = reverse("comments:report", args=[comment.pk])
+            offered = f'href="{report_url}"' in html
+            opens = client.get(report_url).status_code == 200
+            assert offered == opens, (viewer, comment.body)
+    client.force_login(people["owner"])
+    html = page(client, portfolio)
+    assert f'href="{reverse("comments:report", args=[shown.pk])}"' in html
+    assert f'href="{reverse("comments:report", args=[hidden.pk])}"' not in html

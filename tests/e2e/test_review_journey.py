@@ -88,7 +88,16 @@ def test_verification_and_review(new_page, people):
     page.get_by_role("link", name="Verification requests").first.click()
     assert_accessible(page)
     page.get_by_role("button", name=f"Decline — {title}").click()
-    assert page.get_by_text("Say why, so the student knows what to fix.").is_visible()
+    # The refusal is summarised at the top and focused (it used to sit far below the fold);
+    # its link moves focus to the reason.
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert summary.get_by_text("Say why, so the student knows what to fix.").is_visible()
+    summary.get_by_role("link").click()
+    reason = page.get_by_label("Why you decline")
+    assert reason.evaluate("field => field === document.activeElement")
+    assert page.locator(".invalid-feedback").get_by_text("Say why").is_visible()
     page.get_by_role("button", name=f"Verify — {title}").click()
     assert page.get_by_text("is verified").is_visible()
 
@@ -104,7 +113,10 @@ def test_verification_and_review(new_page, people):
         "Strong evidence; write more about what you learned."
     )
     page.get_by_role("button", name="Save draft").click()
-    assert page.get_by_text("A score is between 0 and 100.").is_visible()
+    assert (
+        page.locator(".invalid-feedback").get_by_text("A score is between 0 and 100.").is_visible()
+    )
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert page.get_by_label("Written feedback").input_value().startswith("Strong evidence")
     assert page.get_by_label("Reflection").input_value() == "70"
     assert_accessible(page)

@@ -33,3 +33,24 @@ def test_a_link_holder_reads_the_journal_and_switches_the_language(new_page):
     assert page.get_by_role("heading", name="Robotics club").is_visible()
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.get_by_role("link", name="Блог").is_visible()
+
+
+def test_the_student_copies_a_share_link_with_one_button(new_page):
+    from tests.e2e.test_review_journey import PASSWORD, log_in
+
+    student = StudentFactory(username="aidai")
+    student.set_password(PASSWORD)
+    student.save()
+    portfolio = portfolio_for(student)
+    token = share_link_create(portfolio=portfolio, label="School No. 5").token
+
+    page = new_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(page, "aidai")
+    page.goto("/portfolio/share/")
+    page.get_by_role("button", name="Copy — School No. 5").click()
+    status = page.get_by_role("status").filter(has_text="Copied")
+    status.wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.endswith(f"/s/{token}/")
+    assert_accessible(page)

@@ -113,3 +113,27 @@ def test_the_editor_needs_a_signed_in_student(client, student):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_empty_portfolio_is_not_told_to_add_evidence_to_every_achievement(client, student):
+    """With no achievement, "evidence for every achievement" made no sense."""
+    editor = client.get(reverse("portfolios:editor")).content.decode()
+    assert "evidence for every achievement" not in editor
+    assert "your first achievement, with a file that proves it" in editor
+    dashboard = client.get(reverse("accounts:dashboard"))
+    steps = {str(step.title): step for step in dashboard.context["steps"]}
+    assert "Add your first achievement with evidence" in steps
+    assert steps["Add your first achievement with evidence"].url_name == "achievements:create"
+
+
+def test_achievements_without_evidence_are_asked_for_evidence_not_a_first_achievement(
+    client, student
+):
+    achievement_for(student.portfolio, title="Chess cup")
+    editor = client.get(reverse("portfolios:editor")).content.decode()
+    assert "evidence for every achievement" in editor
+    assert "your first achievement" not in editor
+    steps = {str(s.title): s for s in client.get(reverse("accounts:dashboard")).context["steps"]}
+    assert "Add your first achievement with evidence" not in steps
+    step = steps["Attach evidence to one of your achievements"]
+    assert (step.done, step.url_name) == (False, "portfolios:editor")

@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,8 +217,8 @@ def test_an_unknown_token_is_a_404(client, link):
 
 def test_every_visit_is_recorded_and_the_student_sees_them(client, student, link):
     url = reverse("portfolios:shared", args=[link.token])
-    client.get(url, headers={"User-Agent": "HRBrowser/1.0 (Company X)"})
-    client.get(url, headers={"User-Agent": "PhoneBrowser/2.0"})
+    Client().get(url, headers={"User-Agent": "HRBrowser/1.0 (Company X)"})
+    Client().get(url, headers={"User-Agent": "PhoneBrowser/2.0"})
 
     assert ShareLinkVisit.objects.filter(link=link).count() == 2
 
@@ -229,6 +230,35 @@ def test_every_visit_is_recorded_and_the_student_sees_them(client, student, link
     html = visits.content.decode()
     assert "HRBrowser/1.0 (Company X)" in html
     assert "PhoneBrowser/2.0" in html
+
+
+def test_a_reload_or_a_language_switch_is_not_a_second_visit(client, student, link):
+    from notifications.models import Notification
+
+    url = reverse("portfolios:shared", args=[link.token])
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # reload
+    client.post(reverse("set_language"), {"language": "ru", "next": url})
+    assert client.get(url).status_code == 200
+    client.post(reverse("set_language"), {"language": "ky", "next": url})
+    assert client.get(url).status_code == 200
+    assert ShareLinkVisit.objects.filter(link=link).count() == 1
+    assert Notification.objects.filter(recipient=student).count() == 1
+    # Another visitor (another browser) is another visit.
+    Client().get(url)
+    assert ShareLinkVisit.objects.filter(link=link).count() == 2
+
+
+def test_the_share_links_page_offers_a_copy_button(client, student, link):
+    client.force_login(student)
+    html = client.get(reverse("portfolios:share-links")).content.decode()
+    assert f'data-copy-target="link-{link.pk}"' in html
+    assert "js/copy-link.js" in html
+    assert 'aria-live="polite" data-copied="Copied"' in html
+    client.post(reverse("set_language"), {"language": "ru"})
+    html = client.get(reverse("portfolios:share-links")).content.decode()
+    assert 'data-copied="Скопировано"' in html
+    assert ">Копировать<" in html
 
 
 def test_a_link_nobody_opened_says_so(client, student, link):
