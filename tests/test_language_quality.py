@@ -2,12 +2,17 @@
 the viewer's language, CLDR's number and date formats, the glossary, the admin's own
 strings, and translated form validation instead of the browser's English tooltips."""
 
+import datetime
 import importlib
 
 import pytest
+from babel import dates, lists, numbers, units
 from django.apps import apps as django_apps
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format, get_format, time_format
+from django.utils.timesince import timesince
 
 from feedback.models import Review, RubricCriterion
 from feedback.services.reviews import review_save
@@ -112,3 +117,71 @@ def test_the_migration_gives_old_history_its_translated_names(changed_review):
         history = _history(Review.objects.get(pk=changed_review.pk))
     assert "Толуктук 81" in history
     assert "Completeness" not in history
+
+
+# --- Dates and numbers after CLDR -----------------------------------------------------
+
+SEPTEMBER_1 = datetime.date(2024, 9, 1)
+AFTERNOON = datetime.datetime(2024, 9, 1, 9, 5)
+
+
+def _cldr(text: str) -> str:
+    """CLDR puts a narrow no-break space before "г."; Django's formats a plain one."""
+    return text.replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("language", ["ru", "ky"])
+def test_numbers_use_cldrs_separators(language):
+    with translation.override(language):
+        assert get_format("DECIMAL_SEPARATOR") == numbers.get_decimal_symbol(language)
+        assert get_format("THOUSAND_SEPARATOR") == numbers.get_group_symbol(language)
+        shown = Template("{{ value|floatformat:1 }} {{ big|floatformat:'1g' }}").render(
+            Context({"value": 53.75, "big": 1234567.5})
+        )
+    expected_small = numbers.format_decimal(53.8, format="0.0", locale=language)
+    expected_big = numbers.format_decimal(1234567.5, format="#,##0.0", locale=language)
+    assert shown == f"{expected_small} {expected_big}"
+    if language == "ky":
+        assert shown == "53,8 1\xa0234\xa0567,5"
+
+
+@pytest.mark.parametrize("language", ["ru", "ky"])
+def test_dates_follow_cldr(language):
+    with translation.override(language):
+        long_date = date_format(SEPTEMBER_1, "DATE_FORMAT")
+        year_month = date_format(SEPTEMBER_1, "YEAR_MONTH_FORMAT")
+        month_day = date_format(SEPTEMBER_1, "MONTH_DAY_FORMAT")
+        short_date = date_format(SEPTEMBER_1, "SHORT_DATE_FORMAT")
+        time = time_format(AFTERNOON.time(), "TIME_FORMAT")
+    assert long_date == _cldr(dates.format_date(SEPTEMBER_1, "long", locale=language))
+    assert short_date == dates.format_date(SEPTEMBER_1, "short", locale=language)
+    assert time == dates.format_time(AFTERNOON, "short", locale=language) == "09:05"
+    assert month_day == dates.format_skeleton("MMMMd", SEPTEMBER_1, locale=language)
+    if language == "ky":
+        assert long_date == "2024-ж., 1-сентябрь"
+        assert year_month == dates.format_skeleton("yMMMM", SEPTEMBER_1, locale="ky")
+
+
+def test_kyrgyz_months_are_lower_case_inside_a_date():
+    names = dates.get_month_names("wide", "format", locale="ky")
+    with translation.override("ky"):
+        shown = [date_format(datetime.date(2024, month, 1), "DATE_FORMAT") for month in names]
+    assert shown == [f"2024-ж., 1-{names[month]}" for month in names]
+    assert all(name.islower() for name in names.values())
+
+
+def test_a_kyrgyz_time_span_reads_as_cldr_writes_it():
+    now = datetime.datetime(2025, 1, 25, 12, tzinfo=datetime.UTC)
+    then = datetime.datetime(2024, 9, 4, 12, tzinfo=datetime.UTC)  # 4 months and 3 weeks
+    with translation.override("ky"):
+        shown = timesince(then, now)
+        in_a_page = Template(
+            "{% load i18n %}{% blocktranslate with time=then|timesince:now %}"
+            "{{ time }} ago{% endblocktranslate %}"
+        ).render(Context({"then": then, "now": now}))
+    parts = [  # CLDR's ky has no long form for months: the short one is "{0} ай"
+        units.format_unit(4, "duration-month", length="short", locale="ky"),
+        units.format_unit(3, "duration-week", length="long", locale="ky"),
+    ]
+    assert shown.replace("\xa0", " ") == lists.format_list(parts, style="unit", locale="ky")
+    assert in_a_page.replace("\xa0", " ") == "4 ай, 3 апта мурун"
