@@ -4,12 +4,16 @@ strings, and translated form validation instead of the browser's English tooltip
 
 import datetime
 import importlib
+import re
+from pathlib import Path
 
 import pytest
 from babel import dates, lists, numbers, units
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format, get_format, time_format
 from django.utils.timesince import timesince
@@ -185,3 +189,71 @@ def test_a_kyrgyz_time_span_reads_as_cldr_writes_it():
     ]
     assert shown.replace("\xa0", " ") == lists.format_list(parts, style="unit", locale="ky")
     assert in_a_page.replace("\xa0", " ") == "4 ай, 3 апта мурун"
+
+
+# --- The site's own translated validation, not the browser's English tooltips ---------
+
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+_FIELDS = re.compile(
+    r"\{\{ *form\b|\{% *crispy\b|\|crispy|\{\{ *field\b|<select\b|<textarea\b"
+    r"|<input\b(?![^>]*type=\"(?:hidden|submit|button)\")"
+)
+
+
+def _template_forms():
+    for path in sorted(Path(settings.BASE_DIR, "templates").rglob("*.html")):
+        for match in _FORM.finditer(path.read_text()):
+            yield path.relative_to(settings.BASE_DIR), match.group(1), match.group(2)
+
+
+def test_every_form_with_fields_leaves_validation_to_the_site():
+    """The browser's own checks speak its language ("Please enter a URL."), not the page's;
+    ``novalidate`` lets the site's translated errors show (input types stay for keyboards)."""
+    missing = [
+        f"{path}: <form{attrs}>"
+        for path, attrs, body in _template_forms()
+        if _FIELDS.search(body) and "novalidate" not in attrs
+    ]
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_every_crispy_form_tag_leaves_validation_to_the_site():
+    from accounts import forms as account_forms
+    from notifications.forms import NotificationPreferencesForm
+
+    forms = [
+        account_forms.StudentSignUpForm(),
+        account_forms.EmployerSignUpForm(),
+        account_forms.LoginForm(),
+        account_forms.CrispyPasswordResetForm(),
+        account_forms.CrispySetPasswordForm(StudentFactory.build()),
+        NotificationPreferencesForm(kinds=[], deliveries={}),
+    ]
+    for form in forms:
+        assert form.helper.form_tag
+        assert "novalidate" in form.helper.attrs, type(form).__name__
+
+
+@pytest.mark.django_db
+def test_a_bad_website_on_sign_up_gets_a_kyrgyz_error_from_the_site(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ky"
+    page = client.get(reverse("accounts:signup-employer")).content.decode()
+    opening = [
+        m for m in re.finditer(r"<form\b[^>]*>", page) if m.start() < page.index('name="website"')
+    ][-1]
+    assert "novalidate" in opening.group(0)
+    assert 'type="url"' in page  # a phone still offers its URL keyboard
+    response = client.post(
+        reverse("accounts:signup-employer"),
+        {"first_name": "Айбек", "last_name": "Осмонов", "email": "a@example.kg",
+         "organisation": "Ала-Тоо", "website": "not a url", "username": "aibek",
+         "password1": "Correct-Horse-Battery-42", "password2": "Correct-Horse-Battery-42"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    with translation.override("ky"):
+        from django.core.validators import URLValidator
+
+        message = str(URLValidator.message)
+    assert message != "Enter a valid URL."
+    assert message in response.content.decode()
