@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     It imports none of the project's apps."""
 
     name = "core"
+
+    def ready(self) -> None:
+        from core.admin import translate_admin_boolean_icons
+
+        translate_admin_boolean_icons()

@@ -4,6 +4,7 @@ strings, and translated form validation instead of the browser's English tooltip
 
 import datetime
 import importlib
+import json
 import re
 from pathlib import Path
 
@@ -257,3 +258,84 @@ def test_a_bad_website_on_sign_up_gets_a_kyrgyz_error_from_the_site(client):
         message = str(URLValidator.message)
     assert message != "Enter a valid URL."
     assert message in response.content.decode()
+
+
+# --- The admin in Kyrgyz ---------------------------------------------------------------
+
+CYRILLIC = re.compile(r"[А-Яа-яЁёӨөҮүҢң]")
+
+
+def _admin_models(*app_labels):
+    from django.contrib import admin
+
+    return [model for model in admin.site._registry if model._meta.app_label in app_labels]
+
+
+@pytest.mark.parametrize(
+    "model", _admin_models("analytics", "axes"), ids=lambda model: model._meta.label
+)
+@pytest.mark.parametrize("language", ["ru", "ky"])
+def test_the_admin_names_analytics_and_axes_models_and_fields_in_the_language(model, language):
+    from django.db import models
+
+    if language == "ru" and model._meta.app_label == "axes":
+        pytest.skip("django-axes ships its own Russian")
+    with translation.override(language):
+        names = [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+        names += [
+            str(field.verbose_name)
+            for field in model._meta.get_fields()
+            if field.concrete and not (field.primary_key and isinstance(field, models.AutoField))
+        ]
+    assert [name for name in names if not CYRILLIC.search(name)] == []
+
+
+@pytest.fixture
+def admin_client_ky(client, django_user_model):
+    from accounts.services import staff_group_ensure
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(is_superuser=True)
+    staff.groups.add(staff_group_ensure())
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ky"
+    return client
+
+
+@pytest.mark.django_db
+def test_admin_yes_no_icons_have_translated_alternative_text(admin_client_ky):
+    StudentFactory(is_active=False)
+    html = admin_client_ky.get(reverse("admin:accounts_user_changelist")).content.decode()
+    icons = re.findall(r'<img src="[^"]*/admin/img/icon-(yes|no)\.svg" alt="([^"]*)">', html)
+    assert icons
+    assert {alt for _, alt in icons} <= {"Ооба", "Жок"}
+    assert 'alt="True"' not in html and 'alt="False"' not in html
+
+
+@pytest.mark.django_db
+def test_axes_admin_and_lockout_speak_kyrgyz(admin_client_ky):
+    html = admin_client_ky.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "кирүү аракеттери" in html.lower()
+    assert "IP Address" not in html and "Attempt Time" not in html
+    with translation.override("ky"):
+        from django.utils.translation import gettext
+
+        assert CYRILLIC.search(
+            gettext("Account locked: too many login attempts. Please try again later.")
+        )
+
+
+@pytest.mark.django_db
+def test_djangos_kyrgyz_admin_strings_have_their_spaces(admin_client_ky):
+    from django.utils.translation import gettext
+
+    catalog = admin_client_ky.get(reverse("admin:jsi18n")).content.decode()
+    # The action bar's counter, next to the "Жөнө" button (JSON-escaped in the catalogue).
+    assert json.dumps("%(cnt)s жазуудан %(sel)s тандалды") in catalog
+    with translation.override("ky"):
+        message = gettext(
+            "Items must be selected in order to perform actions on them. "
+            "No items have been changed."
+        )
+    assert "нерсеөзгөргөн" not in message
+    assert message.endswith("Эч нерсе өзгөргөн жок.")
