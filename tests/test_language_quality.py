@@ -339,3 +339,77 @@ def test_djangos_kyrgyz_admin_strings_have_their_spaces(admin_client_ky):
         )
     assert "нерсеөзгөргөн" not in message
     assert message.endswith("Эч нерсе өзгөргөн жок.")
+
+
+# --- The glossary ----------------------------------------------------------------------
+
+GLOSSARY = Path(settings.BASE_DIR, "docs", "glossary.md")
+CATALOGS = {
+    language: Path(settings.BASE_DIR, "locale", language, "LC_MESSAGES", "django.po")
+    for language in ("ru", "ky")
+}
+
+
+def _glossary_rows():
+    """``(english pattern, {"ru": stem, "ky": stem}, checked)`` for each row of the table."""
+    rows = []
+    for line in GLOSSARY.read_text().splitlines():
+        if not line.startswith("| ") or line.startswith("| English"):
+            continue
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        stems = [re.search(r"`([^`]+)`", cell).group(1).replace("\\|", "|") for cell in cells[:3]]
+        rows.append((stems[0], {"ru": stems[1], "ky": stems[2]}, cells[3] == "checked"))
+    return rows
+
+
+def _entries(language):
+    import polib
+
+    for entry in polib.pofile(str(CATALOGS[language])):
+        source = f"{entry.msgid} {entry.msgid_plural or ''}"
+        text = " ".join([entry.msgstr, *entry.msgstr_plural.values()]).lower()
+        yield source, text
+
+
+def test_the_glossary_covers_the_core_concepts():
+    rows = _glossary_rows()
+    english = " ".join(pattern for pattern, _, _ in rows)
+    for concept in ("portfolio", "evidence", "verif", "draft", "project", "journal", "rubric",
+                    "criteri", "share link", "shortlist", "cohort", "notification"):  # fmt: skip
+        assert concept in english
+    assert sum(checked for _, _, checked in rows) >= 12
+
+
+@pytest.mark.parametrize("language", ["ru", "ky"])
+def test_translations_use_the_glossary_terms(language):
+    entries = list(_entries(language))
+    strays = [
+        (pattern, source)
+        for pattern, stems, checked in _glossary_rows()
+        if checked
+        for source, text in entries
+        if re.search(pattern, source, re.I) and stems[language].lower() not in text
+    ]
+    assert strays == []
+
+
+@pytest.mark.parametrize(
+    ("language", "concept", "other", "others_word"),
+    [
+        ("ky", r"\bdrafts?\b", r"\bprojects?\b", "долбоор"),
+        ("ky", r"\bprojects?\b", r"\bdrafts?\b", "кара нуск"),
+        ("ru", r"\bevidence\b", r"\bverif|\bconfirm", "подтвержд[её]н"),
+        ("ru", r"\bdrafts?\b", r"\bprojects?\b", "проект"),
+    ],
+)
+def test_confusable_concepts_keep_their_own_words(language, concept, other, others_word):
+    """ "Долбоор" was both a draft and a project; "подтверждение" both evidence and
+    verification (docs/glossary.md, "Never confuse")."""
+    confused = [
+        source
+        for source, text in _entries(language)
+        if re.search(concept, source, re.I)
+        and not re.search(other, source, re.I)
+        and re.search(others_word, text)
+    ]
+    assert confused == []
