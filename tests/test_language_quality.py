@@ -413,3 +413,12 @@ def test_confusable_concepts_keep_their_own_words(language, concept, other, othe
         and re.search(others_word, text)
     ]
     assert confused == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "2.5"), ("ru", "2,5"), ("ky", "2,5")])
+def test_chart_ticks_use_the_languages_decimal_separator(language, expected):
+    from analytics import charts
+
+    with translation.override(language):
+        assert charts._label(2.5) == expected
+        assert charts._label(20.0) == "20"
