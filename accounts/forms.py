@@ -11,6 +11,8 @@ from accounts.models import Cohort, EmployerProfile, Program, User
 
 def _helper(submit_label, *layout) -> FormHelper:
     helper = FormHelper()
+    # The site's own translated errors, not the browser's English tooltips.
+    helper.attrs = {"novalidate": ""}
     helper.layout = Layout(*layout)
     helper.add_input(Submit("submit", submit_label))
     return helper

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
+
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 16, 44
 
@@ -54,7 +56,8 @@ def _ticks(maximum: float, count: int = 5) -> list[float]:
 
 
 def _label(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    """A tick label in the page's language ("2,5" in Russian and Kyrgyz)."""
+    return f"{value:g}" if value == int(value) else number_format(value, 1)
 
 
 def bar_chart(

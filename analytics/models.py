@@ -119,8 +119,10 @@ class StudentActivity(models.Model):
     updates_30d = models.PositiveIntegerField(_("updates in 30 days"), default=0)
     updates_90d = models.PositiveIntegerField(_("updates in 90 days"), default=0)
     # Released review totals over all terms (the all-terms score is their mean).
-    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    review_count = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(
+        _("sum of review totals"), max_digits=12, decimal_places=2, default=0
+    )
+    review_count = models.PositiveIntegerField(_("released reviews"), default=0)
 
     class Meta:
         verbose_name = _("student activity")
@@ -147,8 +149,10 @@ class StudentTermActivity(models.Model):
     )
     updates = models.PositiveIntegerField(_("updates"), default=0)
     active_weeks = models.PositiveIntegerField(_("active weeks"), default=0)
-    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    review_count = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(
+        _("sum of review totals"), max_digits=12, decimal_places=2, default=0
+    )
+    review_count = models.PositiveIntegerField(_("released reviews"), default=0)
 
     class Meta:
         verbose_name = _("student activity in a term")
@@ -165,13 +169,16 @@ class ActivityDay(models.Model):
     """A student's updates and sign-ins on one day (local time)."""
 
     student = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    day = models.DateField()
-    updates = models.PositiveIntegerField(default=0)
-    logins = models.PositiveIntegerField(default=0)
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("student"),
+    )  # fmt: skip
+    day = models.DateField(_("day"))
+    updates = models.PositiveIntegerField(_("updates"), default=0)
+    logins = models.PositiveIntegerField(_("sign-ins"), default=0)
 
     class Meta:
+        verbose_name = _("student activity on a day")
+        verbose_name_plural = _("student activity by day")
         constraints = [
             models.UniqueConstraint(fields=["student", "day"], name="activity_day_unique"),
         ]
@@ -185,17 +192,21 @@ class WeeklyActivity(models.Model):
     """Per week (its Monday), program and cohort: updates and students with an update.
     Students count in the program and cohort they had that week."""
 
-    week = models.DateField()
+    week = models.DateField(_("week"), help_text=_("The Monday the week starts on."))
     program = models.ForeignKey(
-        "accounts.Program", on_delete=models.CASCADE, null=True, related_name="+"
-    )
+        "accounts.Program", on_delete=models.CASCADE, null=True, related_name="+",
+        verbose_name=_("program"),
+    )  # fmt: skip
     cohort = models.ForeignKey(
-        "accounts.Cohort", on_delete=models.CASCADE, null=True, related_name="+"
-    )
-    updates = models.PositiveIntegerField(default=0)
-    active_students = models.PositiveIntegerField(default=0)
+        "accounts.Cohort", on_delete=models.CASCADE, null=True, related_name="+",
+        verbose_name=_("cohort"),
+    )  # fmt: skip
+    updates = models.PositiveIntegerField(_("updates"), default=0)
+    active_students = models.PositiveIntegerField(_("students with an update"), default=0)
 
     class Meta:
+        verbose_name = _("weekly activity")
+        verbose_name_plural = _("weekly activity")
         constraints = [
             models.UniqueConstraint(
                 fields=["week", "program", "cohort"],
@@ -211,7 +222,11 @@ class WeeklyActivity(models.Model):
 class AnalyticsState(models.Model):
     """One row: the day the 30- and 90-day windows end on."""
 
-    windows_on = models.DateField(null=True)
+    windows_on = models.DateField(_("30- and 90-day windows end on"), null=True)
+
+    class Meta:
+        verbose_name = _("analytics state")
+        verbose_name_plural = _("analytics state")
 
     def __str__(self) -> str:
         return f"windows on {self.windows_on}"

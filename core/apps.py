@@ -10,6 +10,11 @@ class CoreConfig(AppConfig):
     name = "core"
     default = True
 
+    def ready(self) -> None:
+        from core.admin import translate_admin_boolean_icons
+
+        translate_admin_boolean_icons()
+
 
 class SiteAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the site's AdminSite (core/admin_site.py) as ``admin.site``."""

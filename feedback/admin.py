@@ -105,7 +105,7 @@ class RubricAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("criteria and weights"))
     def weights(self, obj):
-        return ", ".join(f"{c.name_en} {c.weight}%" for c in obj.criteria.all())
+        return ", ".join(f"{c.name} {c.weight}%" for c in obj.criteria.all())
 
 
 class ReviewScoreInline(admin.TabularInline):

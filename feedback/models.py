@@ -305,6 +305,18 @@ class ReviewRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.review} @ {self.replaced_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def score_lines(self) -> list[dict]:
+        """The stored scores with each criterion named in the active language (a snapshot
+        keeps the names in every language; one without them falls back to English)."""
+        language = (translation.get_language() or "en").split("-")[0]
+        lines = []
+        for entry in self.scores:
+            names = entry.get("names") or {}
+            name = names.get(language) or names.get("en") or entry.get("criterion", "")
+            lines.append({"name": name, "weight": entry.get("weight"), "score": entry.get("score")})
+        return lines
+
 
 def weighted_total(pairs) -> Decimal:
     """The weighted mean of (score, weight) pairs, to two decimals."""

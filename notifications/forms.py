@@ -19,6 +19,7 @@ class NotificationPreferencesForm(forms.Form):
                 widget=forms.RadioSelect,
             )
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}  # translated errors, not the browser's
         self.helper.add_input(Submit("submit", _("Save settings")))
 
     def deliveries(self) -> dict[str, str]:

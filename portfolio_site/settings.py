@@ -239,7 +239,12 @@ PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 LANGUAGE_CODE = "en"
 # Each language is named in itself, so a reader finds theirs whatever the page's language.
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("ky", "Кыргызча")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The first catalogue that has a string wins: locale_overrides/ corrects third-party strings
+# (Django's Kyrgyz admin and dates, django-axes, which has no Kyrgyz) and is never touched by
+# makemessages; locale/ holds the project's own strings.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
+# Dates and numbers after CLDR where Django's own formats differ (portfolio_site/formats/).
+FORMAT_MODULE_PATH = ["portfolio_site.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Bishkek")
 USE_I18N = True
 USE_TZ = True

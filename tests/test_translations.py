@@ -63,7 +63,12 @@ def english_leftovers(html: str, allowed: set[str]) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "path", sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/*.po"))
+    "path",
+    sorted(
+        path
+        for folder in ("locale", "locale_overrides")
+        for path in Path(settings.BASE_DIR, folder).glob("*/LC_MESSAGES/*.po")
+    ),
 )
 def test_catalog_is_complete(path):
     catalog = polib.pofile(str(path))

@@ -4,7 +4,7 @@ from django.db import migrations
 
 CRITERIA = [
     (
-        ("Completeness", "Толнота", "Толуктугу"),
+        ("Completeness", "Полнота", "Толуктук"),
         (
             "Every section that applies has items; the profile is filled in.",
             "Заполнены все подходящие разделы и профиль.",
@@ -31,7 +31,7 @@ CRITERIA = [
         20,
     ),
     (
-        ("Professional relevance", "Профессиональная значимость", "Кесиптик маанилүүлүгү"),
+        ("Professional relevance", "Профессиональная значимость", "Кесиптик маанилүүлүк"),
         (
             "The portfolio shows skills and experience that matter for the future profession.",
             "Портфолио показывает навыки и опыт, важные для будущей профессии.",

@@ -79,7 +79,17 @@ def _snapshot(review: Review) -> ReviewRevision:
         total=review.total,
         feedback=review.feedback,
         scores=[
-            {"criterion": s.criterion.name_en, "weight": s.weight, "score": s.score}
+            {
+                "criterion_id": s.criterion_id,
+                "criterion": s.criterion.name_en,
+                "names": {
+                    "en": s.criterion.name_en,
+                    "ru": s.criterion.name_ru,
+                    "ky": s.criterion.name_ky,
+                },
+                "weight": s.weight,
+                "score": s.score,
+            }
             for s in review.scores.select_related("criterion")
         ],
         released_at=review.released_at,
