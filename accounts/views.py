@@ -202,14 +202,24 @@ def profile(request):
             )
         response = redirect("accounts:profile")
         if user.preferred_language:
+            # The same attributes as Django's language switch sets (Secure in production).
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.preferred_language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         else:  # "Same as my browser": forget an earlier choice too
-            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response
     return render(request, "accounts/profile.html", {"form": form, "org_form": org_form})
 
