@@ -13,6 +13,7 @@ from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.receivers import SIGNED_OUT_LANGUAGE_SESSION_KEY
 from accounts.forms import (
     CrispyPasswordChangeForm,
     CrispyPasswordResetForm,
@@ -229,8 +230,13 @@ def set_language(request):
     """Django's language switch; a signed-in user's choice is also saved to their profile."""
     response = i18n.set_language(request)
     language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.user_set_language(user=request.user, language=language)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        else:
+            # Chosen while signed out (say on the login page): it wins at sign-in and is
+            # saved then (accounts/receivers.py), over the language saved in the profile.
+            request.session[SIGNED_OUT_LANGUAGE_SESSION_KEY] = language
     return response
 
 
