@@ -13,7 +13,6 @@ from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
-from accounts.receivers import SIGNED_OUT_LANGUAGE_SESSION_KEY
 from accounts.forms import (
     CrispyPasswordChangeForm,
     CrispyPasswordResetForm,
@@ -24,6 +23,7 @@ from accounts.forms import (
     ProfileForm,
     StudentSignUpForm,
 )
+from accounts.receivers import SIGNED_OUT_LANGUAGE_SESSION_KEY
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
