@@ -16,4 +16,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.receivers import save_language_chosen_before_sign_in
+
         post_migrate.connect(_refresh_staff_group, dispatch_uid="refresh_staff_group")
+        user_logged_in.connect(
+            save_language_chosen_before_sign_in, dispatch_uid="save_language_chosen_before_sign_in"
+        )

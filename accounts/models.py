@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -7,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.usernames import validate_username_alphabet, validate_username_distinct
 from core.dates import LATEST_DATE
 
 
@@ -137,6 +139,8 @@ class AccountManager(UserManager.from_queryset(UserQuerySet)):
         return self.get(username__iexact=username)
 
     def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # createsuperuser checks the field's validators only; a look-alike is refused here.
+        validate_username_distinct(username)
         extra_fields.setdefault("role", Role.STAFF)
         return super().create_superuser(username, email, password, **extra_fields)
 
@@ -148,6 +152,11 @@ class UsernameValidator(RegexValidator):
     regex = r"^[\w.+-]+\Z"
     message = _("Use only letters, digits and . + - _ in the username.")
     flags = 0
+
+    def __call__(self, value):
+        super().__call__(value)
+        # One alphabet only, so a name cannot pass for another (accounts/usernames.py).
+        validate_username_alphabet(str(value))
 
 
 class User(AbstractUser):
@@ -188,6 +197,19 @@ class User(AbstractUser):
     )
 
     objects = AccountManager()
+
+    def clean(self):
+        super().clean()
+        # A new or changed username may not look like another user's; names already in use
+        # stay editable as they are.
+        if self.username and (
+            self._state.adding
+            or not User.objects.filter(pk=self.pk, username=self.username).exists()
+        ):
+            try:
+                validate_username_distinct(self.username, exclude_pk=self.pk)
+            except ValidationError as error:
+                raise ValidationError({"username": error.error_list}) from error
 
     class Meta:
         verbose_name = _("user")

@@ -29,6 +29,7 @@ from accounts.forms import (
     UnassignedFilterForm,
 )
 from accounts.models import Role
+from accounts.receivers import SIGNED_OUT_LANGUAGE_SESSION_KEY
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -208,14 +209,24 @@ def profile(request):
             )
         response = redirect("accounts:profile")
         if user.preferred_language:
+            # The same attributes as Django's language switch sets (Secure in production).
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,
                 user.preferred_language,
                 max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         else:  # "Same as my browser": forget an earlier choice too
-            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response
     return render(request, "accounts/profile.html", {"form": form, "org_form": org_form})
 
@@ -225,8 +236,13 @@ def set_language(request):
     """Django's language switch; a signed-in user's choice is also saved to their profile."""
     response = i18n.set_language(request)
     language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.user_set_language(user=request.user, language=language)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        else:
+            # Chosen while signed out (say on the login page): it wins at sign-in and is
+            # saved then (accounts/receivers.py), over the language saved in the profile.
+            request.session[SIGNED_OUT_LANGUAGE_SESSION_KEY] = language
     return response
 
 

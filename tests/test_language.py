@@ -64,3 +64,48 @@ def test_every_page_has_the_language_switcher(client):
     html = client.get(reverse("accounts:login")).content.decode()
     for code in ("en", "ru", "ky"):
         assert f'name="language" value="{code}"' in html
+
+
+def sign_in(client, user):
+    from tests.factories import TEST_PASSWORD
+
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    return response
+
+
+def test_language_chosen_on_the_login_page_wins_and_is_saved(client):
+    user = StudentFactory(preferred_language="ky")
+    client.get(reverse("accounts:login"))
+    client.post(reverse("set_language"), {"language": "ru", "next": "/accounts/login/"})
+    sign_in(client, user)
+    user.refresh_from_db()
+    assert user.preferred_language == "ru"
+    assert page_language(client.get(reverse("accounts:dashboard"))) == "ru"
+    # Saved: it holds on the next sign-in too, without a new choice.
+    client.post(reverse("accounts:logout"))
+    sign_in(client, user)
+    assert page_language(client.get(reverse("accounts:dashboard"))) == "ru"
+
+
+def test_without_a_choice_before_sign_in_the_saved_language_applies(client):
+    user = StudentFactory(preferred_language="ky")
+    # A cookie left from earlier (another person on this computer), but no choice now.
+    client.cookies["portfolio_language"] = "ru"
+    sign_in(client, user)
+    user.refresh_from_db()
+    assert user.preferred_language == "ky"
+    assert page_language(client.get(reverse("accounts:dashboard"))) == "ky"
+
+
+def test_a_choice_is_used_once_not_for_the_next_person_signing_in(client):
+    first = StudentFactory(preferred_language="en")
+    second = StudentFactory(preferred_language="ky")
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    sign_in(client, first)
+    client.post(reverse("accounts:logout"))
+    sign_in(client, second)
+    second.refresh_from_db()
+    assert second.preferred_language == "ky"

@@ -90,3 +90,18 @@ def test_database_connections_persist_with_health_checks():
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["CONN_MAX_AGE"] > 0
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_production_language_cookie_is_secure_and_http_only():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_HTTPONLY, "
+        "settings.SESSION_COOKIE_SECURE)",
+        DEBUG="0",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="portfolio.example.edu",
+        DATABASE_URL="postgres://portfolio@db.example.edu:5432/portfolio",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True True True", result.stderr

@@ -184,3 +184,24 @@ def test_employer_changing_only_their_position_stays_approved(client):
     )  # fmt: skip
     profile.refresh_from_db()
     assert (profile.position, profile.status) == ("Head of HR", EmployerProfile.Status.APPROVED)
+
+
+@pytest.mark.parametrize("url_name", ["set_language", "accounts:profile"])
+def test_language_cookie_is_secure_and_http_only_under_production_settings(
+    client, settings, url_name
+):
+    """Both places that set the language cookie follow LANGUAGE_COOKIE_SECURE/HTTPONLY."""
+    settings.LANGUAGE_COOKIE_SECURE = True
+    client.force_login(StudentFactory(preferred_language=""))
+    if url_name == "set_language":
+        response = client.post(reverse(url_name), {"language": "ru", "next": "/"})
+    else:
+        response = client.post(
+            reverse(url_name),
+            {"first_name": "A", "last_name": "B", "email": "x@example.edu",
+             "preferred_language": "ru", "current_password": TEST_PASSWORD},
+        )  # fmt: skip
+    cookie = response.cookies["portfolio_language"]
+    assert cookie.value == "ru"
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
