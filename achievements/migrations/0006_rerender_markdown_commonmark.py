@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("achievements", "0003_comments_enabled"),
+        ("achievements", "0005_dates_in_range"),
     ]
 
     operations = [

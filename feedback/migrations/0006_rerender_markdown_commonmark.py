@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("feedback", "0003_review_supervisor_protected"),
+        ("feedback", "0005_dates_in_range"),
     ]
 
     operations = [

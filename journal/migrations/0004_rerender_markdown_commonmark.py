@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("journal", "0001_posts_and_attachments"),
+        ("journal", "0003_dates_in_range"),
     ]
 
     operations = [

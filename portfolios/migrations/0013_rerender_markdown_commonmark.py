@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("portfolios", "0010_refresh_derived_fields"),
+        ("portfolios", "0012_dates_in_range"),
     ]
 
     operations = [

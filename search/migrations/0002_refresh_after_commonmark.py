@@ -15,9 +15,9 @@ def refresh(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_refresh_derived_fields"),
-        ("portfolios", "0011_rerender_markdown_commonmark"),
-        ("achievements", "0004_rerender_markdown_commonmark"),
-        ("journal", "0002_rerender_markdown_commonmark"),
+        ("portfolios", "0013_rerender_markdown_commonmark"),
+        ("achievements", "0006_rerender_markdown_commonmark"),
+        ("journal", "0004_rerender_markdown_commonmark"),
     ]
 
     # Batch by batch, each committed: a large database is not locked until the end.

@@ -57,7 +57,7 @@ def translate_revision_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("feedback", "0003_review_supervisor_protected")]
+    dependencies = [("feedback", "0006_rerender_markdown_commonmark")]
 
     operations = [
         migrations.RunPython(fix_names, restore_names),
