@@ -36,7 +36,7 @@ def report(figures: dict, f: Filters) -> dict:
             "metric": f.metric, "n": c["n"], "r": c["r"], "p": c["p"], "ci95": c["ci95"],
             "spearman": c["spearman"], "spearman_p": c["spearman_p"], "slope": c["slope"],
             "intercept": c["intercept"], "too_few": c["too_few"],
-            "no_variation": c["no_variation"],
+            "no_variation": c["no_variation"], "p_method": p_method(c),
         },
         "weekly": [{**w, "week": w["week"].isoformat()} for w in figures["weekly"]],
         "monitoring": figures["monitoring"],
@@ -44,6 +44,14 @@ def report(figures: dict, f: Filters) -> dict:
         "computed_at": figures["computed_at"].isoformat(),
         "windows_on": figures["windows_on"].isoformat() if figures["windows_on"] else None,
     }  # fmt: skip
+
+
+def p_method(c: dict) -> str | None:
+    """How the correlation's p-values were found: every pairing counted (small groups, see
+    analytics/stats.py) or scipy's t approximations; None without p-values."""
+    if c["p"] is None:
+        return None
+    return "exact_permutation" if c["exact"] else "t_approximation"
 
 
 def _code(model, pk, field):
@@ -77,9 +85,10 @@ def table_rows(name: str, figures: dict, f: Filters) -> Iterator[list]:
             ]
     elif name == "correlation":
         c = figures["correlation"]
-        yield ["metric", "n", "r", "p", "ci95_low", "ci95_high", "spearman", "spearman_p"]
+        yield ["metric", "n", "r", "p", "ci95_low", "ci95_high", "spearman", "spearman_p",
+               "p_method"]  # fmt: skip
         yield [f.metric, c["n"], _blank(c["r"]), _blank(c["p"]), *_ci(c["ci95"]),
-               _blank(c["spearman"]), _blank(c["spearman_p"])]  # fmt: skip
+               _blank(c["spearman"]), _blank(c["spearman_p"]), _blank(p_method(c))]  # fmt: skip
     elif name == "weekly":
         yield ["week", "active_students", "updates"]
         for w in figures["weekly"]:

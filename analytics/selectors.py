@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,15 +24,20 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from scipy import stats
 
 from analytics import rollups
+from analytics.stats import (
+    EXACT_BELOW,
+    MIN_CORRELATION,
+    MIN_SKEW,
+    MIN_SPREAD,
+    exact_p_values,
+    fisher_ci95,
+    mean_ci95,
+    pearson_p,
+    spearman_p,
+)
 
-# Groups smaller than these show "too few" instead of a figure.
-MIN_SPREAD = 2  # standard deviation, confidence interval of a mean
-MIN_SKEW = 3
-MIN_CORRELATION = 3  # r, rho and their p-values
-MIN_FISHER = 4  # the Fisher z interval needs n - 3 > 0
 SCATTER_POINTS_MAX = 1000  # above this the scatter plot shows a density grid
 GRID = 20
 WEEKS_WITHOUT_TERM = 26
@@ -45,6 +49,7 @@ class Metric:
     label: str
     term_sql: str  # with a term chosen
     all_sql: str  # over all terms
+    whole: bool = True  # whole numbers (counts, days, percent): the chart's axis too
 
 
 METRICS = {
@@ -56,7 +61,8 @@ METRICS = {
                "COALESCE(a.active_weeks_total, 0)"),
         Metric("updates_per_active_week", _("Updates per active week"),
                "COALESCE(t.updates::float8 / NULLIF(t.active_weeks, 0), 0)",
-               "COALESCE(a.updates_total::float8 / NULLIF(a.active_weeks_total, 0), 0)"),
+               "COALESCE(a.updates_total::float8 / NULLIF(a.active_weeks_total, 0), 0)",
+               whole=False),
         Metric("updates_30d", _("Updates in the last 30 days"), "COALESCE(a.updates_30d, 0)",
                "COALESCE(a.updates_30d, 0)"),
         Metric("updates_90d", _("Updates in the last 90 days"), "COALESCE(a.updates_90d, 0)",
@@ -317,38 +323,7 @@ def _employment(raw: dict) -> list[dict]:
     ]  # fmt: skip
 
 
-# --- Statistics from the aggregates --------------------------------------------------------
-
-
-def mean_ci95(n: int, mean: float, sd: float | None) -> tuple[float, float] | None:
-    if n < MIN_SPREAD or sd is None:
-        return None
-    half = stats.t.ppf(0.975, n - 1) * sd / math.sqrt(n)
-    return (mean - half, mean + half)
-
-
-def pearson_p(r: float, n: int) -> float:
-    """Two-sided p-value of Pearson's r, as scipy.stats.pearsonr computes it."""
-    if abs(r) >= 1.0:
-        return 0.0
-    ab = n / 2 - 1
-    return float(2 * stats.beta(ab, ab, loc=-1, scale=2).sf(abs(r)))
-
-
-def fisher_ci95(r: float, n: int) -> tuple[float, float] | None:
-    if n < MIN_FISHER or abs(r) >= 1.0:
-        return None
-    z = math.atanh(r)
-    half = stats.norm.ppf(0.975) / math.sqrt(n - 3)
-    return (math.tanh(z - half), math.tanh(z + half))
-
-
-def spearman_p(rho: float, n: int) -> float:
-    """Two-sided p-value of Spearman's rho (the t approximation scipy.stats.spearmanr uses)."""
-    if abs(rho) >= 1.0:
-        return 0.0
-    t = rho * math.sqrt((n - 2) / ((rho + 1.0) * (1.0 - rho)))
-    return float(2 * stats.t.sf(abs(t), n - 2))
+# --- Statistics from the aggregates (analytics/stats.py) ---------------------------------
 
 
 def _correlation(raw: dict) -> dict:
@@ -357,7 +332,7 @@ def _correlation(raw: dict) -> dict:
     result = {
         "n": n, "r": None, "p": None, "ci95": None, "spearman": None, "spearman_p": None,
         "slope": None, "intercept": None, "too_few": n < MIN_CORRELATION,
-        "no_variation": False, "metric_min": pearson["metric_min"],
+        "no_variation": False, "exact": False, "metric_min": pearson["metric_min"],
         "metric_max": pearson["metric_max"],
     }  # fmt: skip
     if n < MIN_CORRELATION:
@@ -367,10 +342,16 @@ def _correlation(raw: dict) -> dict:
         result["no_variation"] = True
         return result
     result.update(
-        r=r, p=pearson_p(r, n), ci95=fisher_ci95(r, n), slope=pearson["slope"],
-        intercept=pearson["intercept"], spearman=rho,
-        spearman_p=None if rho is None else spearman_p(rho, n),
+        r=r, ci95=fisher_ci95(r, n), slope=pearson["slope"], intercept=pearson["intercept"],
+        spearman=rho,
     )  # fmt: skip
+    if n < EXACT_BELOW:
+        # A small group's pairs are all in "points" (SCATTER_POINTS_MAX is far above).
+        result["p"], result["spearman_p"] = exact_p_values(raw["points"])
+        result["exact"] = True
+    else:
+        result["p"] = pearson_p(r, n)
+        result["spearman_p"] = None if rho is None else spearman_p(rho, n)
     return result
 
 

@@ -10,13 +10,12 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import role_required
 from accounts.models import Program, Role
-from analytics import charts
+from analytics import charts, formatting, stats
 from analytics.exports import TABLES, table_rows, write_csv
 from analytics.forms import ALL_TERMS, AnalyticsFilterForm
 from analytics.selectors import GRID, METRICS, analytics_figures, monitoring_rows
@@ -32,11 +31,6 @@ def _filters(request):
     return form, form.filters(supervisor_id=supervisor_id)
 
 
-def _fmt(value: float, digits: int = 1) -> str:
-    """A number in the page's language (70,0 in Russian), as the tables show it."""
-    return number_format(value, digits)
-
-
 def _charts(figures: dict, metric_label: str) -> dict:
     summary, correlation = figures["summary"], figures["correlation"]
     histogram = figures["histogram"]
@@ -49,7 +43,7 @@ def _charts(figures: dict, metric_label: str) -> dict:
             "common range is %(low)s–%(high)s, the mean %(mean)s.",
             summary["n"],
         ) % {"n": summary["n"], "width": figures["bin_width"], "low": fullest["low"],
-             "high": fullest["high"], "mean": _fmt(summary["mean"])}  # fmt: skip
+             "high": fullest["high"], "mean": formatting.score(summary["mean"])}  # fmt: skip
     else:
         histogram_text = _("No student in this group has a released score yet.")
     result = {
@@ -57,7 +51,7 @@ def _charts(figures: dict, metric_label: str) -> dict:
             id="chart-histogram", title=_("Portfolio scores"), description=histogram_text,
             labels=[f"{b['low']}–{b['high']}" for b in histogram],
             values=[b["n"] for b in histogram], x_label=_("Score"), y_label=_("Students"),
-            every=1 if len(histogram) <= 10 else 2,
+            edges=[b["low"] for b in histogram] + [histogram[-1]["high"]],
         ),
     }  # fmt: skip
     if correlation["n"]:
@@ -65,7 +59,8 @@ def _charts(figures: dict, metric_label: str) -> dict:
             scatter_text = _(
                 "%(n)s students: score against %(metric)s. Pearson r = %(r)s; the line is the "
                 "least-squares fit."
-            ) % {"n": correlation["n"], "metric": metric_label, "r": _fmt(correlation["r"], 2)}
+            ) % {"n": correlation["n"], "metric": metric_label,
+                 "r": formatting.coefficient(correlation["r"])}  # fmt: skip
         else:
             scatter_text = _("%(n)s students: score against %(metric)s.") % {
                 "n": correlation["n"], "metric": metric_label,
@@ -79,11 +74,10 @@ def _charts(figures: dict, metric_label: str) -> dict:
             points=figures["points"], grid=figures["grid"], grid_size=GRID,
             x_range=(correlation["metric_min"] or 0, correlation["metric_max"] or 0),
             slope=correlation["slope"], intercept=correlation["intercept"],
-            x_label=metric_label, y_label=_("Score"),
+            x_label=metric_label, y_label=_("Score"), x_counts=METRICS[figures["metric"]].whole,
         )  # fmt: skip
     weekly = figures["weekly"]
     labels = [w["week"].strftime("%d.%m") for w in weekly]
-    every = max(1, len(weekly) // 9)
     total_updates = sum(w["updates"] for w in weekly)
     result["weekly_students"] = charts.bar_chart(
         id="chart-weekly-students", title=_("Students active per week"),
@@ -92,7 +86,7 @@ def _charts(figures: dict, metric_label: str) -> dict:
             "Students with at least one update, in each of %(weeks)s weeks.", len(weekly),
         ) % {"weeks": len(weekly)},
         labels=labels, values=[w["active_students"] for w in weekly],
-        x_label=_("Week starting"), y_label=_("Students"), every=every,
+        x_label=_("Week starting"), y_label=_("Students"),
     )  # fmt: skip
     result["weekly_updates"] = charts.bar_chart(
         id="chart-weekly-updates", title=_("Updates per week"),
@@ -101,7 +95,7 @@ def _charts(figures: dict, metric_label: str) -> dict:
             total_updates,
         ) % {"total": total_updates, "weeks": len(weekly)},
         labels=labels, values=[w["updates"] for w in weekly],
-        x_label=_("Week starting"), y_label=_("Updates"), every=every,
+        x_label=_("Week starting"), y_label=_("Updates"),
     )  # fmt: skip
     employment = figures["employment"]
     if employment:
@@ -113,10 +107,30 @@ def _charts(figures: dict, metric_label: str) -> dict:
                 "active third of graduates by updates over their studies."
             ),
             labels=[names[e["tertile"]] for e in employment],
-            values=[round(100 * e["rate"], 1) for e in employment],
+            values=[100 * e["rate"] for e in employment],
+            value_labels=[formatting.percent(e["rate"]) for e in employment], y_max=100,
             x_label=_("Activity"), y_label=_("Employed, %"),
         )  # fmt: skip
     return result
+
+
+def _cautions(figures: dict) -> dict:
+    """What the page must say beside figures that could mislead: how to word the
+    correlation (analytics/stats.py), intervals cut to the score range, small groups of
+    graduates."""
+    limited = [
+        stats.within_score_range(ci)
+        for ci in [figures["summary"]["ci95"], *(p["ci95"] for p in figures["programs"])]
+    ]
+    graduates = [e["graduates"] for e in figures["employment"]]
+    return {
+        "verdict": stats.correlation_verdict(figures["correlation"]),
+        "exact_below": stats.EXACT_BELOW,
+        "summary_ci_limited": bool(limited[0] and limited[0][2]),
+        "programs_ci_limited": any(ci and ci[2] for ci in limited[1:]),
+        "fewest_graduates": min(graduates) if graduates else None,
+        "min_graduates": stats.MIN_GROUP_FOR_RATES,
+    }
 
 
 @role_required(Role.SUPERVISOR)
@@ -143,6 +157,7 @@ def dashboard(request):
         "cache_minutes": max(1, settings.ANALYTICS_CACHE_SECONDS // 60),
         "term": next((t for t in form.terms if t.pk == f.term_id), None),
         "selected_term": ALL_TERMS if f.term_id is None else str(f.term_id),
+        **_cautions(figures),
     })  # fmt: skip
 
 

@@ -1,29 +1,26 @@
-"""Numbers on the dashboard: "—" where there is no figure, p-values the way papers print them."""
+"""Numbers on the dashboard, one filter per kind of figure (analytics/formatting.py: the
+same rounding as the captions and charts); "—" where there is no figure."""
 
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext as _
+
+from analytics import formatting
+from analytics.stats import within_score_range
 
 register = template.Library()
+
+register.filter("score", formatting.score)
+register.filter("coefficient", formatting.coefficient)
+register.filter("pvalue", formatting.p_value)
+register.filter("percent", formatting.percent)
 
 
 @register.filter
 def num(value, digits=1):
-    """``value`` to ``digits`` decimals in the page's language; "—" for no figure."""
-    if value is None:
-        return "—"
-    return floatformat(value, digits)
+    """``value`` to ``digits`` decimals in the page's language (figures of no other kind)."""
+    return formatting.decimal(value, int(digits))
 
 
 @register.filter
-def pvalue(value):
-    if value is None:
-        return "—"
-    if value < 0.001:
-        return _("< 0.001")
-    return floatformat(value, 3)
-
-
-@register.filter
-def percent(value):
-    return "—" if value is None else floatformat(100 * value, 0) + " %"
+def score_interval(ci):
+    """A mean's 95% interval as shown: (low, high, limited to 0–100?), or None."""
+    return within_score_range(ci)

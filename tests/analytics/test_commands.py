@@ -13,6 +13,7 @@ from scipy import stats
 from analytics.models import StudentActivity, StudentTermActivity, WeeklyActivity
 from analytics.selectors import STUDENT_COLUMNS, Filters, analytics_figures, pseudonym
 from tests.analytics.test_dashboard import DASHBOARD, give_score, past_term, world
+from tests.analytics.test_stats import brute_force_p
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,11 @@ def test_report_is_json_with_the_figures(w):
     c = data["correlation"]
     assert (c["n"], c["metric"]) == (5, "updates_term")
     assert c["r"] == pytest.approx(r)
-    assert c["p"] == pytest.approx(p)
+    # Five students: exact p-values (every pairing counted), not scipy's t approximation.
+    assert (c["p"], c["spearman_p"]) == pytest.approx(
+        brute_force_p([1, 2, 3, 4, 5], [40, 60, 80, 95, 20])
+    )
+    assert c["p_method"] == "exact_permutation"
     assert c["spearman"] == pytest.approx(stats.spearmanr([1, 2, 3, 4, 5],
                                                           [40, 60, 80, 95, 20])[0])  # fmt: skip
     assert len(c["ci95"]) == 2 and c["ci95"][0] < r < c["ci95"][1]

@@ -15,8 +15,10 @@ from analytics.exports import student_table, write_csv
 from analytics.models import ActivityKind
 from analytics.selectors import METRICS, Filters, compute
 from analytics.services import activity_record
+from analytics.stats import EXACT_BELOW
 from feedback.models import Review
 from portfolios.models import Portfolio
+from tests.analytics.test_stats import brute_force_p
 from tests.factories import (
     CohortFactory,
     ProgramFactory,
@@ -140,10 +142,15 @@ def assert_figures_match(figures: dict, rows: list[dict], f: Filters) -> None:
     spearman = stats.spearmanr(metric, score)
     assert c["n"] == len(score)
     assert c["r"] == close(pearson.statistic)
-    assert c["p"] == close(pearson.pvalue)
     assert c["ci95"] == (close(ci.low), close(ci.high))
     assert c["spearman"] == close(spearman.statistic)
-    assert c["spearman_p"] == close(spearman.pvalue)
+    if len(score) < EXACT_BELOW:  # small groups: exact p-values, every pairing counted
+        assert c["exact"]
+        assert (c["p"], c["spearman_p"]) == close(brute_force_p(metric, score))
+    else:
+        assert not c["exact"]
+        assert c["p"] == close(pearson.pvalue)
+        assert c["spearman_p"] == close(spearman.pvalue)
     slope, intercept = np.polyfit(metric, score, 1)
     assert c["slope"] == close(slope) and c["intercept"] == close(intercept)
 
@@ -169,6 +176,37 @@ def test_all_terms_a_program_a_cohort_and_bins_of_five_match_scipy(cohort_data):
     rows = exported(f)
     assert {r["program"] for r in rows} == {"programming"}
     assert_figures_match(compute(f), rows, f)
+
+
+@pytest.mark.parametrize("n", range(4, EXACT_BELOW))
+def test_small_groups_have_exact_p_values_equal_to_a_brute_force_enumeration(n):
+    """4 to 9 students with a score (two more without): the figures against numpy and
+    scipy, the p-values against every pairing of the exported rows, enumerated."""
+    rng = random.Random(n)
+    today = timezone.localdate()
+    term = TermFactory(starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=30),
+                       is_current=True)  # fmt: skip
+    rubric = default_rubric()
+    tz = timezone.get_current_timezone()
+    programs = [ProgramFactory(code="small-a"), ProgramFactory(code="small-b")]
+    for i in range(n + 2):
+        student = StudentFactory(program=programs[i % 2])
+        for _ in range(rng.randint(0, 5)):  # ties in the activity are likely
+            day = today - timedelta(days=rng.randint(0, 50))
+            activity_record(student_id=student.pk, kind=ActivityKind.ACHIEVEMENT_UPDATED,
+                            at=datetime.combine(day, time(12), tz))  # fmt: skip
+        if i < n:
+            Review.objects.create(
+                student=student, supervisor=SupervisorFactory(), term=term, rubric=rubric,
+                total=round(rng.uniform(35, 98), 2), status=Review.Status.RELEASED,
+                released_at=timezone.now(),
+            )  # fmt: skip
+    f = Filters(term_id=term.pk)
+    figures = compute(f)
+    if figures["correlation"]["no_variation"]:
+        pytest.skip("no variation in this draw")
+    assert figures["correlation"]["n"] == n
+    assert_figures_match(figures, exported(f), f)
 
 
 def test_the_positive_relation_in_the_data_shows(cohort_data):
