@@ -16,6 +16,7 @@ from accounts.models import (
     SupervisorAssignment,
     User,
 )
+from core.admin import LabelledTabularInline
 
 
 @admin.register(Faculty)
@@ -69,7 +70,7 @@ class CohortAdmin(admin.ModelAdmin):
         return obj.student_count
 
 
-class SupervisorOfStudentInline(admin.TabularInline):
+class SupervisorOfStudentInline(LabelledTabularInline):
     model = SupervisorAssignment
     fk_name = "student"
     extra = 0
@@ -78,7 +79,7 @@ class SupervisorOfStudentInline(admin.TabularInline):
     verbose_name_plural = _("supervisors")
 
 
-class StudentOfSupervisorInline(admin.TabularInline):
+class StudentOfSupervisorInline(LabelledTabularInline):
     model = SupervisorAssignment
     fk_name = "supervisor"
     extra = 0

@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import LabelledTabularInline
 from feedback.models import (
     EmployerFeedback,
     EmploymentOutcome,
@@ -107,7 +108,7 @@ class RubricAdmin(admin.ModelAdmin):
         return ", ".join(f"{c.name_en} {c.weight}%" for c in obj.criteria.all())
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(LabelledTabularInline):
     model = ReviewScore
     extra = 0
     can_delete = False
@@ -117,7 +118,7 @@ class ReviewScoreInline(admin.TabularInline):
         return False
 
 
-class ReviewRevisionInline(admin.TabularInline):
+class ReviewRevisionInline(LabelledTabularInline):
     model = ReviewRevision
     extra = 0
     can_delete = False
