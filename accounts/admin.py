@@ -17,6 +17,7 @@ from accounts.models import (
     SupervisorAssignment,
     User,
 )
+from core.admin import LabelledTabularInline
 
 
 @admin.register(Faculty)
@@ -80,7 +81,7 @@ class PersonPickerMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SupervisorOfStudentInline(PersonPickerMixin, admin.TabularInline):
+class SupervisorOfStudentInline(PersonPickerMixin, LabelledTabularInline):
     model = SupervisorAssignment
     fk_name = "student"
     extra = 0
@@ -89,7 +90,7 @@ class SupervisorOfStudentInline(PersonPickerMixin, admin.TabularInline):
     verbose_name_plural = _("supervisors")
 
 
-class StudentOfSupervisorInline(PersonPickerMixin, admin.TabularInline):
+class StudentOfSupervisorInline(PersonPickerMixin, LabelledTabularInline):
     model = SupervisorAssignment
     fk_name = "supervisor"
     extra = 0

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.admin import PersonPickerMixin
+from core.admin import LabelledTabularInline
 from feedback.models import (
     EmployerFeedback,
     EmploymentOutcome,
@@ -108,7 +109,7 @@ class RubricAdmin(admin.ModelAdmin):
         return ", ".join(f"{c.name} {c.weight}%" for c in obj.criteria.all())
 
 
-class ReviewScoreInline(admin.TabularInline):
+class ReviewScoreInline(LabelledTabularInline):
     model = ReviewScore
     extra = 0
     can_delete = False
@@ -118,7 +119,7 @@ class ReviewScoreInline(admin.TabularInline):
         return False
 
 
-class ReviewRevisionInline(admin.TabularInline):
+class ReviewRevisionInline(LabelledTabularInline):
     model = ReviewRevision
     extra = 0
     can_delete = False

@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import HTTPS_URLS
+from core.admin import LABELLED_DATETIMES, LabelledListEditableMixin, LabelledTabularInline
 from portfolios.models import (
     Category,
     Follow,
@@ -20,6 +21,7 @@ class PortfolioItemAdmin(admin.ModelAdmin):
 
     raw_id_fields = ("portfolio",)
     date_hierarchy = "created_at"
+    formfield_overrides = LABELLED_DATETIMES
 
     @admin.display(description=_("student"), ordering="portfolio__student__last_name")
     def student(self, obj):
@@ -27,7 +29,7 @@ class PortfolioItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ("name_en", "name_ru", "name_ky", "code", "order", "allows_grade", "is_active")
     list_editable = ("order", "is_active")
     list_filter = ("is_active", "allows_grade")
@@ -68,7 +70,7 @@ class PortfolioAdmin(admin.ModelAdmin):
         return obj.student.program
 
 
-class ShareLinkVisitInline(admin.TabularInline):
+class ShareLinkVisitInline(LabelledTabularInline):
     model = ShareLinkVisit
     extra = 0
     can_delete = False

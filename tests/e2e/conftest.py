@@ -77,7 +77,7 @@ def new_page(browser, live_server, transactional_db, default_sections, outside_r
     contexts = []
 
     def open_page(language: str | None = None, locale: str = "en-US"):
-        # A desktop window: the full menu shows from 1400 px (below, it folds into a button).
+        # A desktop window: the full menu shows from 1200 px (below, it folds into a button).
         # Reduced motion turns off Bootstrap's colour transitions, so axe never checks the
         # contrast of a button caught half-way between two colours after an htmx swap.
         context = browser.new_context(
