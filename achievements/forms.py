@@ -35,8 +35,6 @@ class AchievementForm(UploadFieldsMixin, forms.ModelForm):
         )  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
-            "start_date": dates.DateInput,
-            "end_date": dates.DateInput,
         }
         field_classes = {"start_date": dates.DateField, "end_date": dates.DateField}
 

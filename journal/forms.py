@@ -54,7 +54,6 @@ class PostForm(UploadFieldsMixin, forms.ModelForm):
         widgets = {
             "body": forms.Textarea(attrs={"rows": 12}),
             "status": forms.RadioSelect,
-            "published_at": dates.DateTimeLocalInput,
         }
         field_classes = {"published_at": dates.DateTimeField}
 

@@ -10,8 +10,4 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = EmploymentOutcome
         fields = ("employer_name", "position", "start_date", "end_date", "related_to_field")
-        widgets = {
-            "start_date": dates.DateInput,
-            "end_date": dates.DateInput,
-        }
         field_classes = {"start_date": dates.DateField, "end_date": dates.DateField}
