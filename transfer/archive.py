@@ -419,12 +419,14 @@ def _read_json(archive, entries) -> dict:
     return document
 
 
-def _text(value, limit: int = 10000) -> str:
+def _text(value, limit: int | None = None) -> str:
+    """A text of portfolio.json (null as empty). Lengths were checked against the models
+    by the schema; ``limit`` only shortens a label."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise ImportRefused(_("portfolio.json has a value of the wrong type."))
-    return value[:limit]
+    return value[:limit] if limit is not None else value
 
 
 def _flag(value) -> bool:
@@ -668,7 +670,7 @@ def _restore(portfolio, archive, entries, document) -> int:
                 achievement = Achievement(
                     portfolio=portfolio,
                     category=category,
-                    **{name: _text(item.get(name), 10000) for name in ITEM_TEXT_FIELDS},
+                    **{name: _text(item.get(name)) for name in ITEM_TEXT_FIELDS},
                     start_date=_date(item.get("start_date")),
                     end_date=_date(item.get("end_date")),
                     visibility=_visibility(item["visibility"]),

@@ -380,3 +380,17 @@ def test_export_then_import_still_round_trips(source, target):
     buffer = io.BytesIO()
     export_zip(source, buffer)
     assert import_zip(target, io.BytesIO(buffer.getvalue())) == 2
+
+
+def test_long_markdown_within_the_models_limit_comes_back_whole(source, target):
+    """Nothing is cut silently: what the schema lets through is restored as it was."""
+    from achievements.models import Achievement as Item
+
+    length = min(schema.model_text_limit(Item, "description", default=200_000), 15_000)
+    text = ("Long *description*. " * length)[:length]
+    archive = tampered(source, lambda d: d["achievements"][0].update(description=text))
+
+    import_zip(target, archive)
+
+    restored = Item.objects.get(portfolio=target, title="Olympiad")
+    assert restored.description == text
