@@ -153,7 +153,9 @@ def bar_chart(
         })  # fmt: skip
     if edges is not None:
         edge_labels = [formatting.axis(e) for e in edges]
-        every = _every(len(edges), max(map(_text_width, edge_labels)), plot["width"])
+        needed = _every(len(edges), max(map(_text_width, edge_labels)), plot["width"])
+        # A step that divides the bins, so that both ends are labelled (0 and 100).
+        every = next(k for k in range(needed, len(edges)) if (len(edges) - 1) % k == 0)
         for i, text in enumerate(edge_labels):
             if i % every == 0:
                 chart.x_ticks.append({"x": round(plot["left"] + i * slot, 2), "lines": [text]})

@@ -152,3 +152,15 @@ def test_bar_and_scatter_charts_tick_whole_numbers_for_counts():
         x_range=(0, 2), slope=None, intercept=None, x_label="x", y_label="y", x_counts=True,
     )  # fmt: skip
     assert [t["lines"][0] for t in scatter.x_ticks] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize(("bins", "shown"), [(10, list(range(0, 101, 20))),
+                                             (20, list(range(0, 101, 20)))])  # fmt: skip
+def test_histogram_ticks_label_bin_edges_from_0_to_100(bins, shown):
+    width = 100 // bins
+    chart = bar_chart(
+        id="h", title="t", description="d", values=[1] * bins, x_label="x", y_label="y",
+        labels=[f"{i * width}–{(i + 1) * width}" for i in range(bins)],
+        edges=[i * width for i in range(bins + 1)],
+    )  # fmt: skip
+    assert [int(t["lines"][0]) for t in chart.x_ticks] == shown
