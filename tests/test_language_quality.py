@@ -422,3 +422,20 @@ def test_chart_ticks_use_the_languages_decimal_separator(language, expected):
     with translation.override(language):
         assert charts._label(2.5) == expected
         assert charts._label(20.0) == "20"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model", _admin_models("analytics", "axes"), ids=lambda model: model._meta.label
+)
+def test_analytics_and_axes_changelists_show_kyrgyz_names(admin_client_ky, model):
+    opts = model._meta
+    response = admin_client_ky.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    with translation.override("en"):
+        english = str(opts.verbose_name_plural)
+    with translation.override("ky"):
+        kyrgyz = str(opts.verbose_name_plural)
+    assert kyrgyz.lower() in html.lower()
+    assert f">{english.capitalize()}<" not in html
