@@ -117,6 +117,7 @@ def test_verification_and_review(new_page, people):
     assert (
         page.locator(".invalid-feedback").get_by_text("A score is between 0 and 100.").is_visible()
     )
+    page.wait_for_load_state("load")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert page.get_by_label("Written feedback").input_value().startswith("Strong evidence")
     assert page.get_by_label("Reflection").input_value() == "70"
