@@ -244,8 +244,10 @@ class UnassignedFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
     def filters(self) -> dict:
-        if not self.is_bound or not self.is_valid():
+        """The valid filters; a bad one is dropped, the others still apply."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value is not None}
 
 

@@ -272,7 +272,7 @@ def unassigned_students(request):
             "%(count)d students assigned to %(supervisor)s.",
             count,
         )
-        messages.success(request, message % {"count": count, "supervisor": supervisor})
+        messages.success(request, message % {"count": count, "supervisor": supervisor.display_name})
         return redirect(request.get_full_path())
     page = Paginator(students, UNASSIGNED_PER_PAGE).get_page(request.GET.get("page"))
     ticked = {str(pk) for pk in request.POST.getlist("students")}

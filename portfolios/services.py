@@ -158,20 +158,10 @@ def share_link_revoke(*, link: ShareLink) -> ShareLink:
     return link
 
 
-SHARE_LINKS_SEEN = "share_links_seen"  # the session key: links this visitor has opened
-
-
 def share_link_record_visit(
-    *, link: ShareLink, user_agent: str = "", visitor=None, session=None
-) -> ShareLinkVisit | None:
-    """Log the visit; the student is told, unless ``visitor`` (signed in) is the student.
-    With the visitor's ``session``, a visit counts once per session: a reload or a switch of
-    language is not a second visit (returns None then)."""
-    if session is not None:
-        seen = session.get(SHARE_LINKS_SEEN, [])
-        if link.pk in seen:
-            return None
-        session[SHARE_LINKS_SEEN] = [*seen, link.pk][-100:]
+    *, link: ShareLink, user_agent: str = "", visitor=None
+) -> ShareLinkVisit:
+    """Log the visit; the student is told, unless ``visitor`` (signed in) is the student."""
     visit = ShareLinkVisit.objects.create(link=link, user_agent=user_agent[:200])
     share_link_opened.send(sender=ShareLink, link=link, visitor=visitor)
     return visit

@@ -92,6 +92,7 @@ def test_verification_and_review(new_page, people):
     # its link moves focus to the reason.
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
+    page.wait_for_load_state("load")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert summary.get_by_text("Say why, so the student knows what to fix.").is_visible()
     summary.get_by_role("link").click()
@@ -116,6 +117,7 @@ def test_verification_and_review(new_page, people):
     assert (
         page.locator(".invalid-feedback").get_by_text("A score is between 0 and 100.").is_visible()
     )
+    page.wait_for_load_state("load")
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     assert page.get_by_label("Written feedback").input_value().startswith("Strong evidence")
     assert page.get_by_label("Reflection").input_value() == "70"
