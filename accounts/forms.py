@@ -47,7 +47,8 @@ class SignUpForm(UniqueEmailMixin, auth_forms.UserCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].help_text = _(
-            "Letters, digits and . + - _ only; you can also sign in with your e-mail."
+            "Latin or Cyrillic letters (not both), digits and . + - _ only; you can also sign in "
+            "with your e-mail."
         )
         # The form starts with the name, not with the username Django focuses by default.
         self.fields["username"].widget.attrs.pop("autofocus", None)

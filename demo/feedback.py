@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import SupervisorAssignment, User
 from achievements.models import Achievement
 from demo import analytics as analytics_demo
+from demo import texts
 from feedback.models import EmploymentOutcome, Review, ReviewRevision, Term, VerificationEvent
 from feedback.services.outcomes import outcome_save
 from feedback.services.reviews import review_save, rubric_for, term_make_current
@@ -29,12 +30,6 @@ PROGRAM_LEVEL = {
     "programming": 71, "design": 62, "mathematics": 67, "english": 69,
     "kyrgyz-philology": 65, "primary-education": 68, "psychology": 64,
 }  # fmt: skip
-
-DECLINE_REASONS = [
-    "The certificate photo is too blurry to read the name and the date.",
-    "Please attach the order or the certificate, not only a photo of the event.",
-    "The dates in the description and on the certificate differ.",
-]
 
 
 def _terms() -> tuple[Term, Term, Term]:
@@ -95,15 +90,13 @@ def _scores_for(rubric, target: float, rng: random.Random) -> dict[int, int]:
     }
 
 
-def _feedback_text(total: float, name: str) -> str:
+def _feedback_text(total: float, name: str, language: str) -> str:
+    """The supervisor writes in the student's writing language."""
     if total >= 80:
-        return (f"{name}, a strong portfolio: the evidence is convincing and the reflection "
-                "is honest. Next term, add one project that shows leadership.")  # fmt: skip
+        return texts.REVIEW_STRONG[language].format(name=name)
     if total >= 65:
-        return ("Good progress. Attach evidence to every achievement and write two or three "
-                "sentences on what you learned from each one.")  # fmt: skip
-    return ("The portfolio needs work: several sections are empty and most items have no "
-            "evidence. Let us meet to plan what to add this month.")  # fmt: skip
+        return texts.REVIEW_GOOD[language]
+    return texts.REVIEW_WEAK[language]
 
 
 def seed_reviews(rng: random.Random) -> int:
@@ -138,7 +131,9 @@ def seed_reviews(rng: random.Random) -> int:
             review = review_save(
                 supervisor=supervisor, student=student, term=term,
                 scores=_scores_for(rubric, target, rng),
-                feedback=_feedback_text(target, student.first_name),
+                feedback=_feedback_text(
+                    target, student.first_name, texts.writing_language(student)
+                ),
                 release=rng.random() < released_share or student.username == "student1",
             )  # fmt: skip
             created += 1
@@ -147,7 +142,9 @@ def seed_reviews(rng: random.Random) -> int:
                 scores = {s.criterion_id: min(100, s.score + 4) for s in review.scores.all()}
                 review_save(
                     supervisor=supervisor, student=student, term=term, scores=scores,
-                    feedback=review.feedback + "\n\nUpdated after our meeting.",
+                    feedback=review.feedback
+                    + "\n\n"
+                    + texts.pick(texts.REVIEW_UPDATED, texts.writing_language(student), 0),
                 )  # fmt: skip
     _backdate_reviews(spring)
     return created
@@ -199,7 +196,9 @@ def seed_verification(rng: random.Random) -> int:
                                 verify=True)  # fmt: skip
         elif roll < 0.55:
             verification_decide(achievement=item, supervisor=first_supervisor[student.pk],
-                                verify=False, reason=rng.choice(DECLINE_REASONS))  # fmt: skip
+                                verify=False,
+                                reason=rng.choice(texts.DECLINE_REASONS[
+                                    texts.writing_language(student)]))  # fmt: skip
         # the rest stay pending: the supervisors' queue has work in it
     return decided
 
@@ -259,24 +258,10 @@ def seed_outcomes(rng: random.Random) -> int:
 
 
 EMPLOYER_VIEWS = {
-    # employer: (programs they hire from, what they write)
-    "employer1": (
-        {"programming", "mathematics"},
-        [
-            "Strong projects with code we could read. We would like to hear about the "
-            "timetable planner in an interview.",
-            "Good basics. Add links to your repositories so we can see the code itself.",
-            "Interesting data work; the certificates are convincing.",
-        ],
-    ),
-    "employer2": (
-        {"primary-education", "english", "mathematics", "kyrgyz-philology"},
-        [
-            "Your teaching practice report is exactly what a school wants to see.",
-            "Please add a recording of a lesson: it would show your classroom skills best.",
-            "A clear portfolio. We are looking for a teacher from September.",
-        ],
-    ),
+    # employer: programs they hire from (what they write: demo/texts.py, in the student's
+    # writing language)
+    "employer1": {"programming", "mathematics"},
+    "employer2": {"primary-education", "english", "mathematics", "kyrgyz-philology"},
 }
 
 
@@ -299,7 +284,7 @@ def seed_employer_feedback(rng: random.Random) -> int:
         .order_by("pk")
     )
     created = 0
-    for username, (programs, comments) in EMPLOYER_VIEWS.items():
+    for username, programs in EMPLOYER_VIEWS.items():
         employer = User.objects.filter(username=username).first()
         if employer is None or not employer.is_approved_employer:
             continue
@@ -308,7 +293,7 @@ def seed_employer_feedback(rng: random.Random) -> int:
             entry = shortlist_add(employer=employer, portfolio=portfolio)
             if number % 2 == 0:
                 shortlist_note_update(
-                    entry=entry, note="Call in January." if number else "Strong candidate."
+                    entry=entry, note="Позвонить в январе." if number else "Сильный кандидат."
                 )
             if number == 3:
                 continue  # shortlisted, not rated yet
@@ -318,7 +303,11 @@ def seed_employer_feedback(rng: random.Random) -> int:
                 presentation=rng.randint(4, 5) if strong else rng.randint(2, 4),
                 skills_relevance=rng.randint(3, 5),
                 evidence_credibility=rng.randint(4, 5) if strong else rng.randint(2, 3),
-                comment=comments[number % len(comments)],
+                comment=texts.pick(
+                    texts.EMPLOYER_COMMENTS[username],
+                    texts.writing_language(portfolio.student),
+                    number,
+                ),
                 would_interview=strong,
             )  # fmt: skip
             created += 1

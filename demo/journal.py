@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.files.uploads import prepare_upload
+from demo import texts
 from demo.portfolios import make_image
 from journal.models import Post, Status
 from journal.services import post_create
@@ -94,13 +95,6 @@ STUDENT1_POSTS = [
     ),
 ]
 
-OTHER_TITLES = [
-    "Notes from my practice at school",
-    "A book that changed how I teach",
-    "Preparing for the olympiad",
-    "Our volunteering weekend",
-]
-
 
 def _picture(title: str, seed: int):
     content = make_image(title[:28], "Robotics club", seed=seed, size=(900, 600))
@@ -132,12 +126,13 @@ def seed_others(students, *, seed_value: int = 11) -> int:
         portfolio = portfolio_get_or_create(student=student)
         if Post.objects.filter(portfolio=portfolio).exists():
             continue
+        language = texts.writing_language(student)
         for number in range(rng.randint(1, 2)):
             post_create(
                 portfolio=portfolio,
-                title=rng.choice(OTHER_TITLES),
-                body="A few lines about what I did and what I learned.",
-                tags=[rng.choice(["practice", "reading", "olympiad", "volunteering"])],
+                title=rng.choice(texts.POST_TITLES[language]),
+                body=texts.POST_BODY[language],
+                tags=[rng.choice(texts.POST_TAGS[language])],
                 visibility=rng.choice([V.SUPERVISORS, V.SIGNED_IN, V.PUBLIC]),
                 status=Status.PUBLISHED,
                 published_at=timezone.now() - timedelta(days=rng.randint(1, 200) + number),

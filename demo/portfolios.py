@@ -20,6 +20,7 @@ from accounts.models import User
 from achievements.models import Achievement, Level
 from achievements.services import achievement_create, evidence_add_link
 from core.files.uploads import prepare_upload
+from demo import texts
 from portfolios.models import Category, Visibility
 from portfolios.services import portfolio_get_or_create, portfolio_update, share_link_create
 
@@ -491,6 +492,7 @@ def seed_others(students, *, seed_value: int = 7) -> int:
         size = rng.choice([0, 0, 1, 2, 3, 4, 6, 9])
         if size == 0:
             continue
+        language = texts.writing_language(student)
         portfolio_update(
             portfolio=portfolio,
             skills=rng.sample(
@@ -507,20 +509,27 @@ def seed_others(students, *, seed_value: int = 7) -> int:
                 ],
                 k=3,
             ),  # fmt: skip
-            headline=f"{student.program.name_en} student" if size > 2 else "",
-            about="I keep my achievements here." if size > 3 else "",
+            headline=texts.headline(student.program, language) if size > 2 else "",
+            about=texts.ABOUT[language] if size > 3 else "",
             visibility=rng.choice([V.SUPERVISORS, V.SIGNED_IN, V.PUBLIC, V.PUBLIC]),
             open_to_work=rng.random() < 0.4,
         )
         for number in range(size):
             category = rng.choice(categories)
             with_file = rng.random() < 0.6
+            titles = texts.ACHIEVEMENT_TITLES.get(category.code)
+            title = (
+                texts.pick(titles, language, student.pk + number)
+                if titles
+                else texts.OTHER_TITLE[language]
+            )
             achievement_create(
                 portfolio=portfolio,
                 category=category,
-                title=f"{category.name_en}: activity {number + 1}",
+                title=title,
+                description=texts.pick(texts.ACHIEVEMENT_DESCRIPTIONS, language, number),
                 start_date=date.today() - timedelta(days=rng.randint(10, 900)),
-                organisation=rng.choice(["KSPU", "City education office", "Student council", ""]),
+                organisation=rng.choice(texts.ORGANISATIONS[language]),
                 level=rng.choice(levels),
                 visibility=rng.choice(list(V)),
                 files=[_upload("certificate.jpg", make_image(category.name_en, "KSPU 2026",

@@ -119,3 +119,15 @@ def test_every_page_of_a_role_has_the_policy_and_no_inline_code(client, people, 
                 problems.append(f"{url}: {what}: {match.group(0)[:120]}")
     assert checked >= 5
     assert problems == []
+
+
+def test_a_failed_csrf_check_shows_the_site_page_under_the_policy():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("accounts:login"), {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "Content-Security-Policy" in response.headers
+    body = response.content.decode()
+    assert "The form has expired" in body
+    assert not any(pattern.search(body) for pattern in INLINE.values())

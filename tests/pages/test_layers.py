@@ -44,9 +44,9 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Composition and site-wide templates may use any app's partials and tags.
 ANYTHING_GOES = {"pages", "transfer", "includes", "core"}
 NEUTRAL_LIBRARIES = {"i18n", "static", "l10n", "tz", "crispy_forms_tags"}
-# Lower layers' filters for display (Markdown, photos, visibility colours, core's date
-# ranges): a downward use.
-LOWER_LIBRARIES = {"portfolio_tags", "date_ranges"}
+# Lower layers' filters for display (Markdown, photos, visibility colours; core's date
+# ranges and progress widths): a downward use.
+LOWER_LIBRARIES = {"portfolio_tags", "date_ranges", "progress_tags"}
 OWN_LIBRARIES = {
     "achievements": {"achievement_tags"},
     "analytics": {"analytics_tags"},
