@@ -31,7 +31,7 @@ from tests.factories import (
     scores_for,
 )
 
-CRITERION_MIGRATION = "feedback.migrations.0004_criterion_name_fixes_and_translated_history"
+CRITERION_MIGRATION = "feedback.migrations.0007_criterion_name_fixes_and_translated_history"
 
 
 # --- The default rubric ---------------------------------------------------------------
@@ -417,11 +417,11 @@ def test_confusable_concepts_keep_their_own_words(language, concept, other, othe
 
 @pytest.mark.parametrize(("language", "expected"), [("en", "2.5"), ("ru", "2,5"), ("ky", "2,5")])
 def test_chart_ticks_use_the_languages_decimal_separator(language, expected):
-    from analytics import charts
+    from analytics import formatting
 
     with translation.override(language):
-        assert charts._label(2.5) == expected
-        assert charts._label(20.0) == "20"
+        assert formatting.axis(2.5) == expected
+        assert formatting.axis(20.0) == "20"
 
 
 @pytest.mark.django_db

@@ -5,8 +5,8 @@ hard-coded month names): ``{{ start|date_range:end }}`` for dates kept to the da
 - one day (or no end): the date once;
 - the same month: the month and year once, the days as a range
   ("April 3–4, 2025", "3–4 апреля 2025 г.");
-- the same year: the year once, when the locale's format ends with it
-  ("3 марта – 4 апреля 2025 г.");
+- the same year: the year once, where the locale's format puts it
+  ("3 марта – 4 апреля 2025 г.", "2025-ж., 3-март – 4-апрель");
 - otherwise both dates in full.
 A month range shows one month once ("апрель 2025 г.", not "Апрель 2025 г. – Апрель 2025 г.").
 """
@@ -66,6 +66,22 @@ def _without_trailing_year(fmt: str) -> str | None:
     return None
 
 
+def _after_leading_year(fmt: str) -> str | None:
+    """The format after its year, when the year comes first ("Y-\\ж., j-F" → "j-F");
+    None when it does not."""
+    for index, char in _unescaped(fmt):
+        if char in DAY_TOKENS or char in MONTH_TOKENS:
+            return None
+        if char in YEAR_TOKENS:
+            rest = fmt[index + 1 :]
+            # The year's own suffix ("-ж.", escaped letters and punctuation) goes with it.
+            for rest_index, rest_char in _unescaped(rest):
+                if rest_char in DAY_TOKENS or rest_char in MONTH_TOKENS:
+                    return rest[rest_index:]
+            return None
+    return None
+
+
 def _full(start: dt.date, end: dt.date, fmt: str) -> str:
     return f"{_format(start, fmt)} {DASH} {_format(end, fmt)}"
 
@@ -95,6 +111,9 @@ def date_range(start, end=None) -> str:
         head = _without_trailing_year(fmt)
         if head is not None:
             return f"{_format(start, head)} {DASH} {_format(end, fmt)}"
+        tail = _after_leading_year(fmt)
+        if tail is not None:
+            return f"{_format(start, fmt)} {DASH} {_format(end, tail)}"
     return _full(start, end, fmt)
 
 

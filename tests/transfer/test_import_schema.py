@@ -226,6 +226,7 @@ def test_markdown_limits_come_from_the_models(monkeypatch):
     monkeypatch.setattr(about, "validators", [*about.validators, MaxLengthValidator(5000)])
     assert schema.model_text_limit(Portfolio, "about", default=200_000) == 5000
     monkeypatch.setattr(about, "validators", [])
+    monkeypatch.setattr(about, "max_length", None)
     assert schema.model_text_limit(Portfolio, "about", default=200_000) == 200_000
     assert schema.model_text_limit(Portfolio, "headline", default=1) == 150
 
