@@ -11,6 +11,10 @@ locks (``render_ahead``), so a long text never holds a lock while it renders.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
+
 import nh3
 from django.core.validators import MaxLengthValidator
 from django.utils.safestring import SafeString, mark_safe
@@ -54,10 +58,35 @@ def _parser() -> MarkdownIt:
 _md = _parser()
 
 
+# Texts rendered ahead of a write that saves many rows (an import): ``render`` takes
+# them from here instead of rendering again inside the write's transaction.
+_prerendered: contextvars.ContextVar[dict[str, SafeString] | None] = contextvars.ContextVar(
+    "markdown_prerendered", default=None
+)
+
+
+@contextlib.contextmanager
+def prerendered(texts: Iterable[str]) -> Iterator[None]:
+    """Render ``texts`` now (each at most ``SOURCE_MAX_LENGTH`` characters; longer ones are
+    left for validation to refuse) and let every ``render`` of the same text inside the
+    block reuse the result: a write that saves many rows renders before its locks."""
+    rendered = {
+        text: render(text) for text in set(texts) if text and len(text) <= SOURCE_MAX_LENGTH
+    }
+    token = _prerendered.set({**(_prerendered.get() or {}), **rendered})
+    try:
+        yield
+    finally:
+        _prerendered.reset(token)
+
+
 def render(text: str) -> SafeString:
     """Markdown → safe HTML."""
     if not text:
         return mark_safe("")
+    ahead = _prerendered.get()
+    if ahead is not None and text in ahead:
+        return ahead[text]
     cleaned = nh3.clean(
         _md.render(text).rstrip("\n"),  # blocks end in a line break; the last need not
         tags=ALLOWED_TAGS,

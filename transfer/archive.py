@@ -29,6 +29,7 @@ from accounts.models import User
 from achievements.models import Achievement, Evidence, Level
 from achievements.selectors import portfolio_view
 from achievements.services import achievement_check_grade, evidence_store
+from core import markdown
 from core.files.quota import storage_quota, storage_reserve, storage_used, stored_size
 from core.files.storage import StoredFiles
 from core.files.uploads import Kind, UploadRejected, classify_link, prepare_upload
@@ -642,8 +643,17 @@ def _restore(portfolio, archive, entries, document) -> int:
             attachments.append(prepared)
         prepared_posts.append((fields, attachments))
 
+    # Every Markdown text rendered now, before the portfolio's row lock is taken: an
+    # import of long texts never holds the lock while it renders.
+    texts = [profile.get("about"), *(item.get("description") for item, *_ in prepared_items),
+             *(fields.get("body") for fields, _ in prepared_posts)]  # fmt: skip
     # One batch: the whole import refreshes the portfolio's figures and document once.
-    with StoredFiles() as stored, transaction.atomic(), content_batch():
+    with (
+        markdown.prerendered(t for t in texts if isinstance(t, str)),
+        StoredFiles() as stored,
+        transaction.atomic(),
+        content_batch(),
+    ):
         # Locked and checked again: two imports at once cannot both find it empty.
         Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
         portfolio.refresh_from_db()

@@ -395,3 +395,35 @@ def test_long_markdown_within_the_models_limit_comes_back_whole(source, target):
 
     restored = Item.objects.get(portfolio=target, title="Olympiad")
     assert restored.description == text
+
+
+def test_the_import_renders_every_markdown_text_before_it_takes_a_lock(source, target, monkeypatch):
+    """Rendering is the slow part of a long text: none of it happens inside the import's
+    transaction, where the portfolio's row is locked."""
+    from django.db import connection
+
+    from core import markdown
+
+    def change(document):
+        document["portfolio"]["about"] = "About *me*. " + "[" * 4000
+        document["achievements"][0]["description"] = "Won **it**. " + "[" * 9000
+        document["posts"][0]["body"] = "A *lesson*. " + "![" * 4000
+
+    archive = tampered(source, change)
+    # The test runs inside pytest-django's transaction: the import's own is a savepoint.
+    outer = len(connection.savepoint_ids)
+    in_transaction = []
+    real_render = markdown._md.render
+
+    def recording_render(text, *args, **kwargs):
+        in_transaction.append(len(connection.savepoint_ids) > outer)
+        return real_render(text, *args, **kwargs)
+
+    monkeypatch.setattr(markdown._md, "render", recording_render)
+    import_zip(target, archive)
+
+    target.refresh_from_db()
+    assert "<em>me</em>" in target.about_html
+    restored = Achievement.objects.get(portfolio=target, title="Olympiad")
+    assert "<strong>it</strong>" in restored.description_html
+    assert in_transaction and not any(in_transaction)
