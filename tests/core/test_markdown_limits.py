@@ -337,11 +337,11 @@ def test_the_migrations_render_stored_html_again(portfolio):
     updated_at = Achievement.objects.get(pk=item.pk).updated_at
 
     for app, name in [
-        ("achievements", "0004_rerender_markdown_commonmark"),
-        ("journal", "0002_rerender_markdown_commonmark"),
+        ("achievements", "0006_rerender_markdown_commonmark"),
+        ("journal", "0004_rerender_markdown_commonmark"),
         ("comments", "0002_rerender_markdown_commonmark"),
-        ("portfolios", "0011_rerender_markdown_commonmark"),
-        ("feedback", "0004_rerender_markdown_commonmark"),
+        ("portfolios", "0013_rerender_markdown_commonmark"),
+        ("feedback", "0006_rerender_markdown_commonmark"),
     ]:
         _migration(app, name).rerender(django_apps, connection.schema_editor())
 
