@@ -106,6 +106,9 @@ def file_response(field_file, *, filename: str, content_type: str = "", request=
             # Browsers' PDF viewers do not run in a sandboxed document; a PDF's scripts run
             # inside the viewer, never with this site's origin.
             response["Content-Security-Policy"] = FILE_CSP
+        else:
+            # Nor under the pages' policy, which the CSP middleware would add otherwise.
+            response._csp_exempt = True
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, max-age=300"
