@@ -6,7 +6,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Cohort, EmployerProfile, Program, User
+from accounts.models import Cohort, EmployerProfile, Program, Role, User
 
 
 def _helper(submit_label, *layout) -> FormHelper:
@@ -223,8 +223,9 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.person_label
 
 
-class UnassignedFilterForm(forms.Form):
-    """Narrow the list of students without a supervisor (a bad value is ignored)."""
+class ProgramCohortFilterForm(forms.Form):
+    """Program and cohort filters offering only those of ``students`` (a list of people
+    narrowed by them: a supervisor's students, those without a supervisor)."""
 
     program = forms.ModelChoiceField(
         label=_("Program"), queryset=Program.objects.none(), required=False,
@@ -235,14 +236,21 @@ class UnassignedFilterForm(forms.Form):
         empty_label=_("All cohorts"),
     )  # fmt: skip
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, students, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(
-            students__role="student"
-        ).distinct()
-        self.fields["cohort"].queryset = Cohort.objects.filter(students__role="student").distinct()
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
+        self.fields["program"].queryset = Program.objects.filter(students__in=students).distinct()
+        self.fields["cohort"].queryset = Cohort.objects.filter(students__in=students).distinct()
+        for name in ("program", "cohort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+
+class UnassignedFilterForm(ProgramCohortFilterForm):
+    """Narrow the list of students without a supervisor (a bad value is ignored); it offers
+    the programs and cohorts of every student."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("students", User.objects.filter(role=Role.STUDENT))
+        super().__init__(*args, **kwargs)
 
     def filters(self) -> dict:
         """The valid filters; a bad one is dropped, the others still apply."""

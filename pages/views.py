@@ -215,24 +215,18 @@ def public_page(request, slug):
     return _render_page(request, portfolio, audience)
 
 
-# The links this browser opened in this browsing session, kept in a signed session cookie
-# (no row, no server session for a link holder): a reload or a switch of language is not
-# a second visit, and the student is not told of it again.
-SEEN_LINKS_COOKIE = "shared_seen"
-SEEN_LINKS_SALT = "pages.shared_page"
-SEEN_LINKS_KEPT = 50
-
-
-def _links_seen(request) -> list[str]:
-    value = request.get_signed_cookie(SEEN_LINKS_COOKIE, default="", salt=SEEN_LINKS_SALT)
-    return [pk for pk in value.split(",") if pk.isdigit()]
+# A link this browser opened in this browsing session, kept in a signed session cookie
+# scoped to the link's own address (no row, no server session for a link holder): a reload
+# or a switch of language is not a second visit, and the student is not told of it again.
+SEEN_LINK_COOKIE = "shared_seen"
+SEEN_LINK_SALT = "pages.shared_page"
 
 
 @require_safe
 def shared_page(request, token):
     link = portfolio_access.access_share_link(token)
-    seen = _links_seen(request)
-    first_visit = str(link.pk) not in seen
+    seen = request.get_signed_cookie(SEEN_LINK_COOKIE, default="", salt=SEEN_LINK_SALT)
+    first_visit = seen != str(link.pk)
     if first_visit:
         portfolio_services.share_link_record_visit(
             link=link, user_agent=request.headers.get("User-Agent", ""), visitor=request.user
@@ -240,9 +234,8 @@ def shared_page(request, token):
     response = _render_page(request, link.portfolio, portfolio_access.share_link_audience(link))
     if first_visit:
         response.set_signed_cookie(
-            SEEN_LINKS_COOKIE, ",".join([*seen, str(link.pk)][-SEEN_LINKS_KEPT:]),
-            salt=SEEN_LINKS_SALT, path=request.path, secure=request.is_secure(), httponly=True,
-            samesite="Lax",
+            SEEN_LINK_COOKIE, str(link.pk), salt=SEEN_LINK_SALT, path=request.path,
+            secure=request.is_secure(), httponly=True, samesite="Lax",
         )  # fmt: skip
     return response
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Cohort, Program
+from accounts.forms import ProgramCohortFilterForm
 from feedback.models import FEEDBACK_MAX_LENGTH, Review, RubricCriterion, weighted_total
 from feedback.selectors.reviews import SORTS, StudentFilters
 
@@ -86,28 +86,15 @@ class DeclineForm(forms.Form):
     )
 
 
-class StudentFilterForm(forms.Form):
+class StudentFilterForm(ProgramCohortFilterForm):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    program = forms.ModelChoiceField(
-        label=_("Program"), queryset=Program.objects.none(), required=False,
-        empty_label=_("All programs"),
-    )  # fmt: skip
-    cohort = forms.ModelChoiceField(
-        label=_("Cohort"), queryset=Cohort.objects.none(), required=False,
-        empty_label=_("All cohorts"),
-    )  # fmt: skip
     stale_days = forms.IntegerField(
         label=_("No update in (days)"), required=False, min_value=0, max_value=3650
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
     desc = forms.BooleanField(required=False)
 
-    def __init__(self, *args, students, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("program", "cohort"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        self.fields["program"].queryset = Program.objects.filter(students__in=students).distinct()
-        self.fields["cohort"].queryset = Cohort.objects.filter(students__in=students).distinct()
+    field_order = ("q", "program", "cohort", "stale_days", "sort", "desc")
 
     def filters(self) -> StudentFilters:
         """The valid filters; one bad value (shown as an error) does not drop the others."""
