@@ -192,6 +192,38 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# --- Background work (Celery) --------------------------------------------------------
+# The broker: CELERY_BROKER_URL, else REDIS_URL. With neither (the `make run` default) tasks
+# run inline after the transaction that queued them commits (core/tasks.py), so the two
+# commands need no worker. Results are not kept: tasks record what they did in the database.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it has finished, so a worker killed mid-task leaves it queued
+# for the next one; tasks are written to run twice without doing anything twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers a task not acknowledged within this time (longer than any task runs).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Publishing gives up quickly when the broker is down: the request is not held, and what
+# was to be sent is picked up again from the database (core/tasks.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "Asia/Bishkek")
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Filled in below by the apps' scheduled tasks (see "Scheduled work").
+CELERY_BEAT_SCHEDULE: dict = {}
+
 # How long the analytics dashboard's figures are reused before they are computed again.
 ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
 # Comments one user may post in a minute (comments/services.py); more get a form error.

@@ -1,0 +1,31 @@
+"""Queueing work for the Celery worker (portfolio_site/celery.py).
+
+``enqueue`` is the one way the site queues a task: after the current transaction commits
+(at once outside one), so a worker never looks for rows that were rolled back. Without a
+broker the task runs inline at that moment. A broker that cannot be reached is logged,
+never raised into the request that already committed its write: whatever the task was to
+do must also be recorded in the database, where a scheduled task picks it up again (the
+e-mail outbox does this).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue(task, *args, using: str | None = None, **kwargs) -> None:
+    """Queue ``task(*args, **kwargs)`` once the transaction commits."""
+
+    def publish():
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except Exception:  # noqa: BLE001 - the broker's errors vary by transport
+            logger.warning(
+                "could not queue %s; it will be picked up again", task.name, exc_info=True
+            )
+
+    transaction.on_commit(publish, using=using, robust=True)
