@@ -1,5 +1,9 @@
 """Fixtures for the whole suite: pytest-django on PostgreSQL (embedded, or DATABASE_URL)."""
 
+import os
+import socket
+import uuid
+
 import pytest
 
 
@@ -15,12 +19,48 @@ def _isolated_files_and_static(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_language():
-    from django.core.cache import cache
+    from django.conf import settings
+    from django.core.cache import caches
     from django.utils import translation
 
-    cache.clear()
+    for alias in settings.CACHES:  # the page cache and the limits' counts
+        caches[alias].clear()
     yield
     translation.activate("en")
+
+
+# --- Shared Redis (the machine's and CI's; core/cache.py, core/limits.py) ----------------
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _point_caches_at(settings, monkeypatch, url: str) -> None:
+    from core import cache as core_cache
+    from portfolio_site.settings import redis_caches
+
+    monkeypatch.setattr(core_cache, "_paused_until", {})  # no outage remembered
+    # Each test has keys of its own, and clear() deletes only them.
+    settings.CACHES = redis_caches(url, key_prefix=f"test-{uuid.uuid4().hex}")
+
+
+@pytest.fixture
+def shared_redis(settings, monkeypatch):
+    """Both cache aliases in the machine's Redis, as on app servers with REDIS_URL."""
+    from django.core.cache import caches
+
+    _point_caches_at(settings, monkeypatch, TEST_REDIS_URL)
+    yield settings.CACHES
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture
+def unreachable_redis(settings, monkeypatch):
+    """Both cache aliases at 127.0.0.1 on a port nothing listens on: Redis is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _point_caches_at(settings, monkeypatch, f"redis://127.0.0.1:{port}/0")
+    return settings.CACHES
 
 
 @pytest.fixture

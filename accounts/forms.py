@@ -128,10 +128,18 @@ class LoginForm(auth_forms.AuthenticationForm):
         "inactive": _("The username, e-mail or password is wrong. Please try again."),
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unavailable: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username or e-mail")
         self.helper = _helper(_("Log in"), "username", "password")
+        # Set when the sign-in limits cannot be counted: the form refuses before any
+        # password is checked (accounts.views.LoginView).
+        self.unavailable = unavailable
+
+    def clean(self):
+        if self.unavailable:
+            raise forms.ValidationError(self.unavailable, code="unavailable")
+        return super().clean()
 
 
 class ProfileForm(UniqueEmailMixin, forms.ModelForm):

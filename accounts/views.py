@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from accounts.forms import (
 )
 from accounts.models import Role
 from accounts.receivers import SIGNED_OUT_LANGUAGE_SESSION_KEY
+from core.limits import Limit, LimitUnavailable
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -96,27 +96,67 @@ def _client_address(request) -> str:
     return get_client_ip_address(request) or "unknown"
 
 
+# Failed sign-ins from one address across all usernames (django-axes locks a username from
+# one address; this blocks an address that tries many), and reset e-mails per address and
+# per client. Counted in the shared store, so every app server counts together.
+LOGIN_ADDRESS_FAILURES = Limit(
+    "login-address",
+    maximum=lambda: settings.LOGIN_ADDRESS_FAILURE_LIMIT,
+    window=lambda: int(settings.AXES_COOLOFF_TIME.total_seconds()),
+)
+RESETS_PER_EMAIL = Limit(
+    "password-reset-email", maximum=lambda: settings.PASSWORD_RESET_LIMIT, window=lambda: 3600
+)
+RESETS_PER_CLIENT = Limit(
+    "password-reset-client", maximum=lambda: settings.PASSWORD_RESET_LIMIT, window=lambda: 3600
+)
+
+
+def _unavailable(response):
+    """The limits could not be counted, so nothing was done: "try again in a minute"."""
+    response.status_code = 503
+    response["Retry-After"] = "60"
+    return response
+
+
 class LoginView(auth_views.LoginView):
     """Log in by username or e-mail. django-axes locks a username from one address after
-    a few failures; this view also blocks an address that fails for many usernames."""
+    a few failures; this view also blocks an address that fails for many usernames. When
+    that count cannot be reached, nobody signs in (no password is checked) for the moment."""
 
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    limits_unavailable = False
 
-    def _address_key(self) -> str:
-        return f"login-failures:{_client_address(self.request)}"
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.limits_unavailable:
+            kwargs["unavailable"] = _(
+                "Signing in is unavailable for a moment. Please try again in a minute."
+            )
+        return kwargs
 
     def post(self, request, *args, **kwargs):
-        if cache.get(self._address_key(), 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
-            return lockout(request)
+        try:
+            if LOGIN_ADDRESS_FAILURES.reached(_client_address(request)):
+                return lockout(request)
+        except LimitUnavailable:
+            self.limits_unavailable = True
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        key = self._address_key()
-        cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
-        cache.incr(key)
-        return super().form_invalid(form)
+        if not self.limits_unavailable:
+            try:
+                LOGIN_ADDRESS_FAILURES.hit(_client_address(self.request))
+            except LimitUnavailable:
+                self.limits_unavailable = True
+                form.add_error(
+                    None,
+                    _("Signing in is unavailable for a moment. Please try again in a minute."),
+                )
+        response = super().form_invalid(form)
+        return _unavailable(response) if self.limits_unavailable else response
 
 
 class LogoutView(auth_views.LogoutView):
@@ -136,7 +176,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset by e-mail. Too many requests for one address or from one client are answered
-    like any other (no hint), but send nothing, so nobody can flood a mailbox."""
+    like any other (no hint), but send nothing, so nobody can flood a mailbox. When they
+    cannot be counted, nothing is sent and the form says to try again in a minute."""
 
     form_class = CrispyPasswordResetForm
     template_name = "accounts/password_reset.html"
@@ -145,15 +186,19 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form):
-        keys = [
-            f"password-reset:email:{form.cleaned_data['email'].lower()}",
-            f"password-reset:client:{_client_address(self.request)}",
+        counted = [
+            (RESETS_PER_EMAIL, form.cleaned_data["email"].lower()),
+            (RESETS_PER_CLIENT, _client_address(self.request)),
         ]
-        over_limit = False
-        for key in keys:
-            cache.add(key, 0, timeout=3600)
-            over_limit |= cache.incr(key) > settings.PASSWORD_RESET_LIMIT
-        if over_limit:
+        try:
+            allowed = [limit.allows(subject) for limit, subject in counted]  # each counts
+        except LimitUnavailable:
+            form.add_error(
+                None,
+                _("Password resets are unavailable for a moment. Please try again in a minute."),
+            )
+            return _unavailable(self.form_invalid(form))
+        if not all(allowed):
             return redirect(self.success_url)
         return super().form_valid(form)
 

@@ -4,10 +4,7 @@ private, the rate limit)."""
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,12 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from comments.models import Comment, CommentReport
 from comments.signals import comment_posted
 from core import markdown
+from core.limits import Limit, LimitUnavailable
 
-RATE_WINDOW_SECONDS = 60
+# Counted in the shared store (core/limits.py), so a user's comments count together on
+# every app server. The window starts at the first comment of a minute.
+COMMENTS_PER_USER = Limit(
+    "comments", maximum=lambda: settings.COMMENTS_PER_MINUTE, window=lambda: 60
+)
 
 
 class CommentRateLimited(ValidationError):
-    """More than COMMENTS_PER_MINUTE comments from one user in the last minute."""
+    """More than COMMENTS_PER_MINUTE comments from one user in a minute."""
 
     def __init__(self):
         super().__init__(
@@ -29,23 +31,26 @@ class CommentRateLimited(ValidationError):
         )
 
 
-def _rate_key(user) -> str:
-    return f"comments:rate:{user.pk}"
+class CommentsUnavailable(ValidationError):
+    """The limit cannot be counted (its store is unreachable): nothing is posted for the
+    moment, rather than letting a flood (and its notification e-mails) through."""
+
+    def __init__(self):
+        super().__init__(
+            _("Comments cannot be posted for a moment. Please try again in a minute."),
+            code="unavailable",
+        )
 
 
-def comment_rate_limited(*, user) -> bool:
-    """Whether ``user`` has used up their comments for the last minute."""
-    now = time.time()
-    recent = [t for t in cache.get(_rate_key(user), []) if t > now - RATE_WINDOW_SECONDS]
-    return len(recent) >= settings.COMMENTS_PER_MINUTE
-
-
-def _rate_record(user) -> None:
-    """A sliding window kept in the cache: the times of the user's last comments."""
-    now = time.time()
-    recent = [t for t in cache.get(_rate_key(user), []) if t > now - RATE_WINDOW_SECONDS]
-    recent.append(now)
-    cache.set(_rate_key(user), recent[-max(settings.COMMENTS_PER_MINUTE, 1) :], RATE_WINDOW_SECONDS)
+def _count_comment(user) -> None:
+    """Count one comment of ``user``, or raise if it is one too many (or cannot be counted).
+    Counting and comparing is one step, so parallel requests cannot slip past the limit."""
+    try:
+        allowed = COMMENTS_PER_USER.allows(user.pk)
+    except LimitUnavailable:
+        raise CommentsUnavailable() from None
+    if not allowed:
+        raise CommentRateLimited()
 
 
 def comment_create(
@@ -59,7 +64,9 @@ def comment_create(
     is_private: bool = False,
 ) -> Comment:
     """A comment on one item, or a reply. A reply to a reply answers the first comment; a
-    reply in a private thread is private. Raises CommentRateLimited past the limit."""
+    reply in a private thread is private. Raises CommentRateLimited past the limit, and
+    CommentsUnavailable when the limit cannot be counted (both ValidationErrors: the form
+    shows them above the text, which stays)."""
     if parent is not None:
         if parent.parent_id is not None:
             parent = parent.parent
@@ -70,12 +77,10 @@ def comment_create(
         parent=parent, is_private=is_private,
     )  # fmt: skip
     comment.full_clean()
-    if comment_rate_limited(user=author):
-        raise CommentRateLimited()
+    _count_comment(author)
     markdown.render_ahead(comment, "body")  # rendered before the transaction starts
     with transaction.atomic():
         comment.save()
-        _rate_record(author)
         comment_posted.send(sender=Comment, comment=comment)
     return comment
 

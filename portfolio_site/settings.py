@@ -1,8 +1,8 @@
 """Settings for the student portfolio site, read from the environment (12-factor).
 
 Development defaults are safe to run as they are. With ``DEBUG=0`` the site refuses to
-start without ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL``. Every variable is
-listed in README.md.
+start without ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_URL``. Every
+variable is listed in README.md.
 """
 
 from __future__ import annotations
@@ -185,13 +185,56 @@ DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------------
+# Shared state lives in shared services (ARCHITECTURE.md, "Shared state"): with DEBUG off,
+# REDIS_URL is required, so every app server reads one cache and counts one set of limits.
+# "default": pages' cached parts; an unreachable Redis makes it a cache that misses (pages
+# are still served, one warning logged). "limits": the rate limits (core/limits.py); its
+# errors reach the caller, which refuses sign-in, reset e-mails and comments for the moment.
+# Short socket timeouts: a dead Redis costs milliseconds. Without REDIS_URL (development,
+# `make run`, tests) both are this process's memory.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+# Put before every key, for several sites sharing one Redis database.
+REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "").strip()
+if not DEBUG and not REDIS_URL:
+    stop_startup(
+        "DEBUG is off, so REDIS_URL must point at the Redis all app servers share "
+        "(redis://HOST:6379/0): the cache and the rate limits live there."
+    )
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    stop_startup(f"REDIS_URL must start with redis://, rediss:// or unix://, not {REDIS_URL!r}.")
+
+
+def redis_caches(url: str, key_prefix: str = "") -> dict:
+    """The two cache aliases in the Redis at ``url`` (the tests use it too)."""
+    prefix = f"{key_prefix}:" if key_prefix else ""
+    options = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
+    return {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"{prefix}cache",
+            "OPTIONS": options,
+        },
+        "limits": {
+            "BACKEND": "core.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": f"{prefix}limits",
+            "OPTIONS": options,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL, REDIS_KEY_PREFIX)
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
+# Sessions stay in the database: shared by every app server, and a sign-out is final even
+# while Redis is unreachable (a cached_db session could outlive it in a stale cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # --- Background work (Celery) --------------------------------------------------------
 # The broker: CELERY_BROKER_URL, else REDIS_URL. With neither (the `make run` default) tasks
 # run inline after the transaction that queued them commits (core/tasks.py), so the two
