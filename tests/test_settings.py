@@ -11,7 +11,7 @@ SECRET = "x7$k2!pQ9@mZ4#vL8^tR1&wN6*bY3(cF5)hJ0_gD-sA+eU=iO|oP~lK;jH:gF?dS"
 
 
 def run_manage(*args, **env):
-    dropped = ("DATABASE_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(
@@ -41,6 +41,19 @@ def one_line(stderr: str) -> str:
             {"DEBUG": "0", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "example.org"},
             "DATABASE_URL must point",
         ),
+        (
+            {
+                "DEBUG": "0",
+                "SECRET_KEY": SECRET,
+                "ALLOWED_HOSTS": "example.org",
+                "DATABASE_URL": "postgres://portfolio@db.example.edu:5432/portfolio",
+            },
+            "REDIS_URL must point",
+        ),
+        (
+            {"REDIS_URL": "127.0.0.1:6379", "DATABASE_URL": "postgres://u@db.example.edu/p"},
+            "REDIS_URL must start with redis://",
+        ),
         ({"DATABASE_URL": "mysql://root@localhost/portfolio"}, "PostgreSQL URL"),
         ({"DATABASE_URL": "postgres://user@localhost:notaport/db"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgres://user@localhost:5432"}, "names no database"),
@@ -65,6 +78,7 @@ def test_deploy_check_is_clean_in_production_mode():
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="portfolio.example.edu",
         DATABASE_URL="postgres://portfolio@db.example.edu:5432/portfolio",
+        REDIS_URL="redis://redis.example.edu:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -79,6 +93,7 @@ def test_production_serves_hashed_compressed_static_files():
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="portfolio.example.edu",
         DATABASE_URL="postgres://portfolio@db.example.edu:5432/portfolio",
+        REDIS_URL="redis://redis.example.edu:6379/0",
     )
     assert result.stdout.strip().splitlines()[-1] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -103,5 +118,27 @@ def test_production_language_cookie_is_secure_and_http_only():
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="portfolio.example.edu",
         DATABASE_URL="postgres://portfolio@db.example.edu:5432/portfolio",
+        REDIS_URL="redis://redis.example.edu:6379/0",
     )
     assert result.stdout.strip().splitlines()[-1] == "True True True", result.stderr
+
+
+def test_production_shares_the_cache_the_limits_and_the_sessions():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; c = settings.CACHES; "
+        "print(c['default']['BACKEND'], c['limits']['BACKEND'], c['limits']['LOCATION'], "
+        "settings.SESSION_ENGINE)",
+        DEBUG="0",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="portfolio.example.edu",
+        DATABASE_URL="postgres://portfolio@db.example.edu:5432/portfolio",
+        REDIS_URL="redis://redis.example.edu:6379/0",
+    )
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "core.cache.ResilientRedisCache",
+        "core.cache.RedisCache",
+        "redis://redis.example.edu:6379/0",
+        "django.contrib.sessions.backends.db",  # in PostgreSQL: every app server reads it
+    ], result.stderr

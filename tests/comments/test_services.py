@@ -2,6 +2,8 @@
 reports and the rate limit."""
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -9,6 +11,7 @@ from comments import services
 from comments.models import Comment, CommentReport
 from comments.signals import comment_posted
 from tests.factories import CommentFactory, StaffFactory, StudentFactory
+from tests.shared_redis import separate_client
 
 pytestmark = pytest.mark.django_db
 
@@ -142,13 +145,23 @@ def test_the_rate_limit_counts_comments_per_user(settings, portfolio, people):
     assert Comment.objects.filter(author=people["supervisor"]).count() == 3
 
 
-def test_the_rate_limit_forgets_after_a_minute(settings, portfolio, people, monkeypatch):
+def test_the_rate_limit_counts_a_minute_in_the_shared_store(shared_redis, settings, portfolio,
+                                                            people):  # fmt: skip
     settings.COMMENTS_PER_MINUTE = 2
-    now = [1_000_000.0]
-    monkeypatch.setattr(services.time, "time", lambda: now[0])
-    for body in ("a", "b"):
-        services.comment_create(author=people["supervisor"], body=body, portfolio=portfolio)
+    author = people["supervisor"]
+    services.comment_create(author=author, body="a", portfolio=portfolio)
+    # Another app server's comment by the same author counts into the same number.
+    other_server = separate_client("limits")
+    other_server.count_hit(services.COMMENTS_PER_USER.key(author.pk), 60)
     with pytest.raises(services.CommentRateLimited):
-        services.comment_create(author=people["supervisor"], body="c", portfolio=portfolio)
-    now[0] += 61
-    services.comment_create(author=people["supervisor"], body="c", portfolio=portfolio)
+        services.comment_create(author=author, body="b", portfolio=portfolio)
+    assert Comment.objects.filter(author=author).count() == 1
+    key = caches["limits"].make_and_validate_key(services.COMMENTS_PER_USER.key(author.pk))
+    assert 50 <= redis.Redis.from_url(shared_redis["limits"]["LOCATION"]).ttl(key) <= 60
+
+
+def test_without_the_limits_store_nothing_is_posted(unreachable_redis, portfolio, people):
+    with pytest.raises(services.CommentsUnavailable) as refused:
+        services.comment_create(author=people["supervisor"], body="hello", portfolio=portfolio)
+    assert refused.value.code == "unavailable"
+    assert not Comment.objects.exists()

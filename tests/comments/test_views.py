@@ -271,3 +271,17 @@ def test_report_is_offered_exactly_where_the_report_page_opens(client, portfolio
     html = page(client, portfolio)
     assert f'href="{reverse("comments:report", args=[shown.pk])}"' in html
     assert f'href="{reverse("comments:report", args=[hidden.pk])}"' not in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_without_the_limits_store_a_comment_waits_in_its_form(unreachable_redis, client,
+                                                              portfolio, people, htmx):  # fmt: skip
+    client.force_login(people["supervisor"])
+    headers = HTMX if htmx else {}
+    response = client.post(reverse("comments:portfolio", args=[portfolio.slug]),
+                           {"body": "Typed while Redis was down"}, **headers)  # fmt: skip
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Comments cannot be posted for a moment. Please try again in a minute." in html
+    assert "Typed while Redis was down</textarea>" in html
+    assert not Comment.objects.exists()

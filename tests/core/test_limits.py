@@ -11,23 +11,15 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
-from django.utils.module_loading import import_string
 
 from core.limits import Limit, LimitUnavailable
+from tests.shared_redis import separate_client
 
 ADDRESS = "203.0.113.7"
 
 
 def limit(maximum=3, window=60, name="test"):
     return Limit(name, maximum=lambda: maximum, window=lambda: window)
-
-
-def separate_client(alias: str):
-    """A cache built from the settings as another app server builds its own: no object is
-    shared with this process's ``caches``."""
-    config = django_settings.CACHES[alias]
-    backend = import_string(config["BACKEND"])
-    return backend(config["LOCATION"], {k: v for k, v in config.items() if k != "BACKEND"})
 
 
 def raw_redis(url):
