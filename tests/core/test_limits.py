@@ -44,7 +44,7 @@ def test_a_limit_counted_in_another_process_is_seen_here(shared_redis):
     counter.hit(ADDRESS)
     snippet = (
         "from core.limits import Limit; "
-        "print(Limit('test', maximum=lambda: 2, window=lambda: 60).hit('%s'))" % ADDRESS
+        f"print(Limit('test', maximum=lambda: 2, window=lambda: 60).hit({ADDRESS!r}))"
     )
     prefix = shared_redis["limits"]["KEY_PREFIX"].removesuffix(":limits")
     env = {
