@@ -5,7 +5,7 @@
 Celery queue that may share the Redis database. Errors reach the caller: the "limits" alias
 uses it, and a limit that cannot be counted refuses (fails closed).
 
-``ResilientRedisCache`` serves the "default" alias: when Redis cannot be reached it behaves
+``ResilientRedisCache`` serves the "default" alias: when Redis cannot be used it behaves
 as an empty cache that stores nothing, so pages are still served (computed afresh), and it
 logs one warning. After a failure it leaves Redis alone for ``retry_after`` seconds, so a
 dead or unreachable Redis costs one short socket timeout per process now and then, not one
@@ -21,11 +21,13 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+# Redis down, unreachable, slow, full (maxmemory reached) or a replica during a failover.
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OutOfMemoryError, ReadOnlyError)
 
 # One INCR that always leaves the key with an expiry: the window starts at the first hit
 # and the count can never outlive it (a bare INCR after the key expired would make a
@@ -74,7 +76,7 @@ _clock = time.monotonic
 
 
 class ResilientRedisCache(RedisCache):
-    """A Redis cache that an unreachable Redis turns into a cache that misses."""
+    """A Redis cache that an unavailable Redis turns into a cache that misses."""
 
     retry_after = 5.0  # seconds without trying Redis after a failure (one warning each)
 
@@ -91,7 +93,7 @@ class ResilientRedisCache(RedisCache):
                 return  # another thread has just said so
             _paused_until[self._location] = _clock() + self.retry_after
         logger.warning(
-            "Redis cache unreachable (%s during %s: %s); serving without the cache for %g s.",
+            "Redis cache unavailable (%s during %s: %s); serving without the cache for %g s.",
             type(error).__name__,
             operation,
             error,
@@ -103,7 +105,7 @@ class ResilientRedisCache(RedisCache):
             return fallback
         try:
             return getattr(super(), operation)(*args, **kwargs)
-        except UNREACHABLE as error:
+        except UNAVAILABLE as error:
             self._failed(operation, error)
             return fallback
 
@@ -133,7 +135,7 @@ class ResilientRedisCache(RedisCache):
             raise ValueError(f"Key {key!r} not found.")  # as on any cache miss
         try:
             return super().incr(key, delta, version)
-        except UNREACHABLE as error:
+        except UNAVAILABLE as error:
             self._failed("incr", error)
             raise ValueError(f"Key {key!r} not found.") from error
 

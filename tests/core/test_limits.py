@@ -148,7 +148,7 @@ def test_an_unreachable_cache_misses_stores_nothing_and_warns_once(unreachable_r
     warnings = [r for r in caplog.records if r.name == "core.cache"]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
-    assert "Redis cache unreachable" in warnings[0].getMessage()
+    assert "Redis cache unavailable" in warnings[0].getMessage()
 
 
 def test_the_cache_tries_redis_again_after_a_pause(unreachable_redis, monkeypatch, caplog):
@@ -173,3 +173,18 @@ def test_the_cache_tries_redis_again_after_a_pause(unreachable_redis, monkeypatc
         cache.get("page")
         assert len(connects) == 2
     assert len([r for r in caplog.records if r.name == "core.cache"]) == 2
+
+
+@pytest.mark.parametrize(
+    "refusal", [redis.exceptions.OutOfMemoryError, redis.exceptions.ReadOnlyError]
+)
+def test_a_full_or_read_only_redis_is_a_cache_that_stores_nothing(shared_redis, monkeypatch,
+                                                                   caplog, refusal):  # fmt: skip
+    def refuse(self, *args, **kwargs):
+        raise refusal("refused")
+
+    monkeypatch.setattr(redis.Redis, "set", refuse)
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
+        caches["default"].set("page", "html")
+        assert caches["default"].get_or_set("figures", lambda: 42) == 42
+    assert "Redis cache unavailable" in caplog.text
