@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -112,6 +112,11 @@ RESETS_PER_CLIENT = Limit(
 )
 
 
+SIGN_IN_UNAVAILABLE = gettext_lazy(
+    "Signing in is unavailable for a moment. Please try again in a minute."
+)
+
+
 def _unavailable(response):
     """The limits could not be counted, so nothing was done: "try again in a minute"."""
     response.status_code = 503
@@ -132,9 +137,7 @@ class LoginView(auth_views.LoginView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.limits_unavailable:
-            kwargs["unavailable"] = _(
-                "Signing in is unavailable for a moment. Please try again in a minute."
-            )
+            kwargs["unavailable"] = SIGN_IN_UNAVAILABLE
         return kwargs
 
     def post(self, request, *args, **kwargs):
@@ -151,10 +154,7 @@ class LoginView(auth_views.LoginView):
                 LOGIN_ADDRESS_FAILURES.hit(_client_address(self.request))
             except LimitUnavailable:
                 self.limits_unavailable = True
-                form.add_error(
-                    None,
-                    _("Signing in is unavailable for a moment. Please try again in a minute."),
-                )
+                form.add_error(None, SIGN_IN_UNAVAILABLE)
         response = super().form_invalid(form)
         return _unavailable(response) if self.limits_unavailable else response
 
