@@ -308,25 +308,64 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", _bootstrap_dir())]
 # With S3_BUCKET set they go to any S3-compatible store, private, handed out as signed URLs
 # that expire after FILE_URL_EXPIRE_SECONDS.
 FILE_URL_EXPIRE_SECONDS = env_int("FILE_URL_EXPIRE_SECONDS", 300)
-S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
-if S3_BUCKET:
-    DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+
+
+# --- S3-compatible storage (docs/storage.md) --------------------------------------------
+def s3_storage(environ=os.environ) -> dict:
+    """STORAGES["default"] for the bucket named by ``environ`` (S3_BUCKET and the S3_*
+    variables). The S3 tests build their storage with this too, so they run these options.
+
+    No ACL on objects (the bucket is private by its settings; a bucket with ACLs disabled
+    refuses a PUT that names one); SigV4 signed URLs (the only signatures newer regions
+    and most S3-compatible stores accept); no existence check before a write (names are
+    random); short connect and read timeouts with few retries, so a store that cannot be
+    reached fails an upload in seconds with a clear message, not a minute later.
+    """
+    from botocore.config import Config
+
+    def number(name: str, default: int) -> int:
+        raw = environ.get(name, "").strip()
+        if not raw:
+            return default
+        if not raw.isdigit():
+            stop_startup(f"{name} must be a whole number, not {raw!r}.")
+        return int(raw)
+
+    checksums = environ.get("S3_CHECKSUMS", "").strip() or "when_supported"
+    if checksums not in ("when_supported", "when_required"):
+        stop_startup(f"S3_CHECKSUMS must be when_supported or when_required, not {checksums!r}.")
+    return {
+        "BACKEND": "core.files.s3.PrivateS3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
-            "default_acl": "private",
+            "bucket_name": environ["S3_BUCKET"].strip(),
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("S3_REGION") or None,
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": FILE_URL_EXPIRE_SECONDS,
-            "file_overwrite": False,
-            "location": os.environ.get("S3_PREFIX", ""),
+            "querystring_expire": number("FILE_URL_EXPIRE_SECONDS", 300),
+            "file_overwrite": True,
+            "location": environ.get("S3_PREFIX", "").strip("/"),
+            "client_config": Config(
+                signature_version="s3v4",
+                s3={"addressing_style": environ.get("S3_ADDRESSING_STYLE") or "auto"},
+                connect_timeout=number("S3_CONNECT_TIMEOUT", 5),
+                read_timeout=number("S3_READ_TIMEOUT", 30),
+                retries={"mode": "standard", "max_attempts": number("S3_MAX_ATTEMPTS", 3)},
+                request_checksum_calculation=checksums,
+                response_checksum_validation=checksums,
+            ),
         },
     }
+
+
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    DEFAULT_STORAGE = s3_storage()
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# --- end of S3-compatible storage -----------------------------------------------------------
 
 STORAGES = {
     "default": DEFAULT_STORAGE,
