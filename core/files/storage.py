@@ -79,6 +79,23 @@ class StoredFiles:
         return False
 
 
+class StorageUnavailable(Exception):
+    """Stored files could not be read: the store cannot be reached or answered with an
+    error. Callers tell the user to try again later; nothing was changed."""
+
+
+def stored_chunks(field_file, chunk_size: int = 1024 * 1024):
+    """The bytes of a stored file, chunk by chunk. Any failure of the store (S3 errors,
+    timeouts, a local disk's ``OSError``) becomes ``StorageUnavailable``."""
+    try:
+        with field_file.open("rb") as handle:
+            while chunk := handle.read(chunk_size):
+                yield chunk
+    except Exception as error:
+        logger.exception("reading stored file %s failed", field_file.name)
+        raise StorageUnavailable(field_file.name) from error
+
+
 def delete_stored_files(names) -> None:
     for name in names:
         if not name:

@@ -24,11 +24,7 @@ def s3_server():
     server = LocalS3Server()
     server.start()
     client = _client(server.endpoint_url)
-    client.create_bucket(
-        Bucket=BUCKET,
-        CreateBucketConfiguration={"LocationConstraint": REGION},
-        ObjectOwnership="BucketOwnerEnforced",
-    )
+    client.create_bucket(Bucket=BUCKET, ObjectOwnership="BucketOwnerEnforced")  # us-east-1
     client.put_public_access_block(
         Bucket=BUCKET,
         PublicAccessBlockConfiguration={
@@ -103,13 +99,14 @@ def s3(s3_server, settings):
     s3_server.checks.reset()
 
 
-@pytest.fixture
-def unreachable_s3(settings):
-    """The site's S3 storage pointed at a port where nothing listens."""
+def closed_port_storage() -> dict:
+    """The site's S3 storage pointed at a port of 127.0.0.1 where nothing listens."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": s3_storage(storage_environment(f"http://127.0.0.1:{port}", "nowhere")),
-    }
+    return s3_storage(storage_environment(f"http://127.0.0.1:{port}", "nowhere"))
+
+
+@pytest.fixture
+def unreachable_s3(settings):
+    settings.STORAGES = {**settings.STORAGES, "default": closed_port_storage()}
