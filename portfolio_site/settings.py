@@ -365,6 +365,11 @@ if S3_BUCKET:
     DEFAULT_STORAGE = s3_storage()
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Files whose rows are gone but whose deletion failed (the store was unreachable then).
+CELERY_BEAT_SCHEDULE["purge-orphan-files"] = {
+    "task": "core.tasks.purge_orphan_files",
+    "schedule": timedelta(hours=24),
+}
 # --- end of S3-compatible storage -----------------------------------------------------------
 
 STORAGES = {

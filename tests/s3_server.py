@@ -98,6 +98,7 @@ class AwsChecks:
         # attempt, so the client's retries give up too).
         self.failing_puts_after: int | None = None
         self.object_puts = 0
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every request
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.clock_offset
@@ -108,6 +109,7 @@ class AwsChecks:
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         params = dict(query)
         method = environ["REQUEST_METHOD"]
+        self.requests.append((method, raw_path))
         acl = environ.get("HTTP_X_AMZ_ACL")
         if method == "PUT" and acl and acl != "bucket-owner-full-control":
             return _error(start_response, "400 Bad Request", "AccessControlListNotSupported",

@@ -90,6 +90,16 @@ def test_image_variants_are_their_own_objects(client, s3, evidence):
     assert headers["Content-Type"] == "image/png"
 
 
+def test_players_get_byte_ranges_from_the_store(client, s3, evidence):
+    pdf = evidence["Диплом 2025.pdf"]
+    request = urllib.request.Request(signed_url(client, pdf), headers={"Range": "bytes=0-9"})
+
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 206
+        assert answer.headers["Content-Range"] == f"bytes 0-9/{pdf.size}"
+        assert answer.read() == pdf_bytes("Diploma")[:10]
+
+
 def test_the_redirect_is_not_remembered_longer_than_its_url_works(client, s3, evidence, settings):
     settings.FILE_URL_EXPIRE_SECONDS = 120
     response = client.get(

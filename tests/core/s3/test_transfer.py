@@ -12,8 +12,10 @@ import pytest
 from django.urls import reverse
 
 from achievements.models import Evidence
+from core.files.uploads import prepare_upload
 from journal.models import PostAttachment
 from portfolios.services import portfolio_update
+from tests.core.s3.conftest import closed_port_storage
 from tests.factories import (
     StudentFactory,
     achievement_for,
@@ -32,8 +34,6 @@ def exported(client, s3):
     """A portfolio with evidence, an attachment and a photo in the bucket, and its zip."""
     student = StudentFactory(username="aida")
     portfolio = portfolio_for(student)
-    from core.files.uploads import prepare_upload
-
     portfolio_update(
         portfolio=portfolio, skills=[],
         photo=prepare_upload(uploaded_file("me.png", png_bytes(size=(300, 300)))),
@@ -109,8 +109,6 @@ def test_an_import_the_store_fails_halfway_leaves_nothing(client, s3, exported):
 
 def test_an_export_the_store_cannot_serve_says_so(client, s3, exported, settings):
     portfolio, _data = exported
-    from tests.core.s3.conftest import closed_port_storage
-
     settings.STORAGES = {**settings.STORAGES, "default": closed_port_storage()}
     client.raise_request_exception = False
 

@@ -122,6 +122,18 @@ def test_evidence_uploaded_on_the_page_is_a_private_object_of_the_checked_type(
     assert refused.value.code == 403
 
 
+def test_a_file_costs_one_request_to_the_store(s3, portfolio):
+    achievement = achievement_for(portfolio, title="Cup")
+    s3.server.checks.requests.clear()
+
+    evidence_attach(
+        achievement=achievement, files=[prepare_upload(uploaded_file("a.pdf", pdf_bytes()))]
+    )
+
+    name = achievement.evidence.get().file.name
+    assert s3.server.checks.requests == [("PUT", f"/portfolio-files/{s3.key(name)}")]
+
+
 def test_thumbnail_and_display_copy_are_read_back_from_the_bucket(s3, portfolio):
     photo = png_bytes(size=(2400, 1600), color="navy")
     achievement = achievement_for(portfolio, title="Cup", files=[("podium.png", photo)])
