@@ -331,6 +331,12 @@ def s3_storage(environ=os.environ) -> dict:
             stop_startup(f"{name} must be a whole number, not {raw!r}.")
         return int(raw)
 
+    region = (
+        environ.get("S3_REGION") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    )
+    if not region and not environ.get("S3_ENDPOINT_URL"):
+        # A SigV4 URL names its region; one signed for another region is refused by AWS.
+        stop_startup("S3_REGION is required for AWS S3: the bucket's region, e.g. eu-central-1.")
     checksums = environ.get("S3_CHECKSUMS", "").strip() or "when_supported"
     if checksums not in ("when_supported", "when_required"):
         stop_startup(f"S3_CHECKSUMS must be when_supported or when_required, not {checksums!r}.")
@@ -339,7 +345,7 @@ def s3_storage(environ=os.environ) -> dict:
         "OPTIONS": {
             "bucket_name": environ["S3_BUCKET"].strip(),
             "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": environ.get("S3_REGION") or None,
+            "region_name": region or None,
             "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
             "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
             "default_acl": None,
