@@ -318,8 +318,10 @@ def s3_storage(environ=os.environ) -> dict:
     No ACL on objects (the bucket is private by its settings; a bucket with ACLs disabled
     refuses a PUT that names one); SigV4 signed URLs (the only signatures newer regions
     and most S3-compatible stores accept); no existence check before a write (names are
-    random); short connect and read timeouts with few retries, so a store that cannot be
-    reached fails an upload in seconds with a clear message, not a minute later.
+    random); short connect and read timeouts with few attempts, so a store that refuses
+    connections fails an upload within a second or two, and one that accepts them but
+    never answers within attempts x read timeout (about 25 s, under the app server's
+    request timeout), each time with a clear message (bench/s3_faults.py prints both).
     """
     from botocore.config import Config
 
@@ -356,9 +358,13 @@ def s3_storage(environ=os.environ) -> dict:
             "client_config": Config(
                 signature_version="s3v4",
                 s3={"addressing_style": environ.get("S3_ADDRESSING_STYLE") or "auto"},
-                connect_timeout=number("S3_CONNECT_TIMEOUT", 5),
-                read_timeout=number("S3_READ_TIMEOUT", 30),
-                retries={"mode": "standard", "max_attempts": number("S3_MAX_ATTEMPTS", 3)},
+                connect_timeout=number("S3_CONNECT_TIMEOUT", 3),
+                read_timeout=number("S3_READ_TIMEOUT", 7),
+                # total_max_attempts counts the first try (botocore's max_attempts does not).
+                retries={
+                    "mode": "standard",
+                    "total_max_attempts": number("S3_MAX_ATTEMPTS", 3),
+                },  # fmt: skip
                 request_checksum_calculation=checksums,
                 response_checksum_validation=checksums,
             ),

@@ -17,8 +17,8 @@ def test_defaults_fail_fast_and_send_no_acl():
     assert options["location"] == "portfolio"
     assert options["default_acl"] is None
     assert options["file_overwrite"] is True  # random names: no HEAD before each write
-    assert (config.connect_timeout, config.read_timeout) == (5, 30)
-    assert config.retries == {"mode": "standard", "max_attempts": 3}
+    assert (config.connect_timeout, config.read_timeout) == (3, 7)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
     assert config.signature_version == "s3v4"
 
 
@@ -32,7 +32,7 @@ def test_the_environment_tunes_timeouts_and_checksums():
     options, config = storage["OPTIONS"], storage["OPTIONS"]["client_config"]
 
     assert (config.connect_timeout, config.read_timeout) == (2, 10)
-    assert config.retries["max_attempts"] == 1
+    assert config.retries["total_max_attempts"] == 1
     assert config.request_checksum_calculation == "when_required"
     assert config.s3 == {"addressing_style": "path"}
     assert options["querystring_expire"] == 60
