@@ -318,3 +318,22 @@ def test_an_unreachable_store_keeps_the_old_photo(unreachable_s3, portfolio):
         )
     portfolio.refresh_from_db()
     assert not portfolio.photo
+
+
+def test_a_journal_post_the_store_fails_keeps_what_was_typed(client, s3, portfolio):
+    s3.server.checks.failing_puts_after = s3.server.checks.object_puts + 1  # the PDF fails
+    client.raise_request_exception = False
+    data = {
+        "title": "My first lesson", "body": "It went **well**.", "tags_text": "practice",
+        "visibility": Visibility.PUBLIC, "status": "published", "published_at": "",
+        "comments_enabled": "on",
+        "files": [uploaded_file("a.docx", make_docx("A")), uploaded_file("b.pdf", pdf_bytes())],
+    }  # fmt: skip
+
+    response = client.post(reverse("journal:create"), data)
+
+    assert response.status_code == 200
+    assert "“b.pdf” could not be stored" in response.content.decode()
+    assert response.context["form"]["body"].value() == "It went **well**."
+    assert not Post.objects.exists()
+    assert s3.names() == []
