@@ -11,8 +11,12 @@ e-mail outbox does this).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from celery import shared_task
 from django.db import transaction
+
+from core.files.storage import delete_stored_files, orphaned_files
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +33,14 @@ def enqueue(task, *args, using: str | None = None, **kwargs) -> None:
             )
 
     transaction.on_commit(publish, using=using, robust=True)
+
+
+@shared_task(acks_late=True)
+def purge_orphan_files(older_than_hours: int = 24) -> int:
+    """Delete stored files no row refers to (``purge_orphan_files``); running it twice
+    deletes nothing more. Returns how many were deleted."""
+    names = orphaned_files(older_than=timedelta(hours=older_than_hours))
+    delete_stored_files(names)
+    if names:
+        logger.info("deleted %d orphaned stored files", len(names))
+    return len(names)

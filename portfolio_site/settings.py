@@ -354,25 +354,81 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", _bootstrap_dir())]
 # With S3_BUCKET set they go to any S3-compatible store, private, handed out as signed URLs
 # that expire after FILE_URL_EXPIRE_SECONDS.
 FILE_URL_EXPIRE_SECONDS = env_int("FILE_URL_EXPIRE_SECONDS", 300)
-S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
-if S3_BUCKET:
-    DEFAULT_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+
+
+# --- S3-compatible storage (docs/storage.md) --------------------------------------------
+def s3_storage(environ=os.environ) -> dict:
+    """STORAGES["default"] for the bucket named by ``environ`` (S3_BUCKET and the S3_*
+    variables). The S3 tests build their storage with this too, so they run these options.
+
+    No ACL on objects (the bucket is private by its settings; a bucket with ACLs disabled
+    refuses a PUT that names one); SigV4 signed URLs (the only signatures newer regions
+    and most S3-compatible stores accept); no existence check before a write (names are
+    random); short connect and read timeouts with few attempts, so a store that refuses
+    connections fails an upload within a second or two, and one that accepts them but
+    never answers within attempts x read timeout (about 25 s, under the app server's
+    request timeout), each time with a clear message (bench/s3_faults.py prints both).
+    """
+    from botocore.config import Config
+
+    def number(name: str, default: int) -> int:
+        raw = environ.get(name, "").strip()
+        if not raw:
+            return default
+        if not raw.isdigit():
+            stop_startup(f"{name} must be a whole number, not {raw!r}.")
+        return int(raw)
+
+    region = (
+        environ.get("S3_REGION") or environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
+    )
+    if not region and not environ.get("S3_ENDPOINT_URL"):
+        # A SigV4 URL names its region; one signed for another region is refused by AWS.
+        stop_startup("S3_REGION is required for AWS S3: the bucket's region, e.g. eu-central-1.")
+    checksums = environ.get("S3_CHECKSUMS", "").strip() or "when_supported"
+    if checksums not in ("when_supported", "when_required"):
+        stop_startup(f"S3_CHECKSUMS must be when_supported or when_required, not {checksums!r}.")
+    return {
+        "BACKEND": "core.files.s3.PrivateS3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("S3_REGION") or None,
-            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
-            "default_acl": "private",
+            "bucket_name": environ["S3_BUCKET"].strip(),
+            "endpoint_url": environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": region or None,
+            "access_key": environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": FILE_URL_EXPIRE_SECONDS,
-            "file_overwrite": False,
-            "location": os.environ.get("S3_PREFIX", ""),
+            "querystring_expire": number("FILE_URL_EXPIRE_SECONDS", 300),
+            "file_overwrite": True,
+            "location": environ.get("S3_PREFIX", "").strip("/"),
+            "client_config": Config(
+                signature_version="s3v4",
+                s3={"addressing_style": environ.get("S3_ADDRESSING_STYLE") or "auto"},
+                connect_timeout=number("S3_CONNECT_TIMEOUT", 3),
+                read_timeout=number("S3_READ_TIMEOUT", 7),
+                # total_max_attempts counts the first try (botocore's max_attempts does not).
+                retries={
+                    "mode": "standard",
+                    "total_max_attempts": number("S3_MAX_ATTEMPTS", 3),
+                },  # fmt: skip
+                request_checksum_calculation=checksums,
+                response_checksum_validation=checksums,
+            ),
         },
     }
+
+
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+if S3_BUCKET:
+    DEFAULT_STORAGE = s3_storage()
 else:
     DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Files whose rows are gone but whose deletion failed (the store was unreachable then).
+CELERY_BEAT_SCHEDULE["purge-orphan-files"] = {
+    "task": "core.tasks.purge_orphan_files",
+    "schedule": timedelta(hours=24),
+}
+# --- end of S3-compatible storage -----------------------------------------------------------
 
 STORAGES = {
     "default": DEFAULT_STORAGE,

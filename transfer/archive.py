@@ -31,7 +31,7 @@ from achievements.selectors import portfolio_view
 from achievements.services import achievement_check_grade, evidence_store
 from core import markdown
 from core.files.quota import storage_quota, storage_reserve, storage_used, stored_size
-from core.files.storage import StoredFiles
+from core.files.storage import StoredFiles, stored_chunks
 from core.files.uploads import Kind, UploadRejected, classify_link, prepare_upload
 from journal.models import MAX_TAGS, TAG_LENGTH, Post, Status
 from journal.services import post_create
@@ -199,10 +199,9 @@ def _file_entry(number: int, field_file, *, name: str) -> str:
 def _size_and_checksum(field_file) -> dict:
     digest = hashlib.sha256()
     size = 0
-    with field_file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-            size += len(chunk)
+    for chunk in stored_chunks(field_file):
+        digest.update(chunk)
+        size += len(chunk)
     return {"size": size, "sha256": digest.hexdigest()}
 
 
@@ -296,7 +295,8 @@ def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, obje
 
 
 def export_zip(portfolio: Portfolio, target) -> None:
-    """Write the export zip to ``target`` (a path or a binary file object)."""
+    """Write the export zip to ``target`` (a path or a binary file object). Raises
+    ``core.files.storage.StorageUnavailable`` if a stored file cannot be read."""
     document, files = portfolio_document(portfolio)
     # The student's language, or else the one they use the site in (the command: English).
     language = portfolio.student.preferred_language or translation.get_language() or "en"
@@ -314,8 +314,8 @@ def export_zip(portfolio: Portfolio, target) -> None:
         archive.writestr("portfolio.json", json.dumps(document, ensure_ascii=False, indent=2))
         archive.writestr("index.html", index)
         for path, field_file in files:
-            with field_file.open("rb") as handle, archive.open(path, "w") as out:
-                for chunk in iter(lambda h=handle: h.read(1024 * 1024), b""):
+            with archive.open(path, "w") as out:
+                for chunk in stored_chunks(field_file):
                     out.write(chunk)
 
 

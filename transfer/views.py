@@ -7,9 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.files.storage import StorageUnavailable
 from portfolios import access
 from transfer import archive
 from transfer.forms import ImportForm
@@ -21,7 +23,18 @@ def export(request):
     """ "Download my portfolio": a zip written to a temporary file, then streamed."""
     portfolio = access.access_own_portfolio(request.user)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
-    archive.export_zip(portfolio, spool)
+    try:
+        archive.export_zip(portfolio, spool)
+    except StorageUnavailable:
+        spool.close()
+        messages.error(
+            request,
+            _(
+                "Your files could not be read from storage just now, so no download was "
+                "made. Please try again in a few minutes."
+            ),
+        )
+        return redirect("portfolios:editor")
     spool.seek(0)
     filename = f"portfolio-{portfolio.slug}-{timezone.localdate():%Y-%m-%d}.zip"
     response = FileResponse(spool, as_attachment=True, filename=filename,

@@ -7,6 +7,7 @@ profile photo):
   ``links`` (video links, ``classify_link``);
 - ``storage``: ``StoredFiles`` (write, undo on failure), ``delete_after_commit``,
   ``upload_to`` callables;
+- ``s3``: ``PrivateS3Storage``, the storage class with ``S3_BUCKET`` (docs/storage.md);
 - ``quota``: one storage quota per owner over every ``StoredFile`` model;
 - ``delivery``: access helpers and ``file_response`` / ``variant_response`` /
   ``stored_file_views``.

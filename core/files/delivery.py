@@ -18,11 +18,13 @@ from django.http import (
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from core.files.types import shown_inline
+
 # A file opened in the browser can run nothing and load nothing from elsewhere.
 FILE_CSP = (
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox"
 )
-INLINE_TYPES = ("image/", "audio/", "video/", "application/pdf")
+CACHE_CONTROL = "private, max-age=300"
 
 
 def _uses_signed_urls(storage) -> bool:
@@ -68,17 +70,24 @@ def file_response(field_file, *, filename: str, content_type: str = "", request=
     content_type = (
         content_type or mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     )
-    inline = content_type.startswith(INLINE_TYPES)
-    disposition = content_disposition_header(not inline, filename)
+    disposition = content_disposition_header(not shown_inline(content_type), filename)
     storage = field_file.storage
+    cache_control = CACHE_CONTROL
     if _uses_signed_urls(storage):
+        # The store answers with the type, disposition and caching signed into the URL
+        # (S3's response-* parameters), whatever the object's own metadata says; the
+        # store cannot add nosniff or a CSP (docs/storage.md: the operator's proxy can).
+        expire = settings.FILE_URL_EXPIRE_SECONDS
         url = storage.url(
             field_file.name,
             parameters={"ResponseContentDisposition": disposition,
-                        "ResponseContentType": content_type},
-            expire=settings.FILE_URL_EXPIRE_SECONDS,
+                        "ResponseContentType": content_type,
+                        "ResponseCacheControl": CACHE_CONTROL},
+            expire=expire,
         )  # fmt: skip
         response = HttpResponseRedirect(url)
+        # A browser must not follow a remembered redirect to a URL that has expired.
+        cache_control = f"private, max-age={max(expire // 2, 0)}"
     else:
         try:
             handle = field_file.open("rb")
@@ -111,7 +120,7 @@ def file_response(field_file, *, filename: str, content_type: str = "", request=
             response._csp_exempt = True
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = cache_control
     response["Referrer-Policy"] = "no-referrer"
     return response
 

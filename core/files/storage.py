@@ -11,9 +11,13 @@ import contextvars
 import logging
 import re
 import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.files.types import UploadRejected
@@ -79,6 +83,23 @@ class StoredFiles:
         return False
 
 
+class StorageUnavailable(Exception):
+    """Stored files could not be read: the store cannot be reached or answered with an
+    error. Callers tell the user to try again later; nothing was changed."""
+
+
+def stored_chunks(field_file, chunk_size: int = 1024 * 1024):
+    """The bytes of a stored file, chunk by chunk. Any failure of the store (S3 errors,
+    timeouts, a local disk's ``OSError``) becomes ``StorageUnavailable``."""
+    try:
+        with field_file.open("rb") as handle:
+            while chunk := handle.read(chunk_size):
+                yield chunk
+    except Exception as error:
+        logger.exception("reading stored file %s failed", field_file.name)
+        raise StorageUnavailable(field_file.name) from error
+
+
 def delete_stored_files(names) -> None:
     for name in names:
         if not name:
@@ -94,6 +115,58 @@ def delete_after_commit(names) -> None:
     names = [n for n in names if n]
     if names:
         transaction.on_commit(lambda: delete_stored_files(names))
+
+
+# --- Orphans ----------------------------------------------------------------------------
+# A file whose row is gone: its deletion after commit failed (the store could not be
+# reached then), or the process was killed between writing a file and committing its row.
+
+
+def referenced_file_names() -> set[str]:
+    """Every file name that a row of an installed model refers to (any ``FileField``)."""
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                rows = model._base_manager.exclude(**{field.name: ""})
+                names.update(rows.values_list(field.name, flat=True).iterator())
+    return names
+
+
+def stored_file_listing(storage=default_storage) -> Iterator[tuple[str, datetime]]:
+    """(name, last modified) of every file in ``storage``: one listing request per 1,000
+    objects where the storage can list with times (``PrivateS3Storage.listing``), else a
+    walk through its folders."""
+    listing = getattr(storage, "listing", None)
+    if listing is not None:
+        yield from listing()
+        return
+    yield from _walk(storage, "")
+
+
+def _walk(storage, folder: str) -> Iterator[tuple[str, datetime]]:
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever stored
+        return
+    for name in files:
+        path = f"{folder}/{name}" if folder else name
+        yield path, storage.get_modified_time(path)
+    for directory in directories:
+        yield from _walk(storage, f"{folder}/{directory}" if folder else directory)
+
+
+def orphaned_files(*, older_than: timedelta) -> list[str]:
+    """Files the site stored (by their random names; nothing else in the store is touched)
+    that no row refers to and that are older than ``older_than``, so an upload whose row
+    is about to be committed is never taken for one."""
+    cutoff = timezone.now() - older_than
+    referenced = referenced_file_names()
+    return [
+        name
+        for name, modified in stored_file_listing()
+        if RANDOM_NAME.match(name) and name not in referenced and modified <= cutoff
+    ]
 
 
 def _upload_to(folder: str, filename: str) -> str:

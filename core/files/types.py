@@ -140,6 +140,29 @@ ACCEPTED_TYPES = (
     WEBM,
 )
 
+# Types a browser shows in the page (image, player, PDF viewer); every other file is
+# handed out as a download ("attachment"), wherever it is stored.
+INLINE_TYPES = ("image/", "audio/", "video/", "application/pdf")
+UNKNOWN_CONTENT_TYPE = "application/octet-stream"
+_TYPES_BY_EXTENSION = {
+    extension: file_type.content_type
+    for file_type in ACCEPTED_TYPES
+    for extension in file_type.extensions
+}
+
+
+def content_type_for_name(name: str) -> str:
+    """The content type of a stored file by the extension the site gave its name (the
+    checked type's, never the browser's Content-Type), ``application/octet-stream`` for
+    anything else."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+    return _TYPES_BY_EXTENSION.get(extension, UNKNOWN_CONTENT_TYPE)
+
+
+def shown_inline(content_type: str) -> bool:
+    return content_type.startswith(INLINE_TYPES)
+
+
 # Forbidden content, by category. Checked before anything else.
 EXECUTABLE, SCRIPT, HTML, SVG, XML, ARCHIVE, ZIP_BOMB, MACRO = (
     "executable",
