@@ -1,0 +1,136 @@
+"""How the web processes, the Celery worker and beat, and gunicorn itself write their logs.
+
+One line per record on standard error (gunicorn's access log: standard output), in one of
+two formats chosen by ``LOG_FORMAT``:
+
+- ``json`` (the default with ``DEBUG=0``): one JSON object per line with ``timestamp``,
+  ``level``, ``logger``, ``message``, ``request_id``, ``task_id`` and, for an exception,
+  ``exc_info`` (python-json-logger), for a log collector;
+- ``text`` (the default with ``DEBUG=1``): ``time level logger [request_id] message``.
+
+Used by ``settings.LOGGING`` and by ``gunicorn.conf.py`` (``logger_class``). This module
+imports no Django, so gunicorn's master can read it before the application loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from gunicorn import glogging
+
+FORMATS = ("json", "text")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s"
+JSON_RENAMES = {"asctime": "timestamp", "levelname": "level", "name": "logger"}
+
+
+def log_format(debug: bool) -> str:
+    """``LOG_FORMAT`` from the environment, else ``text`` when debugging and ``json`` not."""
+    value = os.environ.get("LOG_FORMAT", "").strip().lower()
+    if not value:
+        return "text" if debug else "json"
+    if value not in FORMATS:
+        raise ValueError(f"LOG_FORMAT must be json or text, not {value!r}.")
+    return value
+
+
+def json_formatter() -> logging.Formatter:
+    from pythonjsonlogger.json import JsonFormatter
+
+    # ISO 8601 in UTC with milliseconds, which log collectors read without configuration.
+    formatter = JsonFormatter(JSON_FIELDS, rename_fields=JSON_RENAMES)
+    formatter.default_time_format = "%Y-%m-%dT%H:%M:%S"
+    formatter.default_msec_format = "%s.%03dZ"
+    formatter.converter = time.gmtime
+    return formatter
+
+
+def logging_config(*, fmt: str, level: str) -> dict:
+    """The ``LOGGING`` dictionary: one handler on the root logger with the request-id filter,
+    so records from Django, the apps, Celery and libraries all come out alike."""
+    formatter = (
+        {"()": "portfolio_site.log_config.json_formatter"}
+        if fmt == "json"
+        else {"format": TEXT_FORMAT}
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.request_id.RequestIdLogFilter"}},
+        "formatters": {"site": formatter},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "site",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "pgserver": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            # Celery's own task logger keeps to the root handler (portfolio_site/celery.py
+            # stops Celery from installing its own).
+            "celery.task": {"propagate": True},
+        },
+    }
+
+
+class GunicornLogger(glogging.Logger):
+    """gunicorn's logger in the site's format.
+
+    With ``LOG_FORMAT=json`` gunicorn's own messages are JSON lines, and each access log
+    line is a JSON object with the request's id (from the ``X-Request-ID`` response header
+    the site sets), method, path, status, size, duration and client; with ``text`` the
+    access line is ``access_log_format`` from gunicorn.conf.py.
+    """
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if self._json:
+            from core.request_id import RequestIdLogFilter
+
+            for log in (self.error_log, self.access_log):
+                for handler in log.handlers:
+                    handler.setFormatter(json_formatter())
+                    handler.addFilter(RequestIdLogFilter())
+
+    @property
+    def _json(self) -> bool:
+        return log_format(debug=_env_debug()) == "json"
+
+    def access(self, resp, req, environ, request_time):
+        if not self._json:
+            return super().access(resp, req, environ, request_time)
+        if not self.access_log_enabled:
+            return None
+        atoms = self.atoms(resp, req, environ, request_time)
+        try:
+            self.access_log.info(
+                "%s %s %s",
+                atoms["m"],
+                atoms["U"],
+                atoms["s"],
+                extra={
+                    "request_id": atoms.get("{x-request-id}o") or "-",
+                    "method": atoms["m"],
+                    "path": atoms["U"],
+                    "query": atoms["q"],
+                    "status": int(atoms["s"]),
+                    "bytes": atoms["B"],
+                    "duration_ms": atoms["M"],
+                    "remote_addr": atoms["h"],
+                    "user_agent": atoms["a"],
+                    "referer": atoms["f"],
+                },
+            )
+        except Exception:  # noqa: BLE001 - as gunicorn does: a log line never fails a request
+            self.exception("could not write the access log line")
+        return None
+
+
+def _env_debug() -> bool:
+    return os.environ.get("DEBUG", "1").strip().lower() in {"1", "true", "yes", "on"}
