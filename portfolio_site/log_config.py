@@ -69,6 +69,9 @@ def logging_config(*, fmt: str, level: str) -> dict:
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
+            # Django's own console and mail_admins handlers are removed: its records reach
+            # the one handler above once (Sentry, when set, reports errors).
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
             "django.db.backends": {"level": "WARNING"},
             "pgserver": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
