@@ -33,10 +33,14 @@ signals.task_postrun.connect(request_id.unbind_task_ids, weak=False)
 
 
 @signals.setup_logging.connect(weak=False)
-def use_django_logging(**kwargs) -> None:
+def use_django_logging(loglevel=None, **kwargs) -> None:
+    """Log as the web processes do; the command's ``--loglevel`` applies unless the
+    environment sets ``LOG_LEVEL``."""
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+    if loglevel and not os.environ.get("LOG_LEVEL"):
+        logging.getLogger().setLevel(loglevel)
 
 
 @signals.worker_ready.connect(weak=False)

@@ -163,7 +163,13 @@ def is_ready(results: dict[str, str]) -> bool:
 def healthz(request) -> JsonResponse:
     results = run_checks()
     ready = is_ready(results)
-    return JsonResponse({"status": OK if ready else ERROR, **results}, status=200 if ready else 503)
+    response = JsonResponse(
+        {"status": OK if ready else ERROR, **results}, status=200 if ready else 503
+    )
+    # Each failed check is logged above as a warning; Django's own ERROR line for a 503
+    # would repeat it at every probe (and reach Sentry as an event each time).
+    response._has_been_logged = True
+    return response
 
 
 @never_cache
