@@ -1,12 +1,13 @@
 """/healthz (readiness: database, cache, storage, worker) and /livez (liveness)."""
 
+import logging
 import threading
 import time
 
 import pytest
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
-from django.db import connection
+from django.db import OperationalError, connection
 
 from core import tasks
 from portfolio_site import health
@@ -55,15 +56,21 @@ def test_healthy_without_broker_or_redis(client):
 
 
 @pytest.mark.django_db
-def test_database_unreachable(client, monkeypatch):
+def test_database_unreachable(client, monkeypatch, caplog):
     # The check opens a connection of its own, here to a port where nothing listens.
     monkeypatch.setitem(connection.settings_dict, "PORT", "1")
-    response = client.get("/healthz")
+    with caplog.at_level(logging.WARNING):
+        response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
     assert body["database"] == "error"
     assert body["storage"] == "ok"
+    # Logged once, with the reason, as a warning: not an ERROR (a Sentry event) per probe.
+    (record,) = caplog.records
+    assert record.levelname == "WARNING"
+    assert "health check database failed" in record.getMessage()
+    assert isinstance(record.exc_info[1], OperationalError)
 
 
 @pytest.mark.django_db
