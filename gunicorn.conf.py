@@ -14,7 +14,7 @@ stays the same everywhere (README.md, "Running in production").
 
 import os
 
-from portfolio_site.log_config import GunicornLogger
+from portfolio_site.gunicorn_logging import GunicornLogger
 
 
 def _int(name: str, default: int) -> int:

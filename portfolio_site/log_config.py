@@ -8,8 +8,8 @@ two formats chosen by ``LOG_FORMAT``:
   ``exc_info`` (python-json-logger), for a log collector;
 - ``text`` (the default with ``DEBUG=1``): ``time level logger [request_id] message``.
 
-Used by ``settings.LOGGING`` and by ``gunicorn.conf.py`` (``logger_class``). This module
-imports no Django, so gunicorn's master can read it before the application loads.
+Used by ``settings.LOGGING`` and by gunicorn's logger (``portfolio_site/gunicorn_logging.py``).
+This module imports no Django, so gunicorn's master can read it before the site loads.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-
-from gunicorn import glogging
 
 FORMATS = ("json", "text")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -82,58 +80,6 @@ def logging_config(*, fmt: str, level: str) -> dict:
     }
 
 
-class GunicornLogger(glogging.Logger):
-    """gunicorn's logger in the site's format.
-
-    With ``LOG_FORMAT=json`` gunicorn's own messages are JSON lines, and each access log
-    line is a JSON object with the request's id (from the ``X-Request-ID`` response header
-    the site sets), method, path, status, size, duration and client; with ``text`` the
-    access line is ``access_log_format`` from gunicorn.conf.py.
-    """
-
-    def setup(self, cfg):
-        super().setup(cfg)
-        if self._json:
-            from core.request_id import RequestIdLogFilter
-
-            for log in (self.error_log, self.access_log):
-                for handler in log.handlers:
-                    handler.setFormatter(json_formatter())
-                    handler.addFilter(RequestIdLogFilter())
-
-    @property
-    def _json(self) -> bool:
-        return log_format(debug=_env_debug()) == "json"
-
-    def access(self, resp, req, environ, request_time):
-        if not self._json:
-            return super().access(resp, req, environ, request_time)
-        if not self.access_log_enabled:
-            return None
-        atoms = self.atoms(resp, req, environ, request_time)
-        try:
-            self.access_log.info(
-                "%s %s %s",
-                atoms["m"],
-                atoms["U"],
-                atoms["s"],
-                extra={
-                    "request_id": atoms.get("{x-request-id}o") or "-",
-                    "method": atoms["m"],
-                    "path": atoms["U"],
-                    "query": atoms["q"],
-                    "status": int(atoms["s"]),
-                    "bytes": atoms["B"],
-                    "duration_ms": atoms["M"],
-                    "remote_addr": atoms["h"],
-                    "user_agent": atoms["a"],
-                    "referer": atoms["f"],
-                },
-            )
-        except Exception:  # noqa: BLE001 - as gunicorn does: a log line never fails a request
-            self.exception("could not write the access log line")
-        return None
-
-
-def _env_debug() -> bool:
+def env_debug() -> bool:
+    """``DEBUG`` as the settings read it, for processes that read no settings (gunicorn)."""
     return os.environ.get("DEBUG", "1").strip().lower() in {"1", "true", "yes", "on"}

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from gunicorn.config import Config
 
-from portfolio_site.log_config import GunicornLogger
+from portfolio_site.gunicorn_logging import GunicornLogger
 
 CONFIG_FILE = settings.BASE_DIR / "gunicorn.conf.py"
 ENV_NAMES = ("BIND", "PORT", "WEB_CONCURRENCY", "GUNICORN_THREADS", "LOG_FORMAT")
