@@ -11,9 +11,11 @@ e-mail outbox does this).
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import transaction
 
 from core.files.storage import delete_stored_files, orphaned_files
@@ -44,3 +46,26 @@ def purge_orphan_files(older_than_hours: int = 24) -> int:
     if names:
         logger.info("deleted %d orphaned stored files", len(names))
     return len(names)
+
+
+# --- The worker's heartbeat ------------------------------------------------------------
+# Beat queues ``heartbeat`` every 30 seconds (settings, "Health"); the worker that runs it
+# writes the time into the shared cache, where /healthz reads how long ago a worker last
+# took a task from the queue (portfolio_site/health.py). The worker also writes it as soon
+# as it is ready, so a fresh deployment is ready without waiting for the first beat.
+HEARTBEAT_CACHE_KEY = "health:worker-heartbeat"
+HEARTBEAT_KEEP_SECONDS = 60 * 60
+
+
+def write_heartbeat() -> None:
+    cache.set(HEARTBEAT_CACHE_KEY, time.time(), timeout=HEARTBEAT_KEEP_SECONDS)
+
+
+def last_heartbeat() -> float | None:
+    """When a worker last wrote its heartbeat (seconds since the epoch), or None."""
+    return cache.get(HEARTBEAT_CACHE_KEY)
+
+
+@shared_task(name="core.tasks.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    write_heartbeat()

@@ -12,6 +12,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from portfolio_site import log_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -107,6 +109,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, log line and queued task of the request carries its id.
+    "core.request_id.RequestIdMiddleware",
+    # /healthz and /livez answered before the host check and the HTTPS redirect, so a load
+    # balancer probes by IP address over plain HTTP (portfolio_site/health.py).
+    "portfolio_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response that has none of its own (CONTENT_SECURITY_POLICY).
     "csp.middleware.CSPMiddleware",
@@ -500,7 +507,7 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see README.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
@@ -512,15 +519,54 @@ if not DEBUG:
 # --- Demo data ----------------------------------------------------------------------
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "portfolio-demo-2026")
 
-# --- Logging ------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "pgserver": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
+# --- Health ------------------------------------------------------------------------
+# /healthz checks the database, the shared cache, the file store and the worker's heartbeat
+# within HEALTHZ_TIMEOUT seconds; /livez only answers (portfolio_site/health.py).
+HEALTHZ_TIMEOUT = 1.5
+# The worker is ready while its last heartbeat is younger than this (beat sends one every
+# 30 s; a worker whose every process is busy for longer than this counts as not ready).
+HEALTHZ_HEARTBEAT_MAX_AGE = 120
+# 0: /healthz still reports the worker but answers 200 without it (for load balancers that
+# would otherwise take every app server out of rotation when the worker stops).
+HEALTHZ_WORKER_REQUIRED = env_bool("HEALTHZ_WORKER_REQUIRED", True)
+CELERY_BEAT_SCHEDULE["heartbeat"] = {
+    "task": "core.tasks.heartbeat",
+    "schedule": 30.0,
+    # A heartbeat not taken within 25 s is dropped: a stopped worker finds no backlog.
+    "options": {"expires": 25},
 }
+
+# --- Logging ------------------------------------------------------------------------
+# LOG_FORMAT=json (the default with DEBUG=0): one JSON object per line with timestamp,
+# level, logger, message, request_id and task_id; text (the default with DEBUG=1) for a
+# terminal. The web processes, the Celery worker and beat, and gunicorn's own lines
+# (gunicorn.conf.py) all write this way (portfolio_site/log_config.py).
+try:
+    LOG_FORMAT = log_config.log_format(DEBUG)
+except ValueError as error:
+    stop_startup(str(error))
+LOGGING = log_config.logging_config(fmt=LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))
+
+# --- Error reports (Sentry, optional) ----------------------------------------------------
+# With SENTRY_DSN set, unhandled errors of requests and tasks (and ERROR log records) go to
+# Sentry, without personal data (no cookies, user ids, addresses or request bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    try:
+        SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
+    except ValueError:
+        SENTRY_TRACES_SAMPLE_RATE = -1.0
+    if not 0 <= SENTRY_TRACES_SAMPLE_RATE <= 1:
+        stop_startup("SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1.")
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or None,
+        release=os.environ.get("SENTRY_RELEASE") or None,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

@@ -7,7 +7,7 @@ from accounts import views as account_views
 from achievements import urls as achievements_urls
 from journal import urls as journal_urls
 from pages import urls as pages_urls
-from portfolio_site import views
+from portfolio_site import health, views
 from portfolios import urls as portfolios_urls
 from transfer import urls as transfer_urls
 
@@ -27,7 +27,8 @@ def namespace(app_urls, *upper_patterns):
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("livez", health.livez, name="livez"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("accounts/", namespace(accounts_urls, pages_urls.account_patterns)),
     path(

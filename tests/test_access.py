@@ -32,6 +32,7 @@ STAFF_ONLY = "staff only"  # visitors go to the login page, staff 200, everyone 
 RULES = {
     "home": ANONYMOUS_ONLY,
     "healthz": PUBLIC,
+    "livez": PUBLIC,
     "set_language": POST_ONLY,
     "accounts:signup": ANONYMOUS_ONLY,
     "accounts:signup-employer": ANONYMOUS_ONLY,

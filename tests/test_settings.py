@@ -1,5 +1,6 @@
 """Start-up refuses unsafe or broken configuration with one clear line."""
 
+import json
 import os
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import sys
 import pytest
 from django.conf import settings
 
+# Settings only parse it: commands that never connect need no embedded server started.
+UNUSED_DATABASE = "postgres://portfolio@db.example.edu:5432/portfolio"
 SECRET = "x7$k2!pQ9@mZ4#vL8^tR1&wN6*bY3(cF5)hJ0_gD-sA+eU=iO|oP~lK;jH:gF?dS"
 
 
@@ -58,6 +61,15 @@ def one_line(stderr: str) -> str:
         ({"DATABASE_URL": "postgres://user@localhost:notaport/db"}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgres://user@localhost:5432"}, "names no database"),
         ({"DEBUG": "maybe"}, "DEBUG must be"),
+        ({"LOG_FORMAT": "xml", "DATABASE_URL": UNUSED_DATABASE}, "LOG_FORMAT must be"),
+        (
+            {
+                "SENTRY_DSN": "https://key@sentry.example.edu/1",
+                "SENTRY_TRACES_SAMPLE_RATE": "2",
+                "DATABASE_URL": UNUSED_DATABASE,
+            },
+            "SENTRY_TRACES_SAMPLE_RATE",
+        ),
     ],
 )
 def test_bad_configuration_stops_start_up_with_one_line(env, expected):
@@ -142,3 +154,88 @@ def test_production_shares_the_cache_the_limits_and_the_sessions():
         "redis://redis.example.edu:6379/0",
         "django.contrib.sessions.backends.db",  # in PostgreSQL: every app server reads it
     ], result.stderr
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": SECRET,
+    "ALLOWED_HOSTS": "portfolio.example.edu",
+    "DATABASE_URL": "postgres://portfolio@db.example.edu:5432/portfolio",
+}
+
+
+def test_production_logs_are_json_lines():
+    result = run_manage(
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('portfolio.test').warning('hello %s', 'there')",
+        **PRODUCTION,
+    )
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["message"] == "hello there"
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "portfolio.test"
+    assert line["request_id"] == "-"
+    assert {"timestamp", "task_id"} <= line.keys()
+
+
+def test_development_logs_are_text_unless_asked():
+    command = "import logging; logging.getLogger('portfolio.test').warning('hello')"
+    development = {"DEBUG": "1", "DATABASE_URL": UNUSED_DATABASE}
+    text = run_manage("shell", "-c", command, **development).stderr.strip().splitlines()[-1]
+    assert text.endswith("WARNING portfolio.test [-] hello")
+    as_json = run_manage("shell", "-c", command, **development, LOG_FORMAT="json")
+    assert json.loads(as_json.stderr.strip().splitlines()[-1])["message"] == "hello"
+
+
+# Imports the settings with sentry_sdk.init replaced, and prints what it was called with.
+SENTRY_PROBE = """
+import json, os
+from unittest import mock
+import sentry_sdk
+with mock.patch.object(sentry_sdk, "init") as init:
+    import portfolio_site.settings
+calls = [
+    {**call.kwargs, "integrations": sorted(type(i).__name__ for i in call.kwargs["integrations"])}
+    for call in init.call_args_list
+]
+print(json.dumps(calls))
+"""
+
+
+def sentry_init_calls(**env):
+    dropped = ("SENTRY_DSN", "SENTRY_ENVIRONMENT", "SENTRY_RELEASE", "SENTRY_TRACES_SAMPLE_RATE")
+    full_env = {k: v for k, v in os.environ.items() if k not in dropped}
+    full_env.update(env, DATABASE_URL=UNUSED_DATABASE)
+    result = subprocess.run(
+        [sys.executable, "-c", SENTRY_PROBE],
+        cwd=settings.BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_sentry_starts_only_with_a_dsn():
+    assert sentry_init_calls() == []
+    (call,) = sentry_init_calls(
+        SENTRY_DSN="https://key@sentry.example.edu/1",
+        SENTRY_ENVIRONMENT="staging",
+        SENTRY_RELEASE="2026.12.3",
+    )
+    assert call == {
+        "dsn": "https://key@sentry.example.edu/1",
+        "integrations": ["CeleryIntegration", "DjangoIntegration"],
+        "send_default_pii": False,
+        "environment": "staging",
+        "release": "2026.12.3",
+        "traces_sample_rate": 0.0,
+    }
+    (sampled,) = sentry_init_calls(
+        SENTRY_DSN="https://key@sentry.example.edu/1", SENTRY_TRACES_SAMPLE_RATE="0.05"
+    )
+    assert sampled["traces_sample_rate"] == 0.05
+    assert sampled["environment"] is None
