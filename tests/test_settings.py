@@ -161,6 +161,7 @@ PRODUCTION = {
     "SECRET_KEY": SECRET,
     "ALLOWED_HOSTS": "portfolio.example.edu",
     "DATABASE_URL": "postgres://portfolio@db.example.edu:5432/portfolio",
+    "REDIS_URL": "redis://cache.example.edu:6379/0",
 }
 
 
