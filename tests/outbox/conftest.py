@@ -7,7 +7,7 @@ import asyncio
 import socket
 import threading
 from contextlib import contextmanager
-from email import message_from_bytes
+from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -46,7 +46,9 @@ class SmtpSink:
         if self.delay:
             await asyncio.sleep(self.delay)
         with self._lock:
-            self.messages.append(message_from_bytes(envelope.original_content))
+            self.messages.append(
+                message_from_bytes(envelope.original_content, policy=policy.default)
+            )
         return "250 2.0.0 Message accepted for delivery"
 
     def subjects(self) -> list[str]:
