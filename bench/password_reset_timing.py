@@ -81,13 +81,11 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def celery_mode(*, broker_url: str | None, queue: str) -> None:
-    celery_app.conf.update(
-        task_always_eager=broker_url is None,
-        broker_url=broker_url or "",
-        broker_write_url=broker_url or "",
-        broker_read_url=broker_url or "",
-        task_default_queue=queue,
-    )
+    celery_app.conf.update(task_always_eager=broker_url is None, task_default_queue=queue)
+    if broker_url is not None:  # inline mode keeps it: nothing is published
+        celery_app.conf.update(
+            broker_url=broker_url, broker_write_url=broker_url, broker_read_url=broker_url
+        )
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
