@@ -74,10 +74,9 @@ CONF_KEYS = ("task_always_eager", "broker_url", "broker_write_url", "broker_read
 
 
 def _reset_connections() -> None:
-    """Forget the producer pool and the routing built from the old settings."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    """Forget the app's connection pool and the routing built from the old settings (kombu
+    keeps its pools per broker URL, open, for the next use of the same URL)."""
+    celery_app._pool = None
     celery_app.__dict__.pop("amqp", None)
 
 
