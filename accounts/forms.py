@@ -3,7 +3,6 @@ from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Cohort, EmployerProfile, Program, Role, User
@@ -199,12 +198,6 @@ class CrispyPasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Send me a reset link"), "email")
-
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        """Write to each user in the language they chose, not the requester's."""
-        language = context["user"].preferred_language or translation.get_language()
-        with translation.override(language):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class CrispySetPasswordForm(auth_forms.SetPasswordForm):

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group, Permission
-from django.core.mail import send_mail
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Cohort, EmployerProfile, Program, Role, SupervisorAssignment, User
 from accounts.signals import student_created
+from outbox.services import email_queue
 
 STAFF_GROUP_NAME = "Site staff"
 STAFF_APP_LABELS = (
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "axes",
-    "comments", "notifications",
+    "comments", "notifications", "outbox",
 )  # fmt: skip
 
 
@@ -191,8 +195,8 @@ def employers_decide(
             profile.decided_by = by
             profile.save(update_fields=["status", "decided_at", "decided_by"])
             changed.append(profile)
-    for profile in changed if notify else []:
-        _send_employer_decision(profile, request=request)
+            if notify:  # queued with the decision: both commit, or neither
+                _send_employer_decision(profile, request=request)
     return len(changed)
 
 
@@ -207,7 +211,7 @@ def _send_employer_decision(profile: EmployerProfile, request=None) -> None:
         context = {"user": user, "profile": profile, "login_url": login_url}
         subject = render_to_string("accounts/email/employer_decision_subject.txt", context)
         body = render_to_string("accounts/email/employer_decision.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    email_queue(to=user.email, subject=subject, body=body)
 
 
 @transaction.atomic
@@ -244,3 +248,30 @@ def staff_group_ensure() -> Group:
     permissions = Permission.objects.filter(content_type__app_label__in=STAFF_APP_LABELS)
     group.permissions.add(*permissions)
     return group
+
+
+def password_reset_email_queue(
+    *, email: str, language: str, domain: str, use_https: bool, key_prefix: str
+) -> int:
+    """Queue a password-reset e-mail to each active account of ``email`` that has a
+    password, as Django's PasswordResetForm.save would send it (same users, token and
+    link), in the user's own language, else ``language`` (the requester's). Run by a task,
+    so the request answers alike for any address. ``key_prefix`` (the task's id) keeps a
+    task run twice from queueing twice. Returns how many were queued."""
+    users = list(auth_forms.PasswordResetForm().get_users(email))
+    for user in users:
+        context = {
+            "email": user.email,
+            "domain": domain,
+            "site_name": domain,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "user": user,
+            "token": default_token_generator.make_token(user),
+            "protocol": "https" if use_https else "http",
+        }
+        with translation.override(user.preferred_language or language):
+            subject = render_to_string("accounts/email/password_reset_subject.txt", context)
+            body = render_to_string("accounts/email/password_reset.txt", context)
+        email_queue(to=user.email, subject=subject, body=body,
+                    key=f"password-reset:{key_prefix}:{user.pk}")  # fmt: skip
+    return len(users)

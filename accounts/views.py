@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -29,7 +30,9 @@ from accounts.forms import (
 )
 from accounts.models import Role
 from accounts.receivers import SIGNED_OUT_LANGUAGE_SESSION_KEY
+from accounts.tasks import password_reset_send
 from core.limits import Limit, LimitUnavailable
+from core.tasks import enqueue
 
 BACKEND = "accounts.backends.UsernameOrEmailBackend"
 
@@ -181,8 +184,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = CrispyPasswordResetForm
     template_name = "accounts/password_reset.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
 
     def form_valid(self, form):
@@ -200,7 +201,20 @@ class PasswordResetView(auth_views.PasswordResetView):
             return _unavailable(self.form_invalid(form))
         if not all(allowed):
             return redirect(self.success_url)
-        return super().form_valid(form)
+        return self.queue_reset_email(form)
+
+    def queue_reset_email(self, form):
+        """Queue one task for any address, with nothing about accounts looked up here: a
+        known address and an unknown one cost the request the same (the task finds the
+        accounts and queues their e-mails, accounts.tasks.password_reset_send)."""
+        enqueue(
+            password_reset_send,
+            email=form.cleaned_data["email"],
+            language=_current_language(self.request),
+            domain=get_current_site(self.request).domain,
+            use_https=self.request.is_secure(),
+        )
+        return redirect(self.success_url)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -4,8 +4,9 @@ daily digest, and delete what is old enough (NOTIFICATIONS_KEEP_DAYS).
 
 ``notify`` is what other apps call from their services. It never tells people about
 their own actions. Whether an e-mail goes out at once is the recipient's choice per kind
-(NotificationPreference, else DEFAULT_DELIVERY); that e-mail leaves after the transaction
-commits, so a rolled-back action mails nobody.
+(NotificationPreference, else DEFAULT_DELIVERY); that e-mail is queued in the outbox in the
+same transaction (outbox/services.py) and leaves after the commit, so a rolled-back action
+mails nobody and a committed one is never without its e-mail.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -35,6 +35,8 @@ from notifications.models import (
 )
 from notifications.selectors import deliveries_for, kinds_for
 from notifications.texts import notification_detail
+from outbox.models import OutgoingEmail
+from outbox.services import email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +106,12 @@ def notify(
     notification.full_clean(exclude=["recipient", "actor"], validate_constraints=False)
     notification.save()
     if delivery == Delivery.EMAIL_NOW:
-        transaction.on_commit(partial(notification_email_now, notification.pk), robust=True)
+        # The recipient and the actor (the e-mail names them) in one query.
+        people = get_user_model().objects.in_bulk({recipient_id, actor_id} - {None})
+        notification.recipient = people[recipient_id]
+        if actor_id is not None:
+            notification.actor = people.get(actor_id)
+        notification_email_now(notification)
     return notification
 
 
@@ -165,34 +172,28 @@ def unsubscribe_link(*, user_id: int, kind: str) -> str:
     return absolute_url(reverse("notifications:unsubscribe", args=[token]))
 
 
-def _mail(*, recipient, subject: str, body: str, unsubscribe: str) -> None:
-    """Send one notification e-mail with the RFC 8058 one-click unsubscribe headers: a mail
+def _queue_mail(*, recipient, subject: str, body: str, unsubscribe: str, key: str | None):
+    """Queue one notification e-mail with the RFC 8058 one-click unsubscribe headers: a mail
     program's "Unsubscribe" button POSTs to ``unsubscribe`` and the e-mails stop."""
-    EmailMessage(
-        " ".join(subject.split())[:200],
-        body,
-        None,
-        [recipient.email],
+    return email_queue(
+        to=recipient.email,
+        subject=" ".join(subject.split())[:200],
+        body=body,
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-    ).send()
-
-
-def notification_email_now(notification_id: int) -> bool:
-    """E-mail one notification to its recipient in their language (after commit).
-    Whether it was sent; an e-mail already sent is not sent again."""
-    notification = (
-        Notification.objects.select_related("recipient", "actor")
-        .filter(pk=notification_id, emailed_at__isnull=True)
-        .first()
+        key=key,
     )
-    if notification is None:
-        return False
+
+
+def notification_email_now(notification: Notification) -> OutgoingEmail | None:
+    """Queue the e-mail of a notification just saved, in its recipient's language, in the
+    current transaction (key ``notification:<id>``: never queued twice), and mark it
+    e-mailed. None when the recipient has no address or no active account."""
     recipient = notification.recipient
-    if not recipient.email or not recipient.is_active:
-        return False
+    if notification.emailed_at is not None or not recipient.email or not recipient.is_active:
+        return None
     unsubscribe = unsubscribe_link(user_id=recipient.pk, kind=notification.kind)
     with translation.override(_language_of(recipient)):
         context = {
@@ -205,9 +206,11 @@ def notification_email_now(notification_id: int) -> bool:
         }
         subject = render_to_string("notifications/email/notification_subject.txt", context)
         body = render_to_string("notifications/email/notification.txt", context)
-    _mail(recipient=recipient, subject=subject, body=body, unsubscribe=unsubscribe)
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-    return True
+    email = _queue_mail(recipient=recipient, subject=subject, body=body,
+                        unsubscribe=unsubscribe, key=f"notification:{notification.pk}")  # fmt: skip
+    notification.emailed_at = timezone.now()
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=notification.emailed_at)
+    return email
 
 
 def notification_open(*, notification: Notification) -> str:
@@ -293,7 +296,7 @@ DIGEST_WINDOW = timedelta(days=1)
 def digest_send(*, now=None, window: timedelta = DIGEST_WINDOW) -> int:
     """One e-mail per user with what they chose to hear of once a day and have not read,
     from the last ``window``; each notification is sent in one digest only. Returns how
-    many e-mails were sent. Safe to run twice, or twice at once."""
+    many e-mails were queued (the outbox sends them). Safe to run twice, or twice at once."""
     now = now or timezone.now()
     sent = 0
     for notifications in _digest_candidates(since=now - window).values():
@@ -327,9 +330,10 @@ def _digest_send_one(notifications: list[Notification], *, now) -> bool:
             }
             subject = render_to_string("notifications/email/digest_subject.txt", context)
             body = render_to_string("notifications/email/digest.txt", context)
-        # Sent inside the transaction: if sending fails, nothing is marked and the next
-        # run tries again.
-        _mail(recipient=recipient, subject=subject, body=body, unsubscribe=unsubscribe)
+        # Queued in the transaction that marks them: the digest and its marks commit
+        # together, and the outbox sends it once.
+        _queue_mail(recipient=recipient, subject=subject, body=body, unsubscribe=unsubscribe,
+                    key=f"digest:{recipient.pk}:{min(ids)}")  # fmt: skip
         Notification.objects.filter(pk__in=ids).update(digested_at=now)
     return True
 

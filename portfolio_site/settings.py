@@ -12,6 +12,8 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from portfolio_site import log_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
     # The project's apps, bottom layer first (ARCHITECTURE.md): receivers connect in this
     # order, and a lower app never imports a higher one.
     "core",
+    "outbox",
     "accounts",
     "portfolios",
     "achievements",
@@ -276,6 +279,41 @@ CELERY_TIMEZONE = os.environ.get("TIME_ZONE", "Asia/Bishkek")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Filled in below by the apps' scheduled tasks (see "Scheduled work").
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- Scheduled work (Celery beat) -----------------------------------------------------
+# What cron used to run; each task calls what its management command calls (the commands
+# stay for runs by hand). `expires`: a run that waited in the queue past its next one is
+# dropped, so a worker back after an outage does not run a backlog of the same job.
+CELERY_BEAT_SCHEDULE["analytics-refresh"] = {
+    "task": "analytics.tasks.refresh",  # manage.py analytics_refresh
+    "schedule": crontab(hour=0, minute=5),
+    "options": {"expires": 6 * 3600},
+}
+CELERY_BEAT_SCHEDULE["notifications-digest"] = {
+    "task": "notifications.tasks.send_digest",  # manage.py send_notification_digest
+    "schedule": crontab(hour=8, minute=0),
+    "options": {"expires": 6 * 3600},
+}
+CELERY_BEAT_SCHEDULE["notifications-purge"] = {
+    "task": "notifications.tasks.purge",  # manage.py purge_notifications
+    "schedule": crontab(hour=3, minute=30),
+    "options": {"expires": 6 * 3600},
+}
+CELERY_BEAT_SCHEDULE["journal-publish-due-posts"] = {
+    "task": "journal.tasks.publish_due_posts",  # manage.py publish_due_posts
+    "schedule": crontab(minute="*/10"),
+    "options": {"expires": 9 * 60},
+}
+CELERY_BEAT_SCHEDULE["outbox-send-pending"] = {
+    "task": "outbox.tasks.send_pending",  # manage.py send_queued_email
+    "schedule": crontab(),  # every minute
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {
+    "task": "outbox.tasks.purge",
+    "schedule": crontab(hour=4, minute=0),
+    "options": {"expires": 6 * 3600},
+}
 
 # How long the analytics dashboard's figures are reused before they are computed again.
 ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
@@ -481,6 +519,18 @@ if EMAIL_HOST:
 else:
     # Development: messages (password resets included) are printed on the console.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- E-mail outbox (outbox/) -----------------------------------------------------------
+# Every e-mail is a row first, sent by a task after the commit (ARCHITECTURE.md, "E-mail
+# leaves through the outbox"). A worker holds a row this long while it sends it (longer than
+# an SMTP conversation with EMAIL_TIMEOUT); a transient failure waits OUTBOX_RETRY_BACKOFF_SECONDS,
+# doubling per try; sent and failed rows are deleted after OUTBOX_KEEP_DAYS days.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+OUTBOX_RETRY_BACKOFF_SECONDS = env_int("OUTBOX_RETRY_BACKOFF_SECONDS", 15)
+OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
+if min(OUTBOX_LEASE_SECONDS, OUTBOX_RETRY_BACKOFF_SECONDS, OUTBOX_KEEP_DAYS) < 1:
+    stop_startup("OUTBOX_LEASE_SECONDS, OUTBOX_RETRY_BACKOFF_SECONDS and OUTBOX_KEEP_DAYS "
+                 "must be at least 1.")  # fmt: skip
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

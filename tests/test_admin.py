@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "notifications",
-    "comments",
+    "comments", "outbox",
 }  # fmt: skip
 
 
@@ -65,17 +65,18 @@ def test_non_staff_cannot_open_admin(client):
     assert response.status_code == 302
 
 
-def test_approve_employers_action(staff_client):
+def test_approve_employers_action(staff_client, django_capture_on_commit_callbacks):
     first = EmployerFactory(preferred_language="ru")
     second = EmployerFactory()
-    response = staff_client.post(
-        reverse("admin:accounts_employerprofile_changelist"),
-        {
-            "action": "approve",
-            "_selected_action": [first.employer_profile.pk, second.employer_profile.pk],
-        },
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        response = staff_client.post(
+            reverse("admin:accounts_employerprofile_changelist"),
+            {
+                "action": "approve",
+                "_selected_action": [first.employer_profile.pk, second.employer_profile.pk],
+            },
+            follow=True,
+        )
     assert response.status_code == 200
     first.employer_profile.refresh_from_db()
     assert first.employer_profile.status == EmployerProfile.Status.APPROVED

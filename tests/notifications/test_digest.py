@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from notifications.models import Delivery, Kind, Notification, NotificationPreference
@@ -15,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _digest():
-    call_command("send_notification_digest", verbosity=0)
+    """The daily digest, committed: the outbox sends what it queued."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_notification_digest", verbosity=0)
 
 
 def test_one_mail_per_user_with_their_digest_kinds(employer, supervisor):

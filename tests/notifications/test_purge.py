@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
@@ -71,7 +72,8 @@ def test_nothing_due_for_the_digest_is_purged_even_with_the_shortest_retention(s
     _made(1.5, read=True, recipient=student, kind=Kind.COMMENT, params={"target": "read"})
 
     call_command("purge_notifications", verbosity=0)
-    call_command("send_notification_digest", verbosity=0)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+        call_command("send_notification_digest", verbosity=0)
 
     assert Notification.objects.filter(pk=due.pk).exists()
     [message] = mail.outbox

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core import mail, signing
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase
 
 from notifications.access import unsubscribe_token
 from notifications.models import Delivery, Kind, NotificationPreference
@@ -87,7 +87,8 @@ def test_the_digest_link_stops_every_kind_for_that_user_only(client, supervisor)
     other = StudentFactory()
     for user in (student, other):
         NotificationFactory(recipient=user, kind=Kind.COMMENT, params={"target": "x"})
-    call_command("send_notification_digest", verbosity=0)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+        call_command("send_notification_digest", verbosity=0)
     message = next(m for m in mail.outbox if m.to == [student.email])
     path = _link_in(message)
     client.force_login(other)  # signed in as someone else: the token decides whose
@@ -101,7 +102,8 @@ def test_the_digest_link_stops_every_kind_for_that_user_only(client, supervisor)
     assert not NotificationPreference.objects.filter(user=other).exists()
     mail.outbox.clear()
     NotificationFactory(recipient=student, kind=Kind.REPLY, params={"target": "y"})
-    call_command("send_notification_digest", verbosity=0)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the outbox sends after commit
+        call_command("send_notification_digest", verbosity=0)
     assert mail.outbox == []
 
 

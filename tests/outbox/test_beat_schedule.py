@@ -1,0 +1,48 @@
+"""Beat's schedule (settings, "Scheduled work") replaces the cron lines: each entry names a
+task the worker knows, and each task runs what its management command runs."""
+
+from unittest import mock
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+
+from portfolio_site.celery import app
+
+pytestmark = pytest.mark.django_db
+
+# task name: (what the task must call, the management command that calls the same)
+JOBS = {
+    "analytics.tasks.refresh": ("analytics.rollups.windows_slide", "analytics_refresh"),
+    "notifications.tasks.send_digest": ("notifications.tasks.digest_send",
+                                        "send_notification_digest"),
+    "notifications.tasks.purge": ("notifications.tasks.notifications_purge",
+                                  "purge_notifications"),
+    "journal.tasks.publish_due_posts": ("journal.tasks.due_posts_publish", "publish_due_posts"),
+    "outbox.tasks.send_pending": ("outbox.sending.emails_send_pending", "send_queued_email"),
+    "outbox.tasks.purge": ("outbox.services.emails_purge", None),
+}  # fmt: skip
+
+
+def test_the_schedule_names_only_tasks_the_worker_knows():
+    app.loader.import_default_modules()  # what the worker imports (autodiscover_tasks)
+    scheduled = {entry["task"]: entry for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert set(scheduled) == set(JOBS)
+    for name, entry in scheduled.items():
+        assert name in app.tasks, name
+        assert isinstance(entry["schedule"], crontab)
+        assert entry["options"]["expires"] > 0
+    assert scheduled["outbox.tasks.send_pending"]["schedule"] == crontab()  # every minute
+
+
+@pytest.mark.parametrize("task_name", sorted(JOBS))
+def test_each_task_runs_what_its_command_runs(task_name):
+    app.loader.import_default_modules()
+    target, command = JOBS[task_name]
+    with mock.patch(target, return_value=3) as job:
+        assert app.tasks[task_name].apply().get() == 3
+    job.assert_called_once()
+    if command is not None:
+        from django.core.management import get_commands
+
+        assert command in get_commands()
