@@ -64,6 +64,9 @@ COMMENTS_PER_MINUTE = 3
 # Redis redelivers a task that was taken but never acknowledged (its worker was killed)
 # after this many seconds; production keeps an hour (settings), the test cannot wait that.
 VISIBILITY_TIMEOUT = 6
+# A worker holds an outbox row this long while it sends it (settings: 5 minutes); a killed
+# worker's e-mail is sent again once it runs out, which the test cannot wait 5 minutes for.
+OUTBOX_LEASE = 8
 PASSWORD = "Cluster-Test-Passw0rd-" + secrets.token_hex(4)
 START = time.monotonic()
 
@@ -685,7 +688,10 @@ def base_env(folder: Path, db_url: str, redis_url: str, s3_port: int, smtp_port:
             "DEFAULT_FROM_EMAIL": "Cluster test <noreply@example.edu>",
             "COMMENTS_PER_MINUTE": str(COMMENTS_PER_MINUTE),
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-            "WEB_CONCURRENCY": "2",
+            "OUTBOX_LEASE_SECONDS": str(OUTBOX_LEASE),
+            # One process per server: two servers are the point; more processes would only
+            # add cold starts.
+            "WEB_CONCURRENCY": "1",
             "PYTHONUNBUFFERED": "1",
             "LOG_LEVEL": "INFO",
         }
@@ -765,7 +771,13 @@ class Run:
         procfile = self.procfile
         for server, port in self.ports.items():
             self.cluster.start(
-                f"web-{server}", procfile["web"], BIND=f"127.0.0.1:{port}", PORT=str(port)
+                f"web-{server}",
+                procfile["web"],
+                BIND=f"127.0.0.1:{port}",
+                PORT=str(port),
+                # gunicorn's control socket is one path per user (~/.gunicorn) by default:
+                # each instance gets its own, and a developer's own gunicorn is left alone.
+                GUNICORN_CMD_ARGS=f"--control-socket {self.folder / f'web-{server}.ctl'}",
             )
         self.cluster.start("worker", procfile["worker"])
         self.cluster.start("beat", procfile["beat"])
