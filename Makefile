@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast bench-smoke lint format messages static makemessages migrate db-stop clean-db browser
+.PHONY: setup run test test-fast bench-smoke cluster-test lint format messages static makemessages migrate db-stop clean-db browser
 
 ## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations
 setup: $(STAMP) messages static migrate
@@ -51,6 +51,12 @@ bench-smoke: setup
 	  echo "==> bench/$$bench.py --smoke"; \
 	  BENCH_SIZE=smoke $(PY) bench/$$bench.py --smoke; \
 	done
+
+## cluster-test: the Procfile's processes as production runs them (two web servers, a
+## worker, beat) on shared PostgreSQL, Redis and S3 (moto), driven over HTTP; in a database
+## of its own on DATABASE_URL's server (dropped at the end) and Redis database 9 (emptied)
+cluster-test: setup
+	@$(PY) tests/cluster/run.py
 
 ## browser: Debian's Chromium for the browser tests (installed when running as root)
 browser:
