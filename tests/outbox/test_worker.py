@@ -38,10 +38,9 @@ def broker():
     try:
         client.ping()
     except redis.ConnectionError:
-        message = f"no Redis at {REDIS_URL} (set TEST_REDIS_URL)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        # Redis is part of the site's production topology and of every machine the suite
+        # runs on (make test, CI): without it this test fails rather than passing unseen.
+        pytest.fail(f"no Redis at {REDIS_URL} (set TEST_REDIS_URL)")
     queue = f"outbox-test-{uuid.uuid4().hex[:12]}"
     yield queue
     client.delete(queue, "unacked", "unacked_index", "unacked_mutex",
