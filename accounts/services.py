@@ -16,7 +16,7 @@ from accounts.signals import student_created
 STAFF_GROUP_NAME = "Site staff"
 STAFF_APP_LABELS = (
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "axes",
-    "comments", "notifications",
+    "comments", "notifications", "transfer",
 )  # fmt: skip
 
 

@@ -489,8 +489,9 @@ def test_cleanup_deletes_expired_downloads_and_old_jobs_and_stops_stale_ones(
     expired = TransferJob.objects.create(owner=empty.student, portfolio=empty, kind=Kind.EXPORT,
                                          status=Status.DONE)  # fmt: skip
     expired.archive.save("a.zip", io.BytesIO(b"zip"), save=False)
-    TransferJob.objects.filter(pk=expired.pk).update(archive=expired.archive.name,
-                                                     expires_at=now - timedelta(hours=1))  # fmt: skip
+    TransferJob.objects.filter(pk=expired.pk).update(
+        archive=expired.archive.name, expires_at=now - timedelta(hours=1)
+    )
     old = TransferJob.objects.create(owner=empty.student, portfolio=empty, kind=Kind.IMPORT,
                                      status=Status.FAILED,
                                      created_at=now - timedelta(days=31))  # fmt: skip
@@ -519,9 +520,10 @@ def test_cleanup_deletes_expired_downloads_and_old_jobs_and_stops_stale_ones(
 def test_cleanup_queues_again_a_job_a_broker_outage_left_waiting(
     portfolio, django_capture_on_commit_callbacks
 ):
-    waiting = TransferJob.objects.create(owner=portfolio.student, portfolio=portfolio,
-                                         kind=Kind.EXPORT,
-                                         created_at=timezone.now() - timedelta(minutes=30))  # fmt: skip
+    waiting = TransferJob.objects.create(
+        owner=portfolio.student, portfolio=portfolio, kind=Kind.EXPORT,
+        created_at=timezone.now() - timedelta(minutes=30),
+    )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         result = tasks.cleanup.apply().get()
     assert result["requeued"] == 1
