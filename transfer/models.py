@@ -83,8 +83,8 @@ class TransferJob(models.Model):
     )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices,
                              default=Stage.WAITING)  # fmt: skip
-    progress_done = models.PositiveIntegerField(_("done"), default=0)
-    progress_total = models.PositiveIntegerField(_("of"), default=0)
+    progress_done = models.PositiveIntegerField(_("items done"), default=0)
+    progress_total = models.PositiveIntegerField(_("items in all"), default=0)
     # The language the student started the job in: the task speaks it (error messages).
     language = models.CharField(_("language"), max_length=10, default="en")
     error = models.TextField(
