@@ -63,11 +63,15 @@ def _export_inline(job_id: int) -> None:
 
 
 @transaction.atomic
-def export_start(*, owner, portfolio: Portfolio, language: str) -> TransferJob:
+def export_start(
+    *, owner, portfolio: Portfolio, language: str, inline: bool | None = None
+) -> TransferJob:
     """Start an export of ``portfolio``: inline once the row commits when its files are
-    small (``TRANSFER_INLINE_EXPORT_BYTES``), else as a task."""
+    small (``TRANSFER_INLINE_EXPORT_BYTES``) or ``inline`` says so, else as a task."""
     job = _create_job(owner=owner, portfolio=portfolio, kind=Kind.EXPORT, language=language)
-    if storage_used(portfolio) <= settings.TRANSFER_INLINE_EXPORT_BYTES:
+    if inline is None:
+        inline = storage_used(portfolio) <= settings.TRANSFER_INLINE_EXPORT_BYTES
+    if inline:
         transaction.on_commit(lambda: _export_inline(job.pk), robust=True)
     else:
         enqueue(tasks.export_run, job.pk)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, OperationalError, connections, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -538,3 +539,24 @@ def test_deleting_a_job_deletes_its_zip(portfolio, settings, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         portfolio.student.delete()
     assert stored_zips(settings) == []
+
+
+# --- the command -----------------------------------------------------------------------
+
+
+def test_the_command_keeps_a_download_for_the_student_once(portfolio, tmp_path):
+    out = io.StringIO()
+    call_command("export_portfolio", "aida", "--as-job", stdout=out)
+    job = TransferJob.objects.get()
+    assert job.download_ready()
+    assert "Kept a download for aida" in out.getvalue()
+
+    call_command("export_portfolio", "aida", "--as-job", stdout=out)
+    assert TransferJob.objects.get() == job
+    assert "aida has a download ready already." in out.getvalue()
+
+    with pytest.raises(CommandError, match="Give the path"):
+        call_command("export_portfolio", "aida")
+    call_command("export_portfolio", "aida", str(tmp_path / "a.zip"), verbosity=0)
+    assert zipfile.is_zipfile(tmp_path / "a.zip")
+    assert TransferJob.objects.count() == 1  # a zip written to a path is no job
