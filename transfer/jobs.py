@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from core.files.storage import StoredFiles, delete_after_commit
 from core.files.types import UploadRejected
 from transfer import archive
-from transfer.models import FINISHED, STORAGE_FOLDER, Kind, Stage, Status, TransferJob
+from transfer.models import ACTIVE, FINISHED, STORAGE_FOLDER, Kind, Stage, Status, TransferJob
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,12 @@ def _claimed(job_id: int):
             return
         fields = {"status": Status.RUNNING, "started_at": timezone.now(), "error": "",
                   "stage": Stage.WAITING, "progress_done": 0, "progress_total": 0}  # fmt: skip
-        TransferJob.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, **fields)
+        claimed = TransferJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+            attempts=F("attempts") + 1, **fields
+        )
+        if not claimed:  # stopped as stale (transfer_cleanup) a moment ago
+            yield None
+            return
         for name, value in fields.items():
             setattr(job, name, value)
         yield job
@@ -135,9 +140,7 @@ def _fail(job: TransferJob, message: str) -> None:
     if upload:
         fields["archive"] = ""
     with transaction.atomic():
-        TransferJob.objects.filter(pk=job.pk, status__in=(Status.QUEUED, Status.RUNNING)).update(
-            **fields
-        )
+        TransferJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(**fields)
         delete_after_commit([upload])
 
 
