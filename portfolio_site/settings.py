@@ -315,6 +315,22 @@ CELERY_BEAT_SCHEDULE["outbox-purge"] = {
     "options": {"expires": 6 * 3600},
 }
 
+# --- Transfer jobs ----------------------------------------------------------------------
+# Exports and imports of portfolios run as jobs (transfer/tasks.py) with a progress page. An
+# export whose files take at most TRANSFER_INLINE_EXPORT_BYTES is made in the request (a
+# fraction of a second), so its page offers the download at once.
+TRANSFER_INLINE_EXPORT_BYTES = env_int("TRANSFER_INLINE_EXPORT_BYTES", 20 * 1024 * 1024)
+TRANSFER_EXPORT_DAYS = env_int("TRANSFER_EXPORT_DAYS", 7)  # a download is kept this long
+TRANSFER_JOB_KEEP_DAYS = env_int("TRANSFER_JOB_KEEP_DAYS", 30)  # then the job's row goes
+# A job still waiting this long is queued again (the broker was down when it started) ...
+TRANSFER_REQUEUE_MINUTES = env_int("TRANSFER_REQUEUE_MINUTES", 10)
+# ... and one waiting or running this long (past the broker's redelivery) is stopped.
+TRANSFER_JOB_TIMEOUT_HOURS = env_int("TRANSFER_JOB_TIMEOUT_HOURS", 6)
+CELERY_BEAT_SCHEDULE["transfer-cleanup"] = {
+    "task": "transfer.tasks.cleanup",
+    "schedule": 10 * 60,  # seconds
+}
+
 # How long the analytics dashboard's figures are reused before they are computed again.
 ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
 # Comments one user may post in a minute (comments/services.py); more get a form error.

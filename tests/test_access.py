@@ -53,6 +53,8 @@ RULES = {
     "portfolios:share-links": STUDENT_ONLY,
     "portfolios:export": STUDENT_ONLY,
     "portfolios:import": STUDENT_ONLY,
+    "portfolios:transfer-job": OWNER_ONLY,  # staff see jobs in the admin
+    "portfolios:transfer-download": OWNER_ONLY,
     "portfolios:share-link-visits": OWNER_ONLY,
     "portfolios:share-link-revoke": POST_ONLY,
     "portfolios:public": VISIBLE,
@@ -182,6 +184,7 @@ def _public_portfolio_with_evidence(student):
     )  # fmt: skip
     share_link_create(portfolio=portfolio, label="For X")
     _journal_post(portfolio, image())
+    _finished_export(portfolio)
     _feedback_objects(student)
     _comments(student)
 
@@ -193,6 +196,14 @@ def _comments(student):
 
     comment_create(author=student, body="Mine", portfolio=student.portfolio)
     comment_create(author=UserFactory(), body="A visitor's", portfolio=student.portfolio)
+
+
+def _finished_export(portfolio):
+    """A finished export, for its page and its download."""
+    from transfer import jobs, services
+
+    job = services.export_start(owner=portfolio.student, portfolio=portfolio, language="en")
+    jobs.export_run(job.pk)
 
 
 def _journal_post(portfolio, attachment):
@@ -249,6 +260,8 @@ def _url(name, people):
         "accounts:password-reset-confirm": ["MQ", "set-password"],
         "portfolios:preview": ["public"],
         "portfolios:share-link-visits": [portfolio.share_links.get().pk],
+        "portfolios:transfer-job": [student.transfer_jobs.get().public_id],
+        "portfolios:transfer-download": [student.transfer_jobs.get().public_id],
         "portfolios:share-link-revoke": [portfolio.share_links.get().pk],
         "portfolios:public": [portfolio.slug],
         "portfolios:photo": [portfolio.slug, "thumb"],

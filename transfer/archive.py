@@ -16,6 +16,7 @@ import posixpath
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -41,6 +42,9 @@ from portfolios.models import Category, Portfolio, Skill, Visibility
 from portfolios.services import RESERVED_SLUGS, portfolio_update, skills_resolve
 from transfer import schema
 from transfer.schema import Day, Flag, ListOf, Moment, Record, Text, Whole, model_text_limit
+
+# progress(stage, done, total): where an export or import is (transfer/jobs.py shows it).
+Progress = Callable[[str, int, int], None]
 
 SCHEMA = "student-portfolio"
 VERSION = 2  # 2: journal posts ("posts")
@@ -294,9 +298,17 @@ def portfolio_document(portfolio: Portfolio) -> tuple[dict, list[tuple[str, obje
     return document, files
 
 
-def export_zip(portfolio: Portfolio, target) -> None:
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """The default ``progress`` callback of export and import: nobody is watching."""
+
+
+def export_zip(portfolio: Portfolio, target, *, progress: Progress = _no_progress) -> None:
     """Write the export zip to ``target`` (a path or a binary file object). Raises
-    ``core.files.storage.StorageUnavailable`` if a stored file cannot be read."""
+    ``core.files.storage.StorageUnavailable`` if a stored file cannot be read.
+
+    ``progress(stage, done, total)`` hears where it is: "collecting", then "packing" once
+    per file written."""
+    progress("collecting", 0, 0)
     document, files = portfolio_document(portfolio)
     # The student's language, or else the one they use the site in (the command: English).
     language = portfolio.student.preferred_language or translation.get_language() or "en"
@@ -313,10 +325,12 @@ def export_zip(portfolio: Portfolio, target) -> None:
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("portfolio.json", json.dumps(document, ensure_ascii=False, indent=2))
         archive.writestr("index.html", index)
-        for path, field_file in files:
+        progress("packing", 0, len(files))
+        for done, (path, field_file) in enumerate(files, start=1):
             with archive.open(path, "w") as out:
                 for chunk in stored_chunks(field_file):
                     out.write(chunk)
+            progress("packing", done, len(files))
 
 
 def _visibility_label(name: str) -> str:
@@ -544,14 +558,24 @@ def _file(archive, entries, entry: dict, *, quota_left: int, label: str):
         raise ImportRefused(rejection.message) from None
 
 
-def import_zip(portfolio: Portfolio, source) -> int:
+def import_zip(
+    portfolio: Portfolio,
+    source,
+    *,
+    progress: Progress = _no_progress,
+    on_restored: Callable[[int], None] | None = None,
+) -> int:
     """Restore an export into ``portfolio``, which must have no achievements yet (and no
     journal posts, if the export has posts).
 
     Returns the number of achievements imported. Raises ``ImportRefused`` and changes
-    nothing when anything is wrong.
+    nothing when anything is wrong. ``progress(stage, done, total)`` hears where it is:
+    "reading", "checking" once per file checked, then "saving" (one transaction).
+    ``on_restored(count)`` runs last inside that transaction (a job marks itself done
+    there, so the import and its record commit together).
     """
-    _refuse_if_not_empty(portfolio, with_posts=False)  # posts: once the zip is read
+    progress("reading", 0, 0)
+    refuse_if_not_empty(portfolio, with_posts=False)  # posts: once the zip is read
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError):
@@ -560,7 +584,7 @@ def import_zip(portfolio: Portfolio, source) -> int:
         entries = _check_names(archive)
         document = _read_json(archive, entries)
         try:
-            return _restore(portfolio, archive, entries, document)
+            return _restore(portfolio, archive, entries, document, progress, on_restored)
         except READ_ERRORS:
             # Mostly a crafted or damaged archive; logged in full, since the same errors
             # from a fault of ours while writing would otherwise pass for a damaged zip.
@@ -570,7 +594,7 @@ def import_zip(portfolio: Portfolio, source) -> int:
             ) from None
 
 
-def _refuse_if_not_empty(portfolio, *, with_posts: bool) -> None:
+def refuse_if_not_empty(portfolio, *, with_posts: bool) -> None:
     if portfolio.achievements.exists():
         raise ImportRefused(_("Import works only into an empty portfolio; yours has achievements."))
     if with_posts and portfolio.posts.exists():
@@ -579,7 +603,20 @@ def _refuse_if_not_empty(portfolio, *, with_posts: bool) -> None:
         )
 
 
-def _restore(portfolio, archive, entries, document) -> int:
+def _file_count(profile, items, posts) -> int:
+    """How many files the import checks (for its progress)."""
+    count = 1 if profile.get("photo") else 0
+    for item in items:
+        count += sum(
+            1 for e in item["evidence"] if isinstance(e, dict) and e.get("kind") != Kind.LINK
+        )
+    for post in posts:
+        attachments = post.get("attachments", []) if isinstance(post, dict) else []
+        count += len(attachments) if isinstance(attachments, list) else 0
+    return count
+
+
+def _restore(portfolio, archive, entries, document, progress: Progress, on_restored) -> int:
     profile = document["portfolio"]
     items = document["achievements"]
     posts = document["posts"] if document["version"] >= 2 else []  # version 1 had no journal
@@ -593,8 +630,17 @@ def _restore(portfolio, archive, entries, document) -> int:
         raise ImportRefused(
             _("The archive has more than %(count)d journal posts.") % {"count": MAX_POSTS}
         )
-    _refuse_if_not_empty(portfolio, with_posts=bool(posts))
+    refuse_if_not_empty(portfolio, with_posts=bool(posts))
     categories = {c.code: c for c in Category.objects.all()}
+    files_total = _file_count(profile, items, posts)
+    files_done = 0
+    progress("checking", 0, files_total)
+
+    def file_checked():
+        nonlocal files_done
+        files_done = min(files_done + 1, files_total)
+        progress("checking", files_done, files_total)
+
     # Journal attachments already there (a portfolio without achievements may have posts)
     # take from the same quota.
     left = storage_quota() - storage_used(portfolio)
@@ -605,6 +651,7 @@ def _restore(portfolio, archive, entries, document) -> int:
         label = posixpath.basename(photo_path) if isinstance(photo_path, str) else "photo"
         photo = _file(archive, entries, profile["photo"], quota_left=left, label=label)
         left -= stored_size(photo)
+        file_checked()
 
     prepared_items = []
     for item in items:
@@ -626,6 +673,7 @@ def _restore(portfolio, archive, entries, document) -> int:
                              label=_text(entry.get("name"), 150) or "file")  # fmt: skip
             left -= stored_size(prepared)
             evidence.append((prepared, "", caption))
+            file_checked()
         prepared_items.append((item, category, evidence))
 
     prepared_posts = []  # (fields for post_create, prepared attachment files)
@@ -641,12 +689,14 @@ def _restore(portfolio, archive, entries, document) -> int:
                              label=_text(entry.get("name"), 150) or "file")  # fmt: skip
             left -= stored_size(prepared)
             attachments.append(prepared)
+            file_checked()
         prepared_posts.append((fields, attachments))
 
     # Every Markdown text rendered now, before the portfolio's row lock is taken: an
     # import of long texts never holds the lock while it renders.
     texts = [profile.get("about"), *(item.get("description") for item, *_ in prepared_items),
              *(fields.get("body") for fields, _ in prepared_posts)]  # fmt: skip
+    progress("saving", 0, 1)
     # One batch: the whole import refreshes the portfolio's figures and document once.
     with (
         markdown.prerendered(t for t in texts if isinstance(t, str)),
@@ -657,7 +707,7 @@ def _restore(portfolio, archive, entries, document) -> int:
         # Locked and checked again: two imports at once cannot both find it empty.
         Portfolio.objects.select_for_update().filter(pk=portfolio.pk).first()
         portfolio.refresh_from_db()
-        _refuse_if_not_empty(portfolio, with_posts=bool(prepared_posts))
+        refuse_if_not_empty(portfolio, with_posts=bool(prepared_posts))
         fields = {name: _text(profile.get(name)) for name in PROFILE_TEXT_FIELDS}
         fields.update({name: _flag(profile.get(name, False)) for name in PROFILE_FLAGS})
         slug_taken = Portfolio.objects.filter(slug__iexact=fields["slug"]).exclude(pk=portfolio.pk)
@@ -711,4 +761,6 @@ def _restore(portfolio, archive, entries, document) -> int:
             ) from None
         except UploadRejected as rejection:
             raise ImportRefused(rejection.message) from None
+        if on_restored is not None:
+            on_restored(len(prepared_items))
     return len(prepared_items)

@@ -1,46 +1,58 @@
-"""A student downloads their portfolio as a zip and restores it from one."""
+"""A student downloads their portfolio as a zip and restores it from one. Both run as jobs
+(transfer/services.py): starting one leads to its own page, which follows its progress
+(htmx asks again every two seconds; without JavaScript the page reloads itself) and then
+offers the download, or says what was imported, or what went wrong."""
 
-import tempfile
-
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from core.files.storage import StorageUnavailable
+from core.files.delivery import file_response
+from core.files.types import UploadRejected
 from portfolios import access
-from transfer import archive
+from transfer import archive, selectors, services
+from transfer.access import access_own_job
 from transfer.forms import ImportForm
+from transfer.models import Kind, Status
+
+# htmx stops polling when a response has this status (the session ended, say).
+HTMX_STOP_POLLING = 286
+
+
+def _job_redirect(job):
+    return redirect("portfolios:transfer-job", public_id=job.public_id)
 
 
 @login_required
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def export(request):
-    """ "Download my portfolio": a zip written to a temporary file, then streamed."""
+    """ "Download my portfolio": the recent downloads, and a button that prepares one."""
     portfolio = access.access_own_portfolio(request.user)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
-    try:
-        archive.export_zip(portfolio, spool)
-    except StorageUnavailable:
-        spool.close()
-        messages.error(
-            request,
-            _(
-                "Your files could not be read from storage just now, so no download was "
-                "made. Please try again in a few minutes."
-            ),
-        )
-        return redirect("portfolios:editor")
-    spool.seek(0)
-    filename = f"portfolio-{portfolio.slug}-{timezone.localdate():%Y-%m-%d}.zip"
-    response = FileResponse(spool, as_attachment=True, filename=filename,
-                            content_type="application/zip")  # fmt: skip
-    response["Cache-Control"] = "private, no-store"
-    return response
+    if request.method == "POST":
+        try:
+            job = services.export_start(
+                owner=request.user, portfolio=portfolio, language=translation.get_language()
+            )
+        except services.TransferBusy as busy:
+            messages.info(request, busy.message)
+            return _job_redirect(busy.job) if busy.job else redirect("portfolios:export")
+        return _job_redirect(job)
+    return render(
+        request,
+        "transfer/export.html",
+        {
+            "portfolio": portfolio,
+            "jobs": selectors.recent_jobs(request.user, Kind.EXPORT),
+            "export_days": settings.TRANSFER_EXPORT_DAYS,
+        },
+    )
 
 
 @login_required
@@ -49,35 +61,89 @@ def import_view(request):
     portfolio = access.access_own_portfolio(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        posts_before = portfolio.posts.count()  # a version 1 zip imports beside posts
         try:
-            count = archive.import_zip(portfolio, form.cleaned_data["archive"])
+            job = services.import_start(
+                owner=request.user, portfolio=portfolio, upload=form.cleaned_data["archive"],
+                language=translation.get_language(),
+            )  # fmt: skip
         except archive.ImportRefused as refusal:
             form.add_error("archive", refusal.message)
+        except UploadRejected as rejection:  # the storage could not keep the upload
+            form.add_error("archive", rejection.message)
+        except services.TransferBusy as busy:
+            messages.info(request, busy.message)
+            return _job_redirect(busy.job) if busy.job else redirect("portfolios:import")
         else:
-            messages.success(
-                request,
-                ngettext(
-                    "Your portfolio has been restored: %(count)d achievement.",
-                    "Your portfolio has been restored: %(count)d achievements.",
-                    count,
-                )
-                % {"count": count},
-            )
-            posts = portfolio.posts.count() - posts_before
-            if posts:
-                messages.success(
-                    request,
-                    ngettext(
-                        "%(count)d journal post has been restored.",
-                        "%(count)d journal posts have been restored.",
-                        posts,
-                    )
-                    % {"count": posts},
-                )
-            return redirect("portfolios:editor")
+            return _job_redirect(job)
     return render(
         request,
         "transfer/import.html",
-        {"form": form, "portfolio": portfolio, "has_items": portfolio.achievements.exists()},
+        {
+            "form": form,
+            "portfolio": portfolio,
+            "has_items": portfolio.achievements.exists(),
+            "jobs": selectors.recent_jobs(request.user, Kind.IMPORT),
+        },
     )
+
+
+@never_cache
+@require_safe
+def job_detail(request, public_id):
+    """The job's page. htmx asks for its status part alone, sending the state it shows
+    (``shown``): unchanged is a 204 (nothing swapped, nothing said again to a screen
+    reader); a finished job's part has no trigger, so the polling stops there."""
+    if request.htmx and not request.user.is_authenticated:
+        return HttpResponse(status=HTMX_STOP_POLLING)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    job = access_own_job(request.user, public_id)
+    context = {"job": job, "state": _state(job), "summary": _import_summary(job)}
+    if request.htmx:
+        if request.GET.get("shown") == context["state"]:
+            return HttpResponse(status=204)
+        return render(request, "transfer/_job_status.html", context)
+    return render(request, "transfer/job_detail.html", context)
+
+
+def _import_summary(job) -> list[str]:
+    """What a finished import brought back, in sentences."""
+    if job.kind != Kind.IMPORT or job.status != Status.DONE:
+        return []
+    count, posts = job.summary.get("achievements", 0), job.summary.get("posts", 0)
+    lines = [
+        ngettext(
+            "Your portfolio has been restored: %(count)d achievement.",
+            "Your portfolio has been restored: %(count)d achievements.",
+            count,
+        )
+        % {"count": count}
+    ]
+    if posts:  # a version 1 zip restores none (it imports beside the posts there are)
+        lines.append(
+            ngettext(
+                "%(count)d journal post has been restored.",
+                "%(count)d journal posts have been restored.",
+                posts,
+            )
+            % {"count": posts}
+        )
+    return lines
+
+
+def _state(job) -> str:
+    """What the status part shows, in one word (for the 204 above)."""
+    return f"{job.status}-{job.stage}-{job.progress_done}-{job.progress_total}"
+
+
+@login_required
+@require_safe
+def job_download(request, public_id):
+    """The export's zip, for its owner only, until it expires."""
+    job = access_own_job(request.user, public_id)
+    if not job.download_ready():
+        raise Http404
+    filename = f"portfolio-{job.portfolio.slug}-{timezone.localdate(job.finished_at):%Y-%m-%d}.zip"
+    response = file_response(job.archive, filename=filename, content_type="application/zip")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -183,3 +183,9 @@ def evidence_upload_to(instance, filename: str) -> str:
 
 def photo_upload_to(instance, filename: str) -> str:
     return _upload_to("photos", filename)
+
+
+def upload_to_folder(folder: str, filename: str) -> str:
+    """The stored name of a file in ``folder`` (a random one, as every stored file has):
+    for the ``upload_to`` of a private file field outside ``StoredFile`` (transfer's zips)."""
+    return _upload_to(folder, filename)

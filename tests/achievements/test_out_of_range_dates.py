@@ -69,7 +69,9 @@ CASES = [
 ]
 
 
-def test_the_repair_forgets_only_the_dates_out_of_range_and_every_page_answers(client, portfolio):
+def test_the_repair_forgets_only_the_dates_out_of_range_and_every_page_answers(
+    client, portfolio, django_capture_on_commit_callbacks
+):
     items = [
         achievement_for(portfolio, title=f"Item {n}", visibility=Visibility.PUBLIC)
         for n in range(len(CASES))
@@ -93,6 +95,9 @@ def test_the_repair_forgets_only_the_dates_out_of_range_and_every_page_answers(c
         reverse("portfolios:export"),
     ):
         assert client.get(url).status_code == 200, url
+    with django_capture_on_commit_callbacks(execute=True):  # the export job runs on commit
+        export = client.post(reverse("portfolios:export"))
+    assert client.get(export.url).context["job"].status == "done"
     assert client.post(reverse("achievements:delete", args=[items[2].pk])).status_code == 302
     staff = StaffFactory()
     staff.groups.add(staff_group_ensure())

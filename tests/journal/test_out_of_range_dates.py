@@ -110,7 +110,7 @@ def test_the_repair_leaves_dates_in_range_alone(portfolio):
 
 
 def test_after_the_repair_every_page_showing_the_posts_answers(
-    bad_posts, portfolio, client, owner_client, student
+    bad_posts, portfolio, client, owner_client, student, django_capture_on_commit_callbacks
 ):
     early, late = bad_posts
     repair()
@@ -134,6 +134,9 @@ def test_after_the_repair_every_page_showing_the_posts_answers(
     ]
     for url in owner_pages:
         assert owner_client.get(url).status_code == 200, url
+    with django_capture_on_commit_callbacks(execute=True):  # the export job runs on commit
+        export = owner_client.post(reverse("portfolios:export"))
+    assert owner_client.get(export.url).context["job"].status == "done"
 
     response = owner_client.post(reverse("journal:delete", args=[late.pk]))
     assert response.status_code == 302

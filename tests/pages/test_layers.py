@@ -20,6 +20,12 @@ COMPOSED = [
     ("portfolios:shared", ["tok"], "/s/tok/", "pages.views"),
     ("portfolios:export", [], "/portfolio/export/", "transfer.views"),
     ("portfolios:import", [], "/portfolio/import/", "transfer.views"),
+    (
+        "portfolios:transfer-job",
+        ["3f2b6c1e-9a4d-4e8f-b1c2-7d5e6f708192"],
+        "/portfolio/transfers/3f2b6c1e-9a4d-4e8f-b1c2-7d5e6f708192/",
+        "transfer.views",
+    ),
     ("achievements:edit", [3], "/portfolio/achievements/3/edit/", "pages.views"),
     ("journal:detail", ["aida", 5], "/p/aida/journal/5/", "pages.views"),
     # Their neighbours in the same namespaces stay with their apps.

@@ -203,9 +203,12 @@ def test_import_only_into_an_empty_portfolio(full_portfolio):
         import_zip(full_portfolio, io.BytesIO(data))
 
 
-def test_download_and_import_pages(client, full_portfolio):
+def test_download_and_import_pages(client, full_portfolio, start_and_open):
     client.force_login(full_portfolio.student)
-    response = client.get(reverse("portfolios:export"))
+    page = start_and_open(client, reverse("portfolios:export"))
+    download = reverse("portfolios:transfer-download", args=[page.context["job"].public_id])
+    assert download in page.content.decode()
+    response = client.get(download)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "attachment" in response["Content-Disposition"]
@@ -215,14 +218,14 @@ def test_download_and_import_pages(client, full_portfolio):
     client.force_login(twin)
     upload = io.BytesIO(data)
     upload.name = "portfolio.zip"
-    done = client.post(reverse("portfolios:import"), {"archive": upload})
-    assert done.status_code == 302
+    done = start_and_open(client, reverse("portfolios:import"), {"archive": upload})
+    assert "Your portfolio has been restored: 22 achievements." in done.content.decode()
     assert Achievement.objects.filter(portfolio__student=twin).count() == 22
 
     client.force_login(StudentFactory())
     bad = io.BytesIO(b"not a zip")
     bad.name = "portfolio.zip"
-    refused = client.post(reverse("portfolios:import"), {"archive": bad})
+    refused = start_and_open(client, reverse("portfolios:import"), {"archive": bad})
     assert refused.status_code == 200
     assert "not a zip archive" in refused.content.decode()
 

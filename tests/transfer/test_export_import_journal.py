@@ -215,16 +215,19 @@ def test_a_reader_sees_the_imported_posts_as_on_the_old_site(client, source, tar
         assert hidden not in html
 
 
-def test_the_import_page_and_command_say_how_many_posts_came_back(client, source, target, tmp_path):
+def test_the_import_page_and_command_say_how_many_posts_came_back(
+    client, source, target, tmp_path, start_and_open
+):
     _document, entries = exported(source)
     upload = SimpleUploadedFile("backup.zip", as_zip(entries).getvalue(), "application/zip")
     client.force_login(target.student)
 
-    response = client.post(reverse("portfolios:import"), {"archive": upload}, follow=True)
+    response = start_and_open(client, reverse("portfolios:import"), {"archive": upload})
 
-    text = [str(message) for message in response.context["messages"]]
-    assert "Your portfolio has been restored: 1 achievement." in text
-    assert "4 journal posts have been restored." in text
+    assert response.context["summary"] == [
+        "Your portfolio has been restored: 1 achievement.",
+        "4 journal posts have been restored.",
+    ]
 
     path = tmp_path / "backup.zip"
     path.write_bytes(as_zip(entries).getvalue())
@@ -470,7 +473,9 @@ def test_hostile_markdown_in_imported_posts_is_rendered_harmless(client, source,
     assert_harmless(journal)
 
 
-def test_a_version_1_import_beside_posts_does_not_claim_posts_came_back(client, source, target):
+def test_a_version_1_import_beside_posts_does_not_claim_posts_came_back(
+    client, source, target, start_and_open
+):
     post_for(target, title="Already here")
     document, entries = exported(source)
     upload = SimpleUploadedFile(
@@ -478,7 +483,6 @@ def test_a_version_1_import_beside_posts_does_not_claim_posts_came_back(client, 
     )
     client.force_login(target.student)
 
-    response = client.post(reverse("portfolios:import"), {"archive": upload}, follow=True)
+    response = start_and_open(client, reverse("portfolios:import"), {"archive": upload})
 
-    text = [str(message) for message in response.context["messages"]]
-    assert text == ["Your portfolio has been restored: 1 achievement."]
+    assert response.context["summary"] == ["Your portfolio has been restored: 1 achievement."]

@@ -343,12 +343,14 @@ def test_false_stays_false_and_true_stays_true(source, target):
 # --- the page and the command say it too ------------------------------------------------
 
 
-def test_the_import_page_shows_the_refusal_and_keeps_the_email_private(client, source, target):
+def test_the_import_page_shows_the_refusal_and_keeps_the_email_private(
+    client, source, target, start_and_open
+):
     archive = tampered(source, lambda d: d["portfolio"].update(show_email="false"))
     archive.name = "portfolio.zip"
     client.force_login(target.student)
 
-    response = client.post(reverse("portfolios:import"), {"archive": archive})
+    response = start_and_open(client, reverse("portfolios:import"), {"archive": archive})
 
     assert response.status_code == 200
     assert "portfolio.show_email: expected true or false" in response.content.decode()
@@ -356,13 +358,15 @@ def test_the_import_page_shows_the_refusal_and_keeps_the_email_private(client, s
     assert not target.show_email
 
 
-def test_the_import_page_refuses_deep_nesting_without_an_error_page(client, source, target):
+def test_the_import_page_refuses_deep_nesting_without_an_error_page(
+    client, source, target, start_and_open
+):
     _document, entries = exported(source)
     archive = zipped(entries, b"[" * 100_000)
     archive.name = "portfolio.zip"
     client.force_login(target.student)
 
-    response = client.post(reverse("portfolios:import"), {"archive": archive})
+    response = start_and_open(client, reverse("portfolios:import"), {"archive": archive})
 
     assert response.status_code == 200
     assert "nested more than 10 levels deep" in response.content.decode()

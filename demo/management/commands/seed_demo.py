@@ -1,4 +1,7 @@
+import io
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
@@ -71,6 +74,14 @@ class Command(BaseCommand):
         if follows:
             self.stdout.write(f"{follows} follows created (student1, employer1, supervisor1).")
         notifications = notifications_demo.seed()
+        if student1 is not None:
+            # A finished download on student1's export page. Through transfer's command:
+            # demo and transfer are one layer and do not import each other. Idempotent by
+            # itself: nothing is made while a download is ready.
+            made = io.StringIO()
+            call_command("export_portfolio", "student1", "--as-job", stdout=made)
+            if "Kept" in made.getvalue():
+                self.stdout.write("A download of student1's portfolio is on the export page.")
         if created_accounts or achievements or any(feedback.values()) or posts or notifications:
             self.stdout.write(
                 self.style.SUCCESS(
