@@ -66,3 +66,18 @@ def unreachable_redis(settings, monkeypatch):
 @pytest.fixture
 def password():
     return "Correct-Horse-Battery-42"
+
+
+@pytest.fixture
+def start_and_open(django_capture_on_commit_callbacks):
+    """Post to a page that starts a job (an export or import), run what it queued (without
+    a broker the tasks run inline once the transaction commits), and open the job's page
+    where the start redirected: returns that page's response."""
+
+    def post(client, url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(url, data or {})
+        assert started.status_code == 302, started.content.decode()[:2000]
+        return client.get(started.url)
+
+    return post
