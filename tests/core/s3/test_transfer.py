@@ -16,7 +16,6 @@ from core.files.uploads import prepare_upload
 from journal.models import PostAttachment
 from portfolios.services import portfolio_update
 from tests.core.s3.conftest import closed_port_storage
-from transfer.models import Kind, Status, TransferJob
 from tests.factories import (
     StudentFactory,
     achievement_for,
@@ -26,6 +25,7 @@ from tests.factories import (
     post_for,
     uploaded_file,
 )
+from transfer.models import Kind, Status, TransferJob
 
 pytestmark = pytest.mark.django_db
 
