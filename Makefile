@@ -1,12 +1,12 @@
 # The two commands: `make run` and `make test`. Everything else is what they stand on.
 SHELL := /bin/bash
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast bench-smoke cluster-test lint format messages static makemessages migrate db-stop clean-db browser
+.PHONY: setup run test test-fast bench-smoke cluster-test lint format messages static makemessages migrate db-stop db-upgrade clean-db browser
 
 ## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations
 setup: $(STAMP) messages static migrate
@@ -80,12 +80,19 @@ format: $(STAMP)
 
 ## makemessages: collect new strings into locale/ (needs GNU gettext)
 makemessages: $(STAMP)
-	@$(PY) manage.py makemessages -l ru -l ky --no-obsolete --no-wrap --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	@$(PY) manage.py makemessages -l ru -l ky --no-obsolete --no-wrap --ignore='.venv*' --ignore='var*' --ignore=tests --ignore=bench
+
+# --- Embedded PostgreSQL (DATABASE_URL unset): its folder is $VAR_DIR/pgdata (var/pgdata) ---
 
 ## db-stop: stop the embedded PostgreSQL (it keeps running between commands)
 db-stop: $(STAMP)
-	@$(PY) -c "from pathlib import Path; from portfolio_site import embedded_db; print('stopped' if embedded_db.stop(Path('var')) else 'not running')"
+	@$(PY) -c "import os; from pathlib import Path; from portfolio_site import embedded_db; print('stopped' if embedded_db.stop(Path(os.environ.get('VAR_DIR') or 'var')) else 'not running')"
+
+## db-upgrade: move a data folder of the old embedded server (PostgreSQL 16) to PostgreSQL 18,
+## keeping the old folder as var/pgdata-pg16-<date>-<time> until you delete it
+db-upgrade: $(STAMP)
+	@$(PY) -m portfolio_site.embedded_db_upgrade
 
 ## clean-db: stop the embedded PostgreSQL and delete its data
 clean-db: db-stop
-	rm -rf var/pgdata
+	rm -rf "$${VAR_DIR:-var}/pgdata"

@@ -77,9 +77,10 @@ def describe_data() -> None:
         total, listed, size = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM achievements_achievement")
         (items,) = cursor.fetchone()
-    print(f"{total:,d} portfolios, {listed:,d} listed ({100 * listed / max(total, 1):.0f}%), "
-          f"{items:,d} achievements; search documents {size}; "
-          f"pg_trgm {'on' if search.trigram_available() else 'off (full text only)'}")  # fmt: skip
+    print(
+        f"{total:,d} portfolios, {listed:,d} listed ({100 * listed / max(total, 1):.0f}%), "
+        f"{items:,d} achievements; search documents {size}"
+    )
 
 
 # --- Measuring ---------------------------------------------------------------------------

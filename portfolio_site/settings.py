@@ -167,7 +167,10 @@ if not DATABASE_URL:
         )
     from portfolio_site import embedded_db
 
-    DATABASE_URL = embedded_db.ensure_running(VAR_DIR)
+    try:
+        DATABASE_URL = embedded_db.ensure_running(VAR_DIR)
+    except embedded_db.DataFolderVersion as error:  # an old server's folder: make db-upgrade
+        stop_startup(str(error))
     DATABASE_IS_EMBEDDED = True
 else:
     DATABASE_IS_EMBEDDED = False

@@ -5,13 +5,14 @@ English, Russian and simple (Kyrgyz, names) configurations, OR-ed, ranked by cov
 with the weights A (names, headline, skills) > B (item titles, organisations, results) >
 C (about text, descriptions).
 
-Typos: where the server has pg_trgm and the words as typed find less than a page of
-portfolios, each word also looks for similar words (``<%``, word similarity) among the
-distinct words of listed documents, and the search takes them too: "pythn" finds Python
-developers, ranked below every portfolio that matches the words as typed. (Matching
-``query <% words`` on every row instead compares each candidate document with the query:
-seconds for a common word on 100,000 portfolios, see bench/search.py.) The embedded
-PostgreSQL has no pg_trgm: search is then full text only.
+Typos: where the words as typed find less than a page of portfolios, each word also looks
+for similar words (``<%``, word similarity) among the distinct words of listed documents,
+and the search takes them too: "pythn" finds Python developers, ranked below every
+portfolio that matches the words as typed. (Matching ``query <% words`` on every row
+instead compares each candidate document with the query: seconds for a common word on
+100,000 portfolios, see bench/search.py.) The similar words
+come from pg_trgm, which portfolios/0014 requires of the server (the embedded PostgreSQL 18
+has it, as every distribution's server does).
 
 The document only holds what a signed-in user may see, and only listed portfolios match,
 so nothing private can make a portfolio match or show.
@@ -46,8 +47,6 @@ _WORD = re.compile(r"\w")
 # would undo it, so such queries are matched as typed.
 _OPERATORS = re.compile(r"\"|(?:^|\s)-\w|\sor\s", re.IGNORECASE)
 
-_trigram_available: dict[str, bool] = {}
-
 
 def clean_query(text: object) -> str:
     """The query as PostgreSQL may safely receive it: no NUL or other control, format,
@@ -64,22 +63,6 @@ def clean_query(text: object) -> str:
             continue  # soft hyphens, zero-width joiners: invisible, drop them
         kept.append(" " if category in ("Cc", "Cs", "Co", "Cn") else char)
     return " ".join("".join(kept).split())[:MAX_QUERY_LENGTH].strip()
-
-
-def trigram_available(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether the database has pg_trgm (asked once per process and database)."""
-    connection = connections[using]
-    key = f"{using}:{connection.settings_dict.get('NAME')}"
-    if key not in _trigram_available:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
-            _trigram_available[key] = cursor.fetchone() is not None
-    return _trigram_available[key]
-
-
-def reset_trigram_cache() -> None:
-    """Forget what ``trigram_available`` found (tests switch the extension on and off)."""
-    _trigram_available.clear()
 
 
 def skill_keys(names: Iterable[str]) -> list[str]:
@@ -249,7 +232,7 @@ def portfolio_search(
 
     exact = ParsedQuery(parsed)
     groups = None
-    if hits < FUZZY_BELOW and trigram_available(using):
+    if hits < FUZZY_BELOW:
         groups = _fuzzy_groups(text, using)
     if groups is None:
         matches, rank = exact, Value(1.0) + _rank(exact)

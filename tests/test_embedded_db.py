@@ -2,9 +2,13 @@
 and stops."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from portfolio_site import embedded_db
@@ -23,13 +27,22 @@ def manage(var_dir, *args):
     )  # fmt: skip
 
 
-def test_embedded_database_starts_and_recovers_from_a_killed_process(tmp_path):
-    var_dir = tmp_path / "var"
+@pytest.fixture
+def var_dir():
+    """A VAR_DIR outside pytest's own temporary folder: as root the server runs as the
+    system user embedded_postgres, who must reach its folder, and pytest makes its folder
+    private again whenever a session starts (another test run on the machine)."""
+    folder = Path(tempfile.mkdtemp(prefix="portfolio-embedded-db-"))
+    yield folder / "var"
+    shutil.rmtree(folder)
+
+
+def test_embedded_database_starts_and_recovers_from_a_killed_process(var_dir):
     try:
         first = manage(var_dir, "check", "--database", "default")
         assert first.returncode == 0, first.stderr
-        assert (var_dir / "pgdata" / "PG_VERSION").exists()
-        # A process killed while pgserver rewrote its bookkeeping file leaves it empty.
+        assert (var_dir / "pgdata" / "PG_VERSION").read_text().strip() == "18"
+        # A process killed while embedded-postgres rewrote its bookkeeping file leaves it empty.
         (var_dir / "pgdata" / ".handle_pids.json").write_text("")
         again = manage(var_dir, "check", "--database", "default")
         assert again.returncode == 0, again.stderr

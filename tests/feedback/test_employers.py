@@ -9,7 +9,6 @@ from feedback.selectors.employers import employer_feedback_for_portfolio
 from feedback.services import employers as services
 from portfolios.models import Visibility
 from portfolios.services import portfolio_update
-from search import query as search
 from tests.factories import (
     EmployerFactory,
     StudentFactory,
@@ -22,11 +21,6 @@ from tests.feedback.test_search import HOSTILE_QUERIES
 pytestmark = pytest.mark.django_db
 
 RATINGS = {"presentation": 4, "skills_relevance": 5, "evidence_credibility": 3}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_trigram_check():
-    search.reset_trigram_cache()
 
 
 def listed(first_name="Айгерим", last_name="Сыдыкова", *, headline="Future maths teacher",
@@ -176,7 +170,7 @@ def _search_queries(client, django_assert_max_num_queries, params) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(reverse("feedback:search"), params)  # warm: the skill list, pg_trgm check
+    client.get(reverse("feedback:search"), params)  # warm: the skill list
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("feedback:search"), params)
     assert response.status_code == 200

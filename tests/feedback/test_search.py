@@ -1,7 +1,9 @@
 """Employers' search (search/query.py): ranking, languages, typos, filters, privacy and
 whatever a search box may receive."""
 
+import importlib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -73,13 +75,6 @@ HOSTILE_QUERIES = [
     "ң ө ү",
     "x" * 201,
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_trigram_check():
-    search.reset_trigram_cache()
-    yield
-    search.reset_trigram_cache()
 
 
 def listed(first_name="Айбек", last_name="Осмонов", *, headline="", about="", skills=(),
@@ -195,13 +190,7 @@ def test_results_carry_rank_and_verified_count():
 # --- Typos (pg_trgm) -----------------------------------------------------------------
 
 
-@pytest.fixture
-def trigram():
-    if not search.trigram_available():
-        pytest.skip("this PostgreSQL has no pg_trgm: search is full text only")
-
-
-def test_a_word_with_a_typo_still_finds_the_portfolio(trigram):
+def test_a_word_with_a_typo_still_finds_the_portfolio():
     portfolio = listed(headline="Python programmer", skills=["Robotics"])
     listed("Other", "Student", headline="Historian")
 
@@ -210,7 +199,7 @@ def test_a_word_with_a_typo_still_finds_the_portfolio(trigram):
     assert found("robotcs pythn") == [portfolio.slug]
 
 
-def test_exact_matches_rank_above_typo_matches(trigram):
+def test_exact_matches_rank_above_typo_matches():
     exact = listed("Exact", "One", headline="Program manager")
     close = listed("Close", "One", headline="Programmer")  # updated last: first if unranked
 
@@ -219,7 +208,7 @@ def test_exact_matches_rank_above_typo_matches(trigram):
     assert results[0].rank >= 1 > results[1].rank > 0
 
 
-def test_similar_words_come_from_listed_documents_only(trigram):
+def test_similar_words_come_from_listed_documents_only():
     listed(headline="Python programmer")
     hidden = listed("Hidden", "One", visibility=Visibility.SUPERVISORS, headline="Pythonista")
 
@@ -228,7 +217,7 @@ def test_similar_words_come_from_listed_documents_only(trigram):
     assert hidden.slug not in found("pythonista")
 
 
-def test_typos_are_looked_for_only_when_the_words_as_typed_find_little(trigram, monkeypatch):
+def test_typos_are_looked_for_only_when_the_words_as_typed_find_little(monkeypatch):
     exact = listed("Exact", "One", headline="Program manager")
     close = listed("Close", "One", headline="Programmer")
 
@@ -237,7 +226,7 @@ def test_typos_are_looked_for_only_when_the_words_as_typed_find_little(trigram, 
     assert found("program") == [exact.slug]
 
 
-def test_queries_with_search_syntax_are_matched_as_typed(trigram):
+def test_queries_with_search_syntax_are_matched_as_typed():
     listed(headline="Python programmer")
 
     assert found('"pythn programmer"') == []
@@ -245,14 +234,41 @@ def test_queries_with_search_syntax_are_matched_as_typed(trigram):
     assert found("pythn or haskell") == []
 
 
-def test_without_pg_trgm_search_is_full_text_only(monkeypatch):
-    portfolio = listed(headline="Python programmer")
-    monkeypatch.setattr(search, "trigram_available", lambda using="default": False)
+def require_trigram():
+    return importlib.import_module("portfolios.migrations.0014_pg_trgm_required").require_trigram
 
-    assert found("python") == [portfolio.slug]
-    assert found("pythn") == []
-    for query in HOSTILE_QUERIES:
-        list(portfolio_search(query=query))
+
+def test_the_migration_gives_every_database_pg_trgm_and_its_index():
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # as a database moved from the old embedded server
+        cursor.execute("DROP INDEX searchdoc_words_trgm")
+    require_trigram()(None, SimpleNamespace(connection=connection))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone() == (1,)
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'searchdoc_words_trgm'")
+        assert cursor.fetchone() == (1,)
+
+
+def test_a_server_without_pg_trgm_stops_the_migration_saying_what_to_install():
+    class NoContribCursor:  # pg_available_extensions has no pg_trgm row
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, params=None):
+            assert "CREATE" not in sql  # nothing is attempted
+
+        def fetchone(self):
+            return None
+
+    server = SimpleNamespace(connection=SimpleNamespace(cursor=NoContribCursor))
+    with pytest.raises(RuntimeError, match=r"no pg_trgm extension.*contrib"):
+        require_trigram()(None, server)
 
 
 # --- Filters -------------------------------------------------------------------------
