@@ -331,7 +331,8 @@ TRANSFER_REQUEUE_MINUTES = env_int("TRANSFER_REQUEUE_MINUTES", 10)
 TRANSFER_JOB_TIMEOUT_HOURS = env_int("TRANSFER_JOB_TIMEOUT_HOURS", 6)
 CELERY_BEAT_SCHEDULE["transfer-cleanup"] = {
     "task": "transfer.tasks.cleanup",
-    "schedule": 10 * 60,  # seconds
+    "schedule": crontab(minute="*/10"),
+    "options": {"expires": 9 * 60},
 }
 
 # How long the analytics dashboard's figures are reused before they are computed again.
@@ -490,7 +491,8 @@ else:
 # Files whose rows are gone but whose deletion failed (the store was unreachable then).
 CELERY_BEAT_SCHEDULE["purge-orphan-files"] = {
     "task": "core.tasks.purge_orphan_files",
-    "schedule": timedelta(hours=24),
+    "schedule": crontab(hour=4, minute=30),
+    "options": {"expires": 6 * 3600},
 }
 # --- end of S3-compatible storage -----------------------------------------------------------
 
