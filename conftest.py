@@ -81,3 +81,15 @@ def start_and_open(django_capture_on_commit_callbacks):
         return client.get(started.url)
 
     return post
+
+
+@pytest.fixture
+def default_sections(transactional_db):
+    """Tests on a database flushed after each test (browser tests, real workers) lose the
+    sections a data migration made; put them back."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("portfolios.migrations.0002_default_sections")
+    migration.add_sections(apps, None)

@@ -60,18 +60,6 @@ def outside_requests():
 
 
 @pytest.fixture
-def default_sections(transactional_db):
-    """Browser tests run on a database flushed after each test, which removes the sections
-    a data migration made; put them back."""
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("portfolios.migrations.0002_default_sections")
-    migration.add_sections(apps, None)
-
-
-@pytest.fixture
 def new_page(browser, live_server, transactional_db, default_sections, outside_requests):
     """Open a page in a fresh browser context, optionally with a language cookie."""
     contexts = []

@@ -72,7 +72,7 @@ def _publish(task_name: str, job_id: int, queue: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_makes_the_download(client, worker):
+def test_a_real_worker_makes_the_download(client, worker, default_sections):
     student = StudentFactory(username="worker-test")
     portfolio = portfolio_for(student)
     achievement_for(portfolio, title="Olympiad", files=[("diploma.pdf", pdf_bytes("Diploma"))])
