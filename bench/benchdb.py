@@ -97,6 +97,8 @@ def start(bench: str, args, *, migrate: bool = True) -> tuple[str, bool]:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-" + "k" * 60 + "-not-a-real-secret-0123456789")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Production shares the cache (and the limits) in Redis, which DEBUG off requires.
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
     scratch = tempfile.mkdtemp(prefix=f"bench-{bench}-")
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     os.environ["VAR_DIR"] = scratch
@@ -116,6 +118,11 @@ def start(bench: str, args, *, migrate: bool = True) -> tuple[str, bool]:
 
     # Mail the services send (a verification decided, say) stays in memory, off the screen.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # No worker runs beside a benchmark: tasks run inline after the commit, as `make run`
+    # runs them, instead of piling up in the Redis queue.
+    from portfolio_site.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
     if migrate:
         from django.core.management import call_command
 
