@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from notifications.models import Kind
 from notifications.services import notify
 from outbox.models import OutgoingEmail
+from tests.database_url import worker_database_url
 from tests.factories import StudentFactory, SupervisorFactory
 from tests.outbox.conftest import SmtpSink, publishing_to
 
@@ -47,13 +48,6 @@ def broker():
                   f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")  # fmt: skip
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")  # fmt: skip
-
-
 class Worker:
     """One ``celery -A portfolio_site worker`` process, as README's production section
     starts it, consuming only this test's queue."""
@@ -62,7 +56,7 @@ class Worker:
         self.log_path = log
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": worker_database_url(),
             "CELERY_BROKER_URL": REDIS_URL,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             "EMAIL_HOST": "127.0.0.1",

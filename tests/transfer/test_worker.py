@@ -11,10 +11,10 @@ import warnings
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.urls import reverse
 
 from portfolio_site.celery import app
+from tests.database_url import worker_database_url
 from tests.factories import StudentFactory, achievement_for, pdf_bytes, portfolio_for
 from transfer.models import Kind, Status, TransferJob
 
@@ -31,13 +31,6 @@ def _redis_answers() -> bool:
         return False
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")  # fmt: skip
-
-
 @pytest.fixture
 def worker(settings):
     """A worker of its own queue (so no other test's leftovers reach it) on the test
@@ -45,7 +38,7 @@ def worker(settings):
     if not _redis_answers():
         pytest.fail(f"no Redis at {BROKER}: the suite needs the machine's Redis")
     queue = f"test-transfer-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": BROKER,
+    env = {**os.environ, "DATABASE_URL": worker_database_url(), "CELERY_BROKER_URL": BROKER,
            "MEDIA_ROOT": str(settings.MEDIA_ROOT), "DEBUG": "1"}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portfolio_site", "worker", "--pool=solo",

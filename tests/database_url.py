@@ -1,0 +1,17 @@
+"""The test database as a ``DATABASE_URL`` for a process the tests start (a real Celery
+worker): the machine's PostgreSQL over TCP, or the embedded one on its Unix socket."""
+
+from urllib.parse import quote
+
+from django.db import connection
+
+
+def worker_database_url() -> str:
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    name = quote(db["NAME"], safe="")
+    host = db.get("HOST") or ""
+    if host.startswith("/"):  # a socket folder (the embedded server)
+        return f"postgres://{user}{password}@/{name}?host={host}"
+    return f"postgres://{user}{password}@{host or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
