@@ -3,7 +3,8 @@
 For every field rendered through ``core.markdown`` and every pathological text in
 ``tests/core/test_markdown_limits.py`` (unbalanced brackets, emphasis runs, deep nesting,
 wide tables), cut to the field's length limit: the CPU time of a render (parse, sanitise),
-best of ``--repeat``. The test allows 0.3 s; this prints the figures.
+best of ``--repeat``, against a target of 0.3 s (the test counts the renderer's calls,
+which a busy machine does not change; this prints the times).
 
     .venv/bin/python bench/markdown_render.py [--repeat 3] [--smoke]
 
@@ -25,11 +26,9 @@ import django  # noqa: E402
 django.setup()
 
 from core import markdown  # noqa: E402
-from tests.core.test_markdown_limits import (  # noqa: E402
-    MARKDOWN_FIELDS,
-    PATHOLOGICAL,
-    RENDER_SECONDS,
-)
+from tests.core.test_markdown_limits import MARKDOWN_FIELDS, PATHOLOGICAL  # noqa: E402
+
+RENDER_SECONDS = 0.3
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,7 +61,7 @@ def main() -> None:
             took = seconds(make(limit), args.repeat)
             worst = max(worst, took)
             print(f"  {name:<{width}}  {took * 1000:7.1f} ms")
-    print(f"\nslowest: {worst * 1000:.1f} ms (allowed: {RENDER_SECONDS * 1000:.0f} ms)")
+    print(f"\nslowest: {worst * 1000:.1f} ms (target: {RENDER_SECONDS * 1000:.0f} ms)")
 
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # The longest source any field may hold. The worst texts this long (``"[" * 10000`` and
-# the others in tests/core/test_markdown_limits.py) render in about 0.1 s, well within
-# the 0.3 s allowed, on a slow machine too; bench/markdown_render.py prints the figures.
+# the others in tests/core/test_markdown_limits.py, which checks the work grows linearly)
+# render in about 0.1 s, within a 0.3 s target; bench/markdown_render.py prints the times.
 SOURCE_MAX_LENGTH = 10_000
 
 # Headings start at h3 so they sit under the page's own h1 and h2.
