@@ -7,6 +7,31 @@ import uuid
 import pytest
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--per-module",
+        type=int,
+        default=0,
+        metavar="N",
+        help="a smoke of the suite: only the first N tests of each test module "
+        "(every module is still imported and run; CI's second run on the newest Python)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    limit = config.getoption("--per-module")
+    if not limit:
+        return
+    kept, deselected, seen = [], [], {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        seen[module] = seen.get(module, 0) + 1
+        (kept if seen[module] <= limit else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files_and_static(settings, tmp_path):
     """Uploaded files go to a temporary folder; static files need no collectstatic run."""
