@@ -11,7 +11,9 @@ def worker_database_url() -> str:
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     name = quote(db["NAME"], safe="")
-    host = db.get("HOST") or ""
+    # The embedded server's socket folder arrives as OPTIONS["host"] (dj-database-url reads
+    # it from the URL's ?host=), with HOST empty.
+    host = db.get("HOST") or (db.get("OPTIONS") or {}).get("host") or ""
     if host.startswith("/"):  # a socket folder (the embedded server)
         return f"postgres://{user}{password}@/{name}?host={host}"
     return f"postgres://{user}{password}@{host or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
