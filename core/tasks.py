@@ -39,8 +39,8 @@ def enqueue(task, *args, using: str | None = None, **kwargs) -> None:
 
 @shared_task(acks_late=True)
 def purge_orphan_files(older_than_hours: int = 24) -> int:
-    """Delete stored files no row refers to (``purge_orphan_files``); running it twice
-    deletes nothing more. Returns how many were deleted."""
+    """Delete stored files no row refers to (``manage.py storage_orphans --delete``);
+    running it twice deletes nothing more. Returns how many were deleted."""
     names = orphaned_files(older_than=timedelta(hours=older_than_hours))
     delete_stored_files(names)
     if names:

@@ -6,11 +6,12 @@ from urllib.parse import quote
 from django.db import connection
 
 
-def worker_database_url() -> str:
+def worker_database_url(name: str | None = None) -> str:
+    """The test database's URL, or another database's on the same server (``name``)."""
     db = connection.settings_dict
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    name = quote(db["NAME"], safe="")
+    name = quote(name or db["NAME"], safe="")
     # The embedded server's socket folder arrives as OPTIONS["host"] (dj-database-url reads
     # it from the URL's ?host=), with HOST empty.
     host = db.get("HOST") or (db.get("OPTIONS") or {}).get("host") or ""

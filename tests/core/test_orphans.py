@@ -25,7 +25,7 @@ def test_files_no_row_refers_to_are_deleted(capsys):
     orphan = default_storage.save(f"evidence/cd/{uuid.uuid4().hex}.pdf", ContentFile(b"%PDF-"))
     default_storage.save("notes/operator.txt", ContentFile(b"not the site's"))
 
-    call_command("purge_orphan_files", "--older-than-hours", "0")
+    call_command("storage_orphans", "--older-than-hours", "0", "--delete")
 
     assert f"{orphan}\nDeleted 1 orphaned file(s)." in capsys.readouterr().out
     assert stored_media_files() == sorted(
@@ -34,10 +34,10 @@ def test_files_no_row_refers_to_are_deleted(capsys):
 
 
 def test_nothing_stored_yet_is_nothing_to_do(capsys):
-    call_command("purge_orphan_files")
+    call_command("storage_orphans", "--delete")
     assert "Deleted 0 orphaned file(s)." in capsys.readouterr().out
 
 
 def test_a_negative_age_is_refused():
     with pytest.raises(CommandError, match="0 or more"):
-        call_command("purge_orphan_files", "--older-than-hours", "-1")
+        call_command("storage_orphans", "--older-than-hours", "-1")

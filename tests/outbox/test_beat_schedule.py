@@ -25,7 +25,7 @@ JOBS = {
 # Scheduled work with no command of its own among the cron lines it replaced.
 OTHER_JOBS = {
     "core.tasks.heartbeat",  # the worker's heartbeat for /healthz, every 30 s
-    "core.tasks.purge_orphan_files",  # stored files no row names (manage.py purge_orphan_files)
+    "core.tasks.purge_orphan_files",  # files no row names (storage_orphans --delete)
     "transfer.tasks.cleanup",  # expired downloads and old export/import jobs
 }
 

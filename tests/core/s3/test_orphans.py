@@ -31,7 +31,7 @@ def test_objects_left_by_a_failed_deletion_are_purged(
     settings.STORAGES = {**settings.STORAGES, "default": live_storage}
     assert set(left_behind) <= set(s3.names())
 
-    call_command("purge_orphan_files", "--older-than-hours", "1", verbosity=0)
+    call_command("storage_orphans", "--delete", verbosity=0)
     assert set(left_behind) <= set(s3.names())  # too recent: perhaps an upload in progress
 
     assert purge_orphan_files(older_than_hours=0) == len(left_behind)
@@ -43,7 +43,7 @@ def test_a_dry_run_lists_and_keeps(s3, capsys):
     orphan = f"evidence/ab/{uuid.uuid4().hex}.pdf"
     s3.client.put_object(Bucket="portfolio-files", Key=s3.key(orphan), Body=b"%PDF-")
 
-    call_command("purge_orphan_files", "--older-than-hours", "0", "--dry-run")
+    call_command("storage_orphans", "--older-than-hours", "0")
 
     assert capsys.readouterr().out.splitlines() == [orphan, "Found 1 orphaned file(s)."]
     assert s3.names() == [orphan]
