@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import Achievement
+from achievements.services import EditConflict, achievement_edit_version
 from core import dates
 from core.forms import MultipleFileField, UploadFieldsMixin
 from portfolios.forms import SkillsField
@@ -26,6 +27,8 @@ class AchievementForm(UploadFieldsMixin, forms.ModelForm):
         assume_scheme="https",
         help_text=_("A video on YouTube, Vimeo or another https address."),
     )
+    # What the item was when the form was opened: a save over a later change is refused.
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = Achievement
@@ -44,7 +47,9 @@ class AchievementForm(UploadFieldsMixin, forms.ModelForm):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["category"].empty_label = None
         if self.instance.pk and not self.is_bound:
-            self.initial["skills_text"] = ", ".join(s.name for s in self.instance.skills.all())
+            skills = list(self.instance.skills.all())
+            self.initial["skills_text"] = ", ".join(skill.name for skill in skills)
+            self.initial["version"] = achievement_edit_version(self.instance, skills)
         elif not self.instance.pk and "visibility" not in self.initial:
             self.initial["visibility"] = portfolio.default_visibility
         self.prepared_files = []
@@ -66,6 +71,12 @@ class AchievementForm(UploadFieldsMixin, forms.ModelForm):
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def edit_conflict(self, conflict: EditConflict) -> None:
+        """Show the conflict and carry the saved version: saving again replaces it."""
+        self.add_error(None, conflict)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = conflict.version
 
 
 class EvidenceUploadForm(UploadFieldsMixin, forms.Form):

@@ -6,6 +6,10 @@ with it: analytics records the activity, feedback applies the verification rules
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -27,6 +31,56 @@ ACHIEVEMENT_FIELDS = (
 )  # fmt: skip
 # What ``achievement_saved`` passes as ``before`` (besides the category and the state).
 SAVED_FIELDS = tuple(name for name in ACHIEVEMENT_FIELDS if name != "category")
+
+
+class EditConflict(ValidationError):
+    """The achievement was saved by someone else (another tab) after the form was opened;
+    ``version`` is the saved one, which a form carries to save over it deliberately."""
+
+    def __init__(self, version: str):
+        super().__init__(
+            _(
+                "This achievement was changed in another tab or window after you opened it, "
+                "so nothing was saved. Your version is below (files you chose must be chosen "
+                "again): compare it with the saved one, then save again to replace it."
+            ),
+            code="changed",
+        )
+        self.version = version
+
+
+def edit_version(values: dict, skill_ids) -> str:
+    """What an edit form saw of an achievement: its form fields (``values`` by attribute
+    name, ``category_id`` for the section) and its skills. Evidence, order and verification
+    are left out: the form does not overwrite them, so changing them is no conflict."""
+    seen = {name: str(values[name]) for name in ("category_id", *SAVED_FIELDS)}
+    seen["skills"] = sorted(skill_ids)
+    return hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def achievement_edit_version(achievement: Achievement, skills) -> str:
+    """``edit_version`` of a saved achievement as loaded (``skills``: its Skill rows)."""
+    values = {name: getattr(achievement, name) for name in SAVED_FIELDS}
+    return edit_version({**values, "category_id": achievement.category_id},
+                        [skill.pk for skill in skills])  # fmt: skip
+
+
+def _check_version(achievement, version: str, saved: dict, fields: dict, skills) -> None:
+    """Refuse a save over changes made since ``version`` was read, unless it saves exactly
+    what is there now (a double click: the first submission already saved it)."""
+    current = edit_version(saved, list(achievement.skills.values_list("pk", flat=True)))
+    if version == current:
+        return
+    wanted = {**saved, **{name: value for name, value in fields.items() if name != "category"}}
+    if "category" in fields:
+        wanted["category_id"] = fields["category"].pk
+    wanted_skills = (
+        [skill.pk for skill in skills_resolve(skills)]
+        if skills is not None
+        else list(achievement.skills.values_list("pk", flat=True))
+    )
+    if edit_version(wanted, wanted_skills) != current:
+        raise EditConflict(current)
 
 
 def _next_order(queryset) -> int:
@@ -76,8 +130,11 @@ def achievement_update(
     skills: list[str] | None = None,
     files: list[PreparedFile] | None = None,
     captions: list[str] | None = None,
+    version: str | None = None,
     **fields,
 ) -> Achievement:
+    """Save the edit form's ``fields``. With ``version`` (``achievement_edit_version`` when
+    the form was opened), a save over changes made since is refused (``EditConflict``)."""
     _check_fields(fields)
     # Rendered before the row locks below (a bound form has set it on the instance).
     markdown.render_ahead(
@@ -95,6 +152,8 @@ def achievement_update(
             .values("category_id", *SAVED_FIELDS, *VERIFICATION_STATE_FIELDS)
             .get()
         )
+        if version is not None:
+            _check_version(achievement, version, saved, fields, skills)
         for name in VERIFICATION_STATE_FIELDS:
             setattr(achievement, Achievement._meta.get_field(name).attname, saved[name])
         moved = "category" in fields and fields["category"].pk != saved["category_id"]

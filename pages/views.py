@@ -300,15 +300,21 @@ def achievement_edit(request, pk):
         instance=achievement,
     )  # fmt: skip
     was_verified = achievement.is_verified
+    edit_conflict = False
     if request.method == "POST" and form.is_valid():
-        saved = save_with_uploads(
-            form,
-            achievement_services.achievement_update,
-            achievement=achievement,
-            skills=form.cleaned_data["skills_text"],
-            files=form.prepared_files,
-            **form.service_fields(),
-        )
+        try:
+            saved = save_with_uploads(
+                form,
+                achievement_services.achievement_update,
+                achievement=achievement,
+                skills=form.cleaned_data["skills_text"],
+                files=form.prepared_files,
+                version=form.cleaned_data["version"] or None,
+                **form.service_fields(),
+            )
+        except achievement_services.EditConflict as conflict:
+            form.edit_conflict(conflict)
+            saved, edit_conflict = None, True
         if saved is not None:
             if form.cleaned_data["video_url"]:
                 achievement_services.evidence_add_link(
@@ -328,6 +334,7 @@ def achievement_edit(request, pk):
             "skill_suggestions": skill_suggestions(),
             "verification_events": events_for_achievement(achievement)[:10],
             "no_supervisor": not account_selectors.has_supervisor(request.user),
+            "edit_conflict": edit_conflict,
         },
     )
 
