@@ -68,9 +68,9 @@ def public_cv(request, slug):
 def _with_student(portfolio: Portfolio) -> Portfolio:
     """The portfolio with its student's programme, faculty and cohort (the CV's header) in
     one query."""
-    return Portfolio.objects.select_related(
-        "student__program__faculty", "student__cohort"
-    ).get(pk=portfolio.pk)
+    return Portfolio.objects.select_related("student__program__faculty", "student__cohort").get(
+        pk=portfolio.pk
+    )
 
 
 def _pdf_response(request, portfolio, audience, language) -> HttpResponse:
@@ -80,7 +80,9 @@ def _pdf_response(request, portfolio, audience, language) -> HttpResponse:
                 _("You have made many PDFs in the last minutes. Please try again later.")
             )
     except LimitUnavailable as error:
-        raise CvRefused(_("PDFs cannot be made for a moment. Please try again in a minute.")) from error
+        raise CvRefused(
+            _("PDFs cannot be made for a moment. Please try again in a minute.")
+        ) from error
     public_url = request.build_absolute_uri(reverse("portfolios:public", args=[portfolio.slug]))
     try:
         pdf = cv.cv_pdf(portfolio, audience, language=language, public_url=public_url)

@@ -35,8 +35,8 @@ from feedback.selectors.verification import events_for_achievement
 from feedback.services.reviews import current_term
 from journal import access as journal_access
 from journal import views as journal_views
-from pages.following import following_feed
 from pages.cv import may_download_cv
+from pages.following import following_feed
 from pages.forms import CvForm
 from pages.selectors import completeness, portfolio_body_html, student_next_steps
 from portfolios import access as portfolio_access

@@ -280,9 +280,7 @@ def test_the_fetcher_answers_only_what_was_added():
 # --- The owner's download ----------------------------------------------------------------
 
 
-def test_the_owner_downloads_a_pdf_for_the_chosen_audience_and_language(
-    client, student, rendered
-):
+def test_the_owner_downloads_a_pdf_for_the_chosen_audience_and_language(client, student, rendered):
     client.force_login(student)
     response = client.get(reverse("portfolios:cv"), {"audience": "supervisor", "language": "ru"})
 
@@ -324,7 +322,10 @@ def test_an_audience_that_cannot_open_the_page_is_a_form_error_with_the_choice_k
 
 def test_an_unknown_audience_or_language_is_a_form_error(client, student):
     client.force_login(student)
-    for query in ({"audience": "owner", "language": "en"}, {"audience": "public", "language": "de"}):
+    for query in (
+        {"audience": "owner", "language": "en"},
+        {"audience": "public", "language": "de"},
+    ):
         response = client.get(reverse("portfolios:cv"), query)
         assert response["Content-Type"].startswith("text/html")
         assert "Select a valid choice" in response.content.decode()
@@ -449,7 +450,9 @@ def test_the_page_links_to_the_pdf_for_readers_who_may_have_it(client, student):
 def test_the_owners_page_prints_what_the_public_sees(client, student):
     from comments.services import comment_create
 
-    comment_create(author=User.objects.get(username="aida"), body="Thanks all", portfolio=student.portfolio)
+    comment_create(
+        author=User.objects.get(username="aida"), body="Thanks all", portfolio=student.portfolio
+    )
     client.force_login(student)
     page = client.get(reverse("portfolios:public", args=["aida"])).content.decode()
     assert "Private draft" in page and "Supervisors-only grade" in page  # on screen
