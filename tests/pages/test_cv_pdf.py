@@ -384,8 +384,15 @@ def _reader_pdf(client, user, slug="aida", **query):
     return client.get(reverse("portfolios:public-cv", args=[slug]), query)
 
 
-def test_an_approved_employer_gets_what_signed_in_users_see(client, student, rendered):
-    response = _reader_pdf(client, EmployerFactory(approved=True), language="ru")
+def test_an_approved_employer_gets_what_signed_in_users_see(
+    client, student, rendered, django_assert_max_num_queries
+):
+    employer = EmployerFactory(approved=True)
+    client.force_login(employer)
+    # Session, user, the employer's profile (approved?), the page (with programme and
+    # cohort), sections, achievements, evidence, skills, the portfolio's skills.
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("portfolios:public-cv", args=["aida"]), {"language": "ru"})
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="aida-cv-ru.pdf"'
     assert "Signed-in hackathon" in rendered[0]
