@@ -471,3 +471,19 @@ def test_the_owners_page_prints_what_the_public_sees(client, student):
     for hidden in ("Private draft", "Supervisors-only grade", "Signed-in hackathon",
                    "Only me", "Everyone", "Thanks all", "Edit my portfolio"):  # fmt: skip
         assert hidden not in text, hidden
+
+
+def test_a_reader_over_the_limit_goes_back_to_the_page_with_a_message(client, student, settings):
+    settings.CV_PDFS_PER_10_MINUTES = 0
+    response = _reader_pdf(client, EmployerFactory(approved=True))
+    assert response.status_code == 302
+    assert response.url == reverse("portfolios:public", args=["aida"])
+    page = client.get(response.url).content.decode()
+    assert "Please try again later" in page
+
+
+def test_without_the_limits_store_no_pdf_is_made(client, student, unreachable_redis):
+    client.force_login(student)
+    response = client.get(reverse("portfolios:cv"), {"audience": "public", "language": "en"})
+    assert response["Content-Type"].startswith("text/html")
+    assert "PDFs cannot be made for a moment" in response.content.decode()
