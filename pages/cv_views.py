@@ -5,6 +5,7 @@ pages/cv.py builds and renders it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -73,6 +74,13 @@ def _with_student(portfolio: Portfolio) -> Portfolio:
     )
 
 
+def _public_url(request, portfolio) -> str:
+    """The page's address printed and encoded in the QR code: on ``SITE_URL`` (the site's
+    address for what leaves it, as in e-mails) when set, else on this request's host."""
+    path = reverse("portfolios:public", args=[portfolio.slug])
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else request.build_absolute_uri(path)
+
+
 def _pdf_response(request, portfolio, audience, language) -> HttpResponse:
     try:
         if not cv.CV_PDFS_PER_USER.allows(request.user.pk):
@@ -83,7 +91,7 @@ def _pdf_response(request, portfolio, audience, language) -> HttpResponse:
         raise CvRefused(
             _("PDFs cannot be made for a moment. Please try again in a minute.")
         ) from error
-    public_url = request.build_absolute_uri(reverse("portfolios:public", args=[portfolio.slug]))
+    public_url = _public_url(request, portfolio)
     try:
         pdf = cv.cv_pdf(portfolio, audience, language=language, public_url=public_url)
     except StorageUnavailable as error:

@@ -487,3 +487,10 @@ def test_without_the_limits_store_no_pdf_is_made(client, student, unreachable_re
     response = client.get(reverse("portfolios:cv"), {"audience": "public", "language": "en"})
     assert response["Content-Type"].startswith("text/html")
     assert "PDFs cannot be made for a moment" in response.content.decode()
+
+
+def test_the_address_is_on_site_url_when_it_is_set(client, student, rendered, settings):
+    settings.SITE_URL = "https://portfolio.example.edu"
+    client.force_login(student)
+    client.get(reverse("portfolios:cv"), {"audience": "public", "language": "en"})
+    assert 'href="https://portfolio.example.edu/p/aida/"' in rendered[0]
