@@ -6,10 +6,11 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast bench-smoke cluster-test lint format messages static makemessages migrate db-stop db-upgrade clean-db browser
+.PHONY: setup run test test-fast bench-smoke cluster-test lint format messages static makemessages migrate db-stop db-upgrade clean-db browser pdf-libs
 
-## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations
-setup: $(STAMP) messages static migrate
+## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations,
+## the PDF CV's system libraries and fonts
+setup: $(STAMP) pdf-libs messages static migrate
 
 $(STAMP): requirements.txt build-constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,7 +46,7 @@ test-fast: setup
 ## bench-smoke: every benchmark at its small size, each in a fresh database of its own on
 ## DATABASE_URL's server (dropped at the end); fails on any error (a schema change that
 ## breaks a benchmark's seeding fails the build)
-BENCHES := public_page write_paths comments journal_search search analytics redis_outage transfer_jobs backup
+BENCHES := public_page write_paths comments journal_search search analytics redis_outage transfer_jobs backup cv_pdf
 bench-smoke: setup
 	@set -e; for bench in $(BENCHES); do \
 	  echo "==> bench/$$bench.py --smoke"; \
@@ -67,6 +68,23 @@ browser:
 	  else \
 	    echo "chromium is missing: install it (apt-get install chromium) for the browser tests."; \
 	  fi; }
+
+## pdf-libs: what WeasyPrint (the PDF CV, pages/cv.py) needs from the system: Pango,
+## HarfBuzz (with its subsetter), fontconfig, and the DejaVu fonts the CV names (Latin,
+## Cyrillic and the Kyrgyz ң ө ү); installed with apt-get when missing and running as root
+PDF_PACKAGES := fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
+pdf-libs:
+	@command -v dpkg-query >/dev/null 2>&1 || exit 0; \
+	missing=$$(for package in $(PDF_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$package 2>/dev/null | grep -q "ok installed" || echo $$package; \
+	done | xargs); \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing the PDF CV's libraries and fonts: $$missing ..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null); \
+	else \
+	  echo "The PDF CV needs $$missing: install them (apt-get install $$missing)."; \
+	fi
 
 ## lint: ruff, and the import layers (ARCHITECTURE.md) with import-linter
 lint: $(STAMP)

@@ -5,7 +5,7 @@ portfolio_site/urls.py adds each list here to its app's patterns."""
 
 from django.urls import path
 
-from pages import views
+from pages import cv_views, views
 
 account_patterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -16,6 +16,8 @@ portfolio_patterns = [
     path("portfolio/", views.editor, name="editor"),
     path("portfolio/profile/", views.profile_edit, name="profile"),
     path("portfolio/preview/<slug:audience>/", views.preview, name="preview"),
+    path("portfolio/cv/", cv_views.own_cv, name="cv"),
+    path("p/<str:slug>/cv/", cv_views.public_cv, name="public-cv"),
     path("p/<str:slug>/", views.public_page, name="public"),
     path("s/<str:token>/", views.shared_page, name="shared"),
 ]

@@ -35,7 +35,9 @@ from feedback.selectors.verification import events_for_achievement
 from feedback.services.reviews import current_term
 from journal import access as journal_access
 from journal import views as journal_views
+from pages.cv import may_download_cv
 from pages.following import following_feed
+from pages.forms import CvForm
 from pages.selectors import completeness, portfolio_body_html, student_next_steps
 from portfolios import access as portfolio_access
 from portfolios import services as portfolio_services
@@ -164,6 +166,7 @@ def editor(request):
             "storage_quota": quota,
             "storage_percent": min(100, round(100 * used / quota)) if quota else 0,
             "share_link_count": portfolio.share_links.usable().count(),
+            "cv_form": CvForm(portfolio=portfolio),
         },
     )
 
@@ -262,6 +265,7 @@ def _render_page(request, portfolio, audience, preview=None):
             or preview,
             "employer_state": _employer_state(request.user, portfolio, audience, preview),
             "follow": _follow_state(request.user, portfolio, audience, preview),
+            "cv_download": not preview and may_download_cv(request.user, audience),
         },
     )
     if audience.share_link is not None or preview:

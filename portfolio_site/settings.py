@@ -339,6 +339,9 @@ CELERY_BEAT_SCHEDULE["transfer-cleanup"] = {
 ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
 # Comments one user may post in a minute (comments/services.py); more get a form error.
 COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 10)
+# PDF CVs one user may have made in ten minutes (pages/cv.py): each takes a second or two of
+# a web server's time, so more are refused with a translated "try again later".
+CV_PDFS_PER_10_MINUTES = env_int("CV_PDFS_PER_10_MINUTES", 20)
 
 # --- Accounts and authentication ------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -28,6 +28,9 @@ APPROVED_EMPLOYER = "approved employer"
 EMPLOYER_ONLY = "employer only"  # approved employers 200; everyone else, staff too, 404
 SUPERVISOR_ROLE = "supervisor role"  # visitors go to the login page, supervisors and staff 200
 STAFF_ONLY = "staff only"  # visitors go to the login page, staff 200, everyone else 404
+# visitors go to the login page; supervisors, approved employers and staff 200 on a page
+# they may open; students (the owner too) and pending employers 404
+READER = "supervisor, employer or staff"
 
 RULES = {
     "home": ANONYMOUS_ONLY,
@@ -50,6 +53,8 @@ RULES = {
     "portfolios:editor": STUDENT_ONLY,
     "portfolios:profile": STUDENT_ONLY,
     "portfolios:preview": STUDENT_ONLY,
+    "portfolios:cv": STUDENT_ONLY,
+    "portfolios:public-cv": READER,
     "portfolios:share-links": STUDENT_ONLY,
     "portfolios:export": STUDENT_ONLY,
     "portfolios:import": STUDENT_ONLY,
@@ -264,6 +269,7 @@ def _url(name, people):
         "portfolios:transfer-download": [student.transfer_jobs.get().public_id],
         "portfolios:share-link-revoke": [portfolio.share_links.get().pk],
         "portfolios:public": [portfolio.slug],
+        "portfolios:public-cv": [portfolio.slug],
         "portfolios:photo": [portfolio.slug, "thumb"],
         "portfolios:follow": [portfolio.slug],
         "portfolios:unfollow": [portfolio.slug],
@@ -366,6 +372,15 @@ def test_access_rule_holds(client, people, name):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
         for key in ("supervisor", "other_supervisor", "staff"):
+            client.force_login(people[key])
+            assert client.get(url).status_code == 200, key
+    elif rule == READER:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in ("student", "other_student", "pending_employer"):
+            client.force_login(people[key])
+            assert client.get(url).status_code == 404, key
+        for key in ("supervisor", "other_supervisor", "employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
     elif rule == STAFF_ONLY:

@@ -153,14 +153,24 @@ def variant_response(request, upload, variant: str):
     the original; an unknown variant or no file is a 404."""
     if variant not in VARIANTS or not upload.file:
         raise Http404
-    if variant == "thumb" and upload.thumbnail_file:
-        return file_response(upload.thumbnail_file, filename=upload.original_name)
-    if variant in ("thumb", "display") and upload.display_file:
-        return file_response(upload.display_file, filename=upload.original_name)
+    field_file = variant_file(upload, variant)
+    if field_file.name != upload.file.name:
+        return file_response(field_file, filename=upload.original_name)
     return file_response(
         upload.file, filename=upload.original_name, content_type=upload.content_type,
         request=request,
     )  # fmt: skip
+
+
+def variant_file(upload, variant: str):
+    """The stored copy that ``variant`` names (the pages' file addresses and the PDF CV
+    use the same): the thumbnail or display copy of an image where there is one, else
+    the original."""
+    if variant == "thumb" and upload.thumbnail_file:
+        return upload.thumbnail_file
+    if variant in ("thumb", "display") and upload.display_file:
+        return upload.display_file
+    return upload.file
 
 
 def stored_file_views(access_file, *, access_share_link):

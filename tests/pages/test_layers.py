@@ -16,6 +16,8 @@ COMPOSED = [
     ("portfolios:editor", [], "/portfolio/", "pages.views"),
     ("portfolios:profile", [], "/portfolio/profile/", "pages.views"),
     ("portfolios:preview", ["public"], "/portfolio/preview/public/", "pages.views"),
+    ("portfolios:cv", [], "/portfolio/cv/", "pages.cv_views"),
+    ("portfolios:public-cv", ["aida"], "/p/aida/cv/", "pages.cv_views"),
     ("portfolios:public", ["aida"], "/p/aida/", "pages.views"),
     ("portfolios:shared", ["tok"], "/s/tok/", "pages.views"),
     ("portfolios:export", [], "/portfolio/export/", "transfer.views"),
