@@ -175,6 +175,15 @@ def test_kyrgyz_months_are_lower_case_inside_a_date():
     assert all(name.islower() for name in names.values())
 
 
+def test_kyrgyz_file_sizes_are_in_bytes_with_one_abbreviation_style():
+    # Django's Kyrgyz catalogue says "646бит" (bits, no space) and mixes КБ with "мегабайт".
+    from django.template.defaultfilters import filesizeformat
+
+    with translation.override("ky"):
+        shown = [filesizeformat(size) for size in (646, 47_000, 5_000_000, 3 * 1024**3)]
+    assert shown == ["646\xa0байт", "45,9\xa0КБ", "4,8\xa0МБ", "3,0\xa0ГБ"]  # no-break spaces
+
+
 def test_a_kyrgyz_time_span_reads_as_cldr_writes_it():
     now = datetime.datetime(2025, 1, 25, 12, tzinfo=datetime.UTC)
     then = datetime.datetime(2024, 9, 4, 12, tzinfo=datetime.UTC)  # 4 months and 3 weeks
