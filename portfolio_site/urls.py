@@ -43,3 +43,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached gets "unavailable for a moment" (503), not a 500.
+handler500 = "portfolio_site.errors.server_error_or_unavailable"
