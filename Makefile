@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast bench-smoke cluster-test lint format messages static makemessages migrate db-stop db-upgrade clean-db browser pdf-libs
+.PHONY: setup run test test-fast bench-smoke cluster-test faults lint format messages static makemessages migrate db-stop db-upgrade clean-db browser pdf-libs
 
 ## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations,
 ## the PDF CV's system libraries and fonts
@@ -58,6 +58,12 @@ bench-smoke: setup
 ## of its own on DATABASE_URL's server (dropped at the end) and Redis database 9 (emptied)
 cluster-test: setup
 	@$(PY) tests/cluster/run.py
+
+## faults: the site under failures (PostgreSQL and Redis stopped under load, the worker and
+## a web server killed mid-task), each on a PostgreSQL, Redis and SMTP sink of the run's own;
+## FAULTS_ARGS=--short is the shorter form CI runs
+faults: setup
+	@$(PY) tests/faults/run.py $(FAULTS_ARGS)
 
 ## browser: Debian's Chromium for the browser tests (installed when running as root)
 browser:
