@@ -14,6 +14,7 @@ import posixpath
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import (
     DefusedXmlException,
@@ -298,13 +299,28 @@ def _content(element) -> tuple[str, str, str]:
     kind = (element.get("type") or "text").strip().lower()
     src = (element.get("src") or "").strip()
     if kind == "xhtml":
-        parts = [element.text or ""]
+        parts = [escape(element.text or "")]
         for child in element:
-            parts.append(SafeTree.tostring(child, encoding="unicode"))
+            _xhtml(child, parts)
         return html_to_markdown("".join(parts)), kind, src
     if kind in ("html", "text/html"):
         return html_to_markdown(element.text or ""), "html", src
     return (element.text or "").strip(), "text", src
+
+
+def _xhtml(element, parts: list[str]) -> None:
+    """XHTML as HTML with plain tag names (namespaces dropped) and only ``href`` kept, for
+    the HTML converter. Depth is bounded by ``MAX_DEPTH``."""
+    tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    if tag:
+        href = element.get("href")
+        parts.append(f"<{tag} href={quoteattr(href)}>" if href else f"<{tag}>")
+    parts.append(escape(element.text or ""))
+    for child in element:
+        _xhtml(child, parts)
+    if tag:
+        parts.append(f"</{tag}>")
+    parts.append(escape(element.tail or ""))
 
 
 def _feed(root) -> Feed:
