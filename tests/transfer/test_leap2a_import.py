@@ -235,3 +235,13 @@ def test_a_person_entry_by_mahara_id_alone_is_the_profile(portfolio):
     portfolio.refresh_from_db()
     assert portfolio.about == "About me text"
     assert not Post.objects.exists()
+
+
+def test_the_demo_sample_imports(portfolio, settings):
+    from pathlib import Path
+
+    sample = Path(settings.BASE_DIR) / "demo" / "sample-leap2a.xml"
+    with sample.open("rb") as source:
+        report = import_leap2a(portfolio, source)
+    assert report["achievements"] == 6 and report["posts"] == 2 and report["files"] == 0
+    assert {row["title"] for row in report["skipped"]} >= {"certificate.pdf", "My showcase"}
