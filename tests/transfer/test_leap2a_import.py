@@ -245,3 +245,21 @@ def test_the_demo_sample_imports(portfolio, settings):
         report = import_leap2a(portfolio, source)
     assert report["achievements"] == 6 and report["posts"] == 2 and report["files"] == 0
     assert {row["title"] for row in report["skipped"]} >= {"certificate.pdf", "My showcase"}
+
+
+def test_fields_the_site_would_refuse_are_left_out_with_a_note(portfolio):
+    xml = feed(
+        entry(PERSON, "Aida", "person", persondata=(("other", "not a handle!", "Telegram"),
+                                                    ("website", "not a web address"))),
+        entry("urn:2", "Gold medal", "achievement",
+              raw='<sp:field xmlns:sp="urn:x-student-portfolio:leap2a:1" sp:name="url">'
+                  "javascript:alert(1)</sp:field>"
+                  '<sp:field xmlns:sp="urn:x-student-portfolio:leap2a:1" sp:name="grade">A'
+                  "</sp:field>"),
+    )  # fmt: skip
+    report = imported(portfolio, xml)
+    portfolio.refresh_from_db()
+    assert portfolio.telegram == "" and portfolio.website == ""
+    medal = Achievement.objects.get(portfolio=portfolio)
+    assert medal.url == "" and medal.grade == ""  # certificates have no grade
+    assert any("not a handle!" in note for note in report["notes"])

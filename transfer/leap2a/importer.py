@@ -17,6 +17,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from achievements.models import Achievement
 from achievements.services import achievement_create, evidence_add_link
 from core import markdown
 from core.files.quota import storage_quota, storage_used, stored_size
@@ -125,6 +126,7 @@ def _import(portfolio, package: Package, progress: Progress, on_done) -> dict:  
         try:
             _profile(portfolio, plan, photo)
             for item in plan.items:
+                _check_item_fields(item, categories[item.section], plan)
                 files = [prepared[f.entry_id] for f in item.files if f.entry_id in prepared]
                 captions = [f.caption for f in item.files if f.entry_id in prepared]
                 achievement = achievement_create(
@@ -162,17 +164,22 @@ def _profile(portfolio: Portfolio, plan: Plan, photo: PreparedFile | None) -> No
         value = plan.profile.get(name)
         if not value or getattr(portfolio, name):
             continue
-        limit = Portfolio._meta.get_field(name).max_length
-        value = value[:limit] if limit else value
-        if name in ("website", "linkedin", "github"):
-            try:
-                Portfolio._meta.get_field(name).clean(value, portfolio)
-            except ValidationError:
+        model_field = Portfolio._meta.get_field(name)
+        if model_field.max_length and len(value) > model_field.max_length:
+            if name == "about":
                 plan.notes.append(
-                    _("The address “%(value)s” is not a valid web address; it was left out.")
-                    % {"value": value[:80]}
-                )
-                continue
+                    _("The text of “%(title)s” was longer than %(limit)d characters and was "
+                      "shortened.") % {"title": _("About me"), "limit": model_field.max_length}
+                )  # fmt: skip
+            value = value[: model_field.max_length]
+        try:
+            model_field.clean(value, portfolio)
+        except ValidationError as error:
+            plan.notes.append(
+                _("“%(value)s” was left out of your profile: %(reason)s")
+                % {"value": value[:80], "reason": " ".join(error.messages)}
+            )
+            continue
         fields[name] = value
     current = [skill.name for skill in portfolio.skills.all()]
     skills = current + [s for s in plan.skills if s.casefold() not in
@@ -180,6 +187,28 @@ def _profile(portfolio: Portfolio, plan: Plan, photo: PreparedFile | None) -> No
     if not fields and photo is None and skills == current:
         return
     portfolio_update(portfolio=portfolio, skills=skills[:30], photo=photo, **fields)
+
+
+def _check_item_fields(item, category: Category, plan: Plan) -> None:
+    """Fields this site would refuse are left out (and noted), not the whole import."""
+    if item.fields.get("grade") and not category.allows_grade:
+        item.fields.pop("grade")
+    for name in ("url", "organisation", "result"):
+        value = item.fields.get(name)
+        if not value:
+            continue
+        try:
+            Achievement._meta.get_field(name).clean(value, None)
+        except ValidationError as error:
+            item.fields.pop(name)
+            plan.notes.append(
+                _("“%(value)s” was left out of “%(title)s”: %(reason)s")
+                % {
+                    "value": value[:80],
+                    "title": item.title[:80],
+                    "reason": " ".join(error.messages),
+                }
+            )
 
 
 def _prepare(package: Package, planned: PlannedFile, quota_left: int) -> PreparedFile:
