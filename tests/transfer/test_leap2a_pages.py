@@ -100,3 +100,36 @@ def test_the_export_command_writes_leap2a(portfolio, tmp_path):
     call_command("export_portfolio", "aida", str(path), "--format", "leap2a")
     with zipfile.ZipFile(path) as archive:
         assert "Olympiad" in archive.read("leap2a.xml").decode()
+
+
+def test_expired_leap2a_downloads_are_cleared_like_the_others(portfolio, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from transfer import jobs, services
+
+    job = services.export_start(owner=portfolio.student, portfolio=portfolio, language="en",
+                                inline=False, kind=Kind.LEAP2A_EXPORT)  # fmt: skip
+    jobs.export_run(job.pk)
+    job.refresh_from_db()
+    assert job.download_ready() and job.archive
+    name = job.archive.name
+    result = services.transfer_cleanup(
+        now=timezone.now() + timedelta(days=settings.TRANSFER_EXPORT_DAYS + 1)
+    )
+    assert result["expired"] == 1
+    job.refresh_from_db()
+    assert not job.archive and not (settings.MEDIA_ROOT / name).exists()
+
+
+def test_one_leap2a_import_at_a_time(client, portfolio):
+    from transfer import services
+
+    TransferJob.objects.create(owner=portfolio.student, portfolio=portfolio,
+                               kind=Kind.LEAP2A_IMPORT)  # fmt: skip
+    with pytest.raises(services.TransferBusy):
+        services.leap2a_import_start(
+            owner=portfolio.student, portfolio=portfolio, language="en",
+            upload=SimpleUploadedFile("leap2a.xml", b"<feed/>"),
+        )  # fmt: skip

@@ -238,12 +238,23 @@ class _Writer:
         self.category(entry, VISIBILITY_SCHEME, VISIBILITY_NAMES[item.visibility])
         for skill in item.skills.all():
             self.category(entry, "", skill.name)
-        self.date(entry, "start", item.start_date)
-        self.date(entry, "end", item.end_date)
+        if kind in ("certification", "book") and not item.end_date:
+            self.date(entry, "end", item.start_date)  # Mahara keeps one date, as the end
+        else:
+            self.date(entry, "start", item.start_date)
+            self.date(entry, "end", item.end_date)
         for name in ("organisation", "level", "result", "grade", "url"):
             self.site_field(entry, name, getattr(item, name))
         for target in attached:
             self.link(entry, "related", target)
+        if kind == "educationhistory" and item.result:
+            # Mahara's qualification: an achievement the education entry supports.
+            qualification_id = f"portfolio:qualification{item.pk}"
+            self.link(entry, "leap2:supports", qualification_id)
+            qualification = self.entry(qualification_id, item.result, "achievement")
+            self.content(qualification)
+            self.plugin(qualification, "resume", f"pseudo:{kind}")
+            self.link(qualification, "leap2:is_supported_by", item_id)
         if item.organisation:
             org_id = f"portfolio:organisation{item.pk}"
             self.link(entry, "leap2:is_supported_by", org_id)
