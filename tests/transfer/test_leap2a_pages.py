@@ -102,7 +102,9 @@ def test_the_export_command_writes_leap2a(portfolio, tmp_path):
         assert "Olympiad" in archive.read("leap2a.xml").decode()
 
 
-def test_expired_leap2a_downloads_are_cleared_like_the_others(portfolio, settings):
+def test_expired_leap2a_downloads_are_cleared_like_the_others(
+    portfolio, settings, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -115,9 +117,10 @@ def test_expired_leap2a_downloads_are_cleared_like_the_others(portfolio, setting
     job.refresh_from_db()
     assert job.download_ready() and job.archive
     name = job.archive.name
-    result = services.transfer_cleanup(
-        now=timezone.now() + timedelta(days=settings.TRANSFER_EXPORT_DAYS + 1)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.transfer_cleanup(
+            now=timezone.now() + timedelta(days=settings.TRANSFER_EXPORT_DAYS + 1)
+        )
     assert result["expired"] == 1
     job.refresh_from_db()
     assert not job.archive and not (settings.MEDIA_ROOT / name).exists()
