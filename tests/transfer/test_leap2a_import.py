@@ -83,6 +83,7 @@ def test_a_mahara_export_maps_to_sections_journal_profile_and_evidence(portfolio
     assert first.published_at.isoformat() == "2019-09-07T06:00:00+00:00"
     assert first.tags == ["study", "week 1"] and first.status == "published"
     assert [a.original_name for a in first.attachments.all()] == ["diagram.png"]
+    assert posts["Second week"].status == "draft"  # Mahara's readiness#Unready
 
     portfolio.refresh_from_db()
     assert "I study **physics**." in portfolio.about

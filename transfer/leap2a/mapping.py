@@ -488,7 +488,8 @@ class _Planner:
         self.used.add(entry.id)
         title = entry.title or _("Untitled post")
         body = entry.markdown if entry.markdown is not None else entry.content
-        status = "draft" if entry.category(STATUS_SCHEME) == "draft" else "published"
+        draft = entry.category(STATUS_SCHEME) == "draft" or entry.category("readiness") == "Unready"
+        status = "draft" if draft else "published"
         fields = {
             "body": _limit(body, BODY_MAX_LENGTH, self.plan, title),
             "tags": [" ".join(t.split())[:TAG_LENGTH] for t in entry.tags][:MAX_TAGS],

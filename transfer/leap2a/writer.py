@@ -291,12 +291,13 @@ class _Writer:
             self.plugin(entry, "blog", "blogpost")
             self.link(entry, "leap2:is_part_of", "portfolio:journal")
             if post.status != "published":
+                self.category(entry, "readiness", "Unready")  # Mahara's unpublished post
                 self.category(entry, STATUS_SCHEME, "draft")
             self.category(entry, VISIBILITY_SCHEME, VISIBILITY_NAMES[post.visibility])
             for tag in post.tags:
                 self.category(entry, "", tag)
             for target in attached:
-                self.link(entry, "related", target)
+                self.link(entry, "leap2:has_attachment", target)  # as Mahara links them
 
 
 def _escape(text: str) -> str:
