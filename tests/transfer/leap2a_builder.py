@@ -110,6 +110,7 @@ def mahara_export() -> tuple[bytes, dict[str, bytes]]:
         "files/1-diagram.png": png_bytes(),
         "files/2-certificate.pdf": pdf_bytes("Certificate"),
         "files/3-me.png": png_bytes(color="red"),
+        "files/4-telescope.png": png_bytes(color="blue"),
     }
     entries = [
         entry(PERSON, "Aida Bekova", "person", plugin=("internal", "person"),
@@ -194,6 +195,18 @@ def mahara_export() -> tuple[bytes, dict[str, bytes]]:
         entry("portfolio:view60", "My showcase", "selection",
               categories=(("selection_type", "Webpage"),),
               raw='<mahara:view mahara:layout="1" mahara:type="portfolio"/>'),
+        entry("portfolio:view61", "About my project", "selection",
+              content="Summer project page.", categories=(("selection_type", "Webpage"),),
+              links=(("leap2:has_part", "portfolio:artefact45"),),
+              raw='<mahara:view mahara:type="portfolio"><mahara:row><mahara:column>'
+                  '<mahara:blockinstance mahara:blocktype="text" mahara:blocktitle="Goal">'
+                  '<mahara:text>"&lt;p&gt;Build a &lt;b&gt;telescope&lt;/b&gt;.&lt;/p&gt;"'
+                  "</mahara:text></mahara:blockinstance>"
+                  '<mahara:blockinstance mahara:blocktype="image" mahara:blocktitle="Photo">'
+                  "<mahara:artefactid>45</mahara:artefactid></mahara:blockinstance>"
+                  "</mahara:column></mahara:row></mahara:view>"),
+        entry("portfolio:artefact45", "telescope.png", "resource", plugin=("file", "image"),
+              links=(("enclosure", "files/4-telescope.png"),)),
         entry("portfolio:artefact70", "Nice work", "entry", plugin=("comment", "comment"),
               content="Great!", links=(("reflects_on", "portfolio:artefact51"),)),
     ]  # fmt: skip

@@ -77,7 +77,11 @@ def test_a_mahara_export_maps_to_sections_journal_profile_and_evidence(portfolio
     assert len(items) == 7
 
     posts = {p.title: p for p in Post.objects.filter(portfolio=portfolio)}
-    assert set(posts) == {"First week", "Second week"}
+    assert set(posts) == {"First week", "Second week", "About my project"}
+    page = posts["About my project"]  # a Mahara page's text, as a draft with its file
+    assert page.status == "draft"
+    assert page.body == "Summer project page.\n\n### Goal\n\nBuild a **telescope**."
+    assert [a.original_name for a in page.attachments.all()] == ["telescope.png"]
     first = posts["First week"]
     assert first.body == "Hello **world** & friends"
     assert first.published_at.isoformat() == "2019-09-07T06:00:00+00:00"
@@ -107,7 +111,8 @@ def test_a_mahara_export_maps_to_sections_journal_profile_and_evidence(portfolio
     placed = {(row["what"], row["title"]): row["where"] for row in report["placed"]}
     assert placed[("Education", "Physics")] == "Academic achievements"
     assert placed[("Blog post", "First week")] == "Journal (Study blog)"
-    assert report["files"] == 4  # diagram, certificate, poster, photo
+    assert placed[("Mahara page", "About my project")].startswith("Journal")
+    assert report["files"] == 5  # diagram, certificate, poster, photo, telescope
 
 
 def test_a_bare_leap2a_xml_imports_without_files(portfolio):
@@ -218,7 +223,7 @@ def test_the_command_imports_and_prints_the_report(portfolio, tmp_path, capsys):
     path.write_bytes(zipped(xml, files))
     call_command("import_leap2a", "aida", str(path))
     out = capsys.readouterr().out
-    assert "Imported 7 achievements, 2 journal posts and 4 files" in out
+    assert "Imported 7 achievements, 3 journal posts and 5 files" in out
     assert "skipped Mahara page: My showcase" in out
     assert Achievement.objects.filter(portfolio=portfolio).count() == 7
 
@@ -244,8 +249,12 @@ def test_the_demo_sample_imports(portfolio, settings):
     sample = Path(settings.BASE_DIR) / "demo" / "sample-leap2a.xml"
     with sample.open("rb") as source:
         report = import_leap2a(portfolio, source)
-    assert report["achievements"] == 6 and report["posts"] == 2 and report["files"] == 0
-    assert {row["title"] for row in report["skipped"]} >= {"certificate.pdf", "My showcase"}
+    assert report["achievements"] == 6 and report["posts"] == 3 and report["files"] == 0
+    assert {row["title"] for row in report["skipped"]} >= {
+        "certificate.pdf",
+        "My showcase",
+        "telescope.png",
+    }
 
 
 def test_fields_the_site_would_refuse_are_left_out_with_a_note(portfolio):

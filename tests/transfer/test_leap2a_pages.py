@@ -46,7 +46,7 @@ def test_an_import_runs_as_a_job_and_its_page_reports_what_went_where(
     assert job.status == Status.DONE, job.error
     assert not job.archive  # the upload is gone once imported
     text = page.content.decode()
-    assert "Imported 7 achievements, 2 journal posts, 4 files." in text
+    assert "Imported 7 achievements, 3 journal posts, 5 files." in text
     assert "What went where" in text and "Kyrgyz National University" not in text
     assert "My showcase" in text and "Pages are layouts" in text
     assert Achievement.objects.filter(portfolio=portfolio).count() == 7

@@ -19,6 +19,7 @@ Everything is planned as "only me".
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,7 +32,7 @@ from achievements.models import DESCRIPTION_MAX_LENGTH, Achievement, Level
 from journal.models import BODY_MAX_LENGTH, MAX_TAGS, TAG_LENGTH
 from transfer.leap2a import SECTION_SCHEME, STATUS_SCHEME
 from transfer.leap2a.reader import Entry, Feed, Package, enclosure_path
-from transfer.leap2a.text import plain_text
+from transfer.leap2a.text import html_to_markdown, plain_text
 
 MAX_SKILLS = 30
 SKILL_LENGTH = 60
@@ -201,6 +202,15 @@ def parse_moment(value: str) -> datetime | None:
     if not (1900 <= moment.year <= 2100):
         return None
     return moment
+
+
+def _json_text(value: str) -> str:
+    """A Mahara block's setting: JSON-encoded in its export, or plain."""
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return value
+    return decoded if isinstance(decoded, str) else value
 
 
 def _skills(names: list[str]) -> list[str]:
@@ -512,9 +522,7 @@ class _Planner:
             return  # left for loose_files
         self.used.add(entry.id)
         if entry.is_view or entry.category("selection_type") in ("Webpage", "Website"):
-            self.plan.skip(_("Mahara page"), title,
-                           _("Pages are layouts of other items; the items they show were "
-                             "imported by themselves where they map."))  # fmt: skip
+            self.page(entry, title)
         elif entry.is_a("selection") and entry.category("selection_type") in (
             "Folder",
             "Grouping",
@@ -528,6 +536,31 @@ class _Planner:
             pass  # an organisation no résumé entry named
         else:
             self.plan.skip(_("Entry"), title, _("This site has nothing of this kind."))
+
+    def page(self, entry: Entry, title: str) -> None:
+        """A Mahara page: its description and text blocks become one journal post (with
+        the files it links that nothing else took); its layout and other blocks do not
+        map, and the items they show are imported by themselves."""
+        parts = [entry.content] if entry.content else []
+        for block_type, block_title, config in entry.blocks:
+            if block_type not in ("text", "textbox") or not config.get("text"):
+                continue
+            text = html_to_markdown(_json_text(config["text"]))
+            if text:
+                parts.append(f"### {block_title}\n\n{text}" if block_title else text)
+        if not parts:
+            self.plan.skip(_("Mahara page"), title,
+                           _("Pages are layouts of other items; the items they show were "
+                             "imported by themselves where they map."))  # fmt: skip
+            return
+        files, links = self.attachments(entry)
+        body = "\n\n".join(parts)
+        for address, _caption in links:
+            body += f"\n\n<{address}>"
+        fields = {"body": _limit(body, BODY_MAX_LENGTH, self.plan, title), "tags": [],
+                  "published_at": None, "status": "draft"}  # fmt: skip
+        self.plan.posts.append(PlannedPost(title[:200], fields, files))
+        self.plan.place(_("Mahara page"), title, _("Journal (a draft with the page's text)"))
 
     def loose_files(self) -> None:
         """Files no imported item links to: one "Imported files" achievement."""

@@ -65,6 +65,8 @@ class Entry:
     site_fields: dict[str, str] = field(default_factory=dict)  # this site's extension
     markdown: str | None = None  # this site's Markdown source beside an HTML content
     is_view: bool = False  # a Mahara page
+    # A Mahara page's blocks: (block type, title, {config field: value}).
+    blocks: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
 
     def is_a(self, *types: str) -> bool:
         return bool(self.types.intersection(types))
@@ -379,7 +381,14 @@ def _entry(element, number: int) -> Entry:
     if plugin is not None:
         entry.plugin = _attr(plugin, "plugin", MAHARA)
         entry.artefact_type = _attr(plugin, "type", MAHARA)
-    entry.is_view = element.find(_q(MAHARA, "view")) is not None
+    view = element.find(_q(MAHARA, "view"))
+    entry.is_view = view is not None
+    if view is not None:
+        for block in view.iter(_q(MAHARA, "blockinstance")):
+            config = {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in block}
+            entry.blocks.append(
+                (_attr(block, "blocktype", MAHARA), _attr(block, "blocktitle", MAHARA), config)
+            )
     for site_field in element.findall(_q(SITE, "field")):
         entry.site_fields[_attr(site_field, "name", SITE)] = site_field.text or ""
     markdown = element.find(_q(SITE, "markdown"))
