@@ -112,6 +112,7 @@ def test_a_mahara_export_maps_to_sections_journal_profile_and_evidence(portfolio
     assert placed[("Education", "Physics")] == "Academic achievements"
     assert placed[("Blog post", "First week")] == "Journal (Study blog)"
     assert placed[("Mahara page", "About my project")].startswith("Journal")
+    assert any("“Aida Bekova”; your account keeps its own name" in n for n in report["notes"])
     assert report["files"] == 5  # diagram, certificate, poster, photo, telescope
 
 

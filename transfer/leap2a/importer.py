@@ -159,6 +159,12 @@ def _import(portfolio, package: Package, progress: Progress, on_done) -> dict:  
 
 def _profile(portfolio: Portfolio, plan: Plan, photo: PreparedFile | None) -> None:
     """Fill the profile's empty fields (and add the skills) through its own service."""
+    account_name = portfolio.student.get_full_name()
+    if plan.person_name and plan.person_name.casefold() != account_name.casefold():
+        plan.notes.append(
+            _("The file is for “%(name)s”; your account keeps its own name.")
+            % {"name": plan.person_name[:100]}
+        )
     fields = {}
     for name in PROFILE_TEXTS:
         value = plan.profile.get(name)

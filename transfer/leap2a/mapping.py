@@ -116,6 +116,7 @@ class Plan:
     placed: list[dict] = field(default_factory=list)  # {"what", "title", "where"}
     skipped: list[dict] = field(default_factory=list)  # {"what", "title", "reason"}
     notes: list[str] = field(default_factory=list)
+    person_name: str = ""  # the name the file gives (the account's own name is kept)
 
     def skip(self, what: str, title: str, reason: str) -> None:
         self.skipped.append({"what": what, "title": title[:200], "reason": reason})
@@ -352,6 +353,10 @@ class _Planner:
                 profile.setdefault("github", value)
             elif "telegram" in lowered or "t.me/" in lowered:
                 profile.setdefault("telegram", value.rsplit("/", 1)[-1])
+        names = dict((field_name, value) for field_name, _label, value in person.persondata)
+        given = names.get("preferred_given_name") or names.get("legal_given_name", "")
+        family = names.get("preferred_family_name") or names.get("legal_family_name", "")
+        self.plan.person_name = " ".join(" ".join((given, family)).split()) or person.title
         for name in ("headline", "interests"):
             if person.site_fields.get(name):
                 profile[name] = person.site_fields[name]
