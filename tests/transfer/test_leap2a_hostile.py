@@ -99,7 +99,7 @@ def test_a_too_large_document_is_refused(portfolio, settings):
 
 @pytest.mark.parametrize(
     "href", ["../../etc/passwd", "files/../../outside.pdf", "/etc/passwd", "C:/boot.ini",
-             "files\\..\\..\\x.pdf"],
+             "files\\..\\..\\x.pdf", "files/%2e%2e/%2e%2e/etc/passwd", "%2Fetc%2Fpasswd"],
 )  # fmt: skip
 def test_an_enclosure_that_escapes_the_zip_is_refused(portfolio, settings, href):
     xml = feed(
@@ -108,6 +108,16 @@ def test_an_enclosure_that_escapes_the_zip_is_refused(portfolio, settings, href)
     )
     message = refused(portfolio, zipped(xml, {"files/x.pdf": pdf_bytes()}), settings)
     assert "outside the archive" in message
+
+
+def test_a_percent_encoded_name_inside_the_zip_is_found(portfolio):
+    xml = feed(
+        entry("portfolio:a", "Award", "achievement", links=(("related", "portfolio:f"),)),
+        entry("portfolio:f", "my scan.pdf", "resource",
+              links=(("enclosure", "files/my%20scan.pdf"),)),
+    )  # fmt: skip
+    import_leap2a(portfolio, io.BytesIO(zipped(xml, {"files/my scan.pdf": pdf_bytes()})))
+    assert Evidence.objects.get().original_name == "my scan.pdf"
 
 
 def test_a_zip_entry_with_an_unsafe_name_is_refused(portfolio, settings):

@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import unquote
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,6 +248,9 @@ class _Planner:
         if not href:
             return None
         path = enclosure_path(self.package, href)
+        if path is not None and path not in self.package.entries and unquote(href) != href:
+            # A percent-encoded name ("my%20file.pdf"), checked again once decoded.
+            path = enclosure_path(self.package, unquote(href))
         if path is None or path not in self.package.entries:
             return None
         label = entry.title or path.rsplit("/", 1)[-1]
