@@ -91,6 +91,12 @@ def test_a_huge_text_node_is_refused(portfolio, settings):
     assert "a text longer than" in refused(portfolio, xml, settings)
 
 
+def test_a_huge_text_after_an_element_is_refused(portfolio, settings):
+    content = "<p><b>x</b>" + "a" * 1_100_000 + "</p>"
+    xml = feed(entry("portfolio:1", "Huge", "entry", content_type="xhtml", content=content))
+    assert "a text longer than" in refused(portfolio, xml, settings)
+
+
 def test_a_too_large_document_is_refused(portfolio, settings):
     xml = feed(*[entry(f"portfolio:{n}", "x", "entry", content="a" * 900_000)
                  for n in range(25)])  # fmt: skip

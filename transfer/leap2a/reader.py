@@ -200,7 +200,8 @@ def parse(data: bytes) -> Feed:
                     root = element
             else:
                 depth -= 1
-                for text in (element.text, element.tail):
+                # An element's tail is known once its parent ends: checked there.
+                for text in (element.text, *(child.tail for child in element)):
                     if text is not None and len(text) > MAX_TEXT:
                         raise ImportRefused(
                             _("leap2a.xml has a text longer than %(count)d characters.")
