@@ -3,7 +3,8 @@
 Creates its own database (``<DATABASE_URL's name>_leap2a``; or ``BENCH_DATABASE_URL``) and
 builds, in memory, a Mahara-shaped Leap2A zip of ``--entries`` entries with ``--files``
 enclosed files (résumé entries by composite with their organisation siblings, a blog with
-posts, file resources attached to them or loose; PNGs and PDFs in turn), then:
+posts, file resources attached to them or loose; small PNG scans, 1600×1200 JPEG photos
+and PDFs in turn), then:
 
 - runs the import job as the site runs it (``leap2a_import_start``, then the job's run,
   as the task would) into a new student's portfolio, and prints start-to-done (target: a
@@ -73,7 +74,9 @@ def _entry(entry_id, title, leap_type, body="", plugin=None, extra=""):
 def build_zip(entries: int, files: int) -> bytes:
     """A Mahara-shaped export: ``entries`` entries in all, ``files`` of them files."""
     png = seeding.image_bytes(3, size=(320, 240), image_format="PNG")
+    photo = seeding.image_bytes(5, size=(1600, 1200))  # a phone photo's size, as JPEG
     pdf = seeding.pdf_bytes(["Certificate of participation", "Benchmark"])
+    kinds = [("scan{}.png", png), ("photo{}.jpg", photo), ("certificate{}.pdf", pdf)]
     parts = [_entry("portfolio:artefactinternal", "Bench Student", "person",
                     "<p>About <b>me</b>.</p>", ("internal", "person")),
              _entry("portfolio:blog", "Study blog", "selection", "", ("blog", "blog"),
@@ -87,8 +90,8 @@ def build_zip(entries: int, files: int) -> bytes:
     attached: dict[str, list[str]] = {}
     payload = {}
     for number in range(files):
-        name, data = (f"scan{number}.png", png) if number % 2 == 0 else (
-            f"certificate{number}.pdf", pdf)  # fmt: skip
+        pattern, data = kinds[number % len(kinds)]
+        name = pattern.format(number)
         path = f"files/{number}-{name}"
         payload[path] = data
         file_id = f"portfolio:file{number}"
