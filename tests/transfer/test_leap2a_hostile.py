@@ -223,3 +223,19 @@ def test_a_file_that_fails_the_upload_checks_is_never_stored(portfolio, settings
     report = import_leap2a(portfolio, io.BytesIO(zipped(xml, {"files/page.html": polyglot})))
     assert not Evidence.objects.exists()
     assert any(row["title"] == "page.html" for row in report["skipped"])
+
+
+def test_a_failure_late_in_the_import_leaves_no_rows_and_no_files(portfolio, settings, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from tests.transfer.leap2a_builder import mahara_export
+    from transfer.leap2a import importer
+
+    def failing_post_create(**fields):
+        raise ValidationError("the journal refused it")
+
+    monkeypatch.setattr(importer, "post_create", failing_post_create)
+    xml, files = mahara_export()
+    message = refused(portfolio, zipped(xml, files), settings)  # evidence was stored first
+    assert "the journal refused it" in message
+    assert not portfolio.skills.exists() and not portfolio.photo

@@ -21,6 +21,7 @@ from achievements.models import Achievement
 from achievements.services import achievement_create, evidence_add_link
 from core import markdown
 from core.files.quota import storage_quota, storage_used, stored_size
+from core.files.storage import StoredFiles
 from core.files.uploads import Kind, PreparedFile, UploadRejected, classify_link, prepare_upload
 from journal.services import post_create
 from portfolios.content import content_batch
@@ -117,8 +118,11 @@ def _import(portfolio, package: Package, progress: Progress, on_done) -> dict:  
         "skipped": plan.skipped,
         "notes": plan.notes,
     }
+    # The services' own StoredFiles blocks hand their files to this one: a failure later
+    # in the transaction deletes every file stored before it.
     with (
         markdown.prerendered(t for t in texts if isinstance(t, str)),
+        StoredFiles(),
         transaction.atomic(),
         content_batch(),
     ):
