@@ -58,6 +58,7 @@ RULES = {
     "portfolios:share-links": STUDENT_ONLY,
     "portfolios:export": STUDENT_ONLY,
     "portfolios:import": STUDENT_ONLY,
+    "portfolios:import-leap2a": STUDENT_ONLY,
     "portfolios:transfer-job": OWNER_ONLY,  # staff see jobs in the admin
     "portfolios:transfer-download": OWNER_ONLY,
     "portfolios:share-link-visits": OWNER_ONLY,

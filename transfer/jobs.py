@@ -30,7 +30,18 @@ from django.utils.translation import gettext as _
 from core.files.storage import StorageUnavailable, StoredFiles, delete_after_commit
 from core.files.types import UploadRejected
 from transfer import archive
-from transfer.models import ACTIVE, FINISHED, STORAGE_FOLDER, Kind, Stage, Status, TransferJob
+from transfer.leap2a.importer import import_leap2a
+from transfer.leap2a.writer import export_leap2a
+from transfer.models import (
+    ACTIVE,
+    FINISHED,
+    IMPORT_KINDS,
+    STORAGE_FOLDER,
+    Kind,
+    Stage,
+    Status,
+    TransferJob,
+)  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +146,7 @@ def _claimed(job_id: int):
 def _fail(job: TransferJob, message: str) -> None:
     """Finish ``job`` as failed with ``message`` (for the student); an import's upload
     goes, since nothing will read it again."""
-    upload = job.archive.name if job.kind == Kind.IMPORT else ""
+    upload = job.archive.name if job.kind in IMPORT_KINDS else ""
     fields = {"status": Status.FAILED, "error": message, "finished_at": timezone.now()}
     if upload:
         fields["archive"] = ""
@@ -180,8 +191,9 @@ def export_run(job_id: int) -> None:
 
 def _export(job: TransferJob) -> None:
     portfolio = job.portfolio
+    write = export_leap2a if job.kind == Kind.LEAP2A_EXPORT else archive.export_zip
     with tempfile.TemporaryFile() as spool:
-        archive.export_zip(portfolio, spool, progress=JobProgress(job))
+        write(portfolio, spool, progress=JobProgress(job))
         size = spool.seek(0, 2)
         spool.seek(0)
         JobProgress(job)(Stage.STORING, 0, 1)
@@ -228,6 +240,9 @@ def import_run(job_id: int) -> None:
 def _import(job: TransferJob) -> None:
     if not job.archive:
         raise FileNotFoundError
+    if job.kind == Kind.LEAP2A_IMPORT:
+        _import_leap2a(job)
+        return
     portfolio = job.portfolio
     posts_before = portfolio.posts.count()  # a version 1 zip imports beside posts
     upload = job.archive.name
@@ -249,3 +264,23 @@ def _import(job: TransferJob) -> None:
             shutil.copyfileobj(source, spool, 1024 * 1024)
         spool.seek(0)
         archive.import_zip(portfolio, spool, progress=JobProgress(job), on_restored=finish)
+
+
+def _import_leap2a(job: TransferJob) -> None:
+    """A Leap2A zip or leap2a.xml: the report of what went where is the job's summary."""
+    upload = job.archive.name
+
+    def finish(report: dict) -> None:
+        updated = TransferJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+            status=Status.DONE, stage=Stage.FINISHED, summary=report, archive="",
+            progress_done=1, progress_total=1, finished_at=timezone.now(),
+        )  # fmt: skip
+        if not updated:
+            raise _Superseded
+        delete_after_commit([upload])
+
+    with tempfile.TemporaryFile() as spool:
+        with job.archive.open("rb") as source:
+            shutil.copyfileobj(source, spool, 1024 * 1024)
+        spool.seek(0)
+        import_leap2a(job.portfolio, spool, progress=JobProgress(job), on_done=finish)

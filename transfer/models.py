@@ -23,6 +23,13 @@ def transfer_upload_to(instance, filename: str) -> str:
 class Kind(models.TextChoices):
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
+    LEAP2A_EXPORT = "leap2a-export", _("Leap2A export")
+    LEAP2A_IMPORT = "leap2a-import", _("Leap2A import")
+
+
+EXPORT_KINDS = (Kind.EXPORT, Kind.LEAP2A_EXPORT)
+IMPORT_KINDS = (Kind.IMPORT, Kind.LEAP2A_IMPORT)
+LEAP2A_KINDS = (Kind.LEAP2A_EXPORT, Kind.LEAP2A_IMPORT)
 
 
 class Status(models.TextChoices):
@@ -77,7 +84,7 @@ class TransferJob(models.Model):
         related_name="transfer_jobs",
         verbose_name=_("portfolio"),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -131,7 +138,16 @@ class TransferJob(models.Model):
 
     @property
     def is_export(self) -> bool:
-        return self.kind == Kind.EXPORT
+        return self.kind in EXPORT_KINDS
+
+    @property
+    def is_import(self) -> bool:
+        return self.kind in IMPORT_KINDS
+
+    @property
+    def is_leap2a(self) -> bool:
+        """A Leap2A (Mahara) export or import rather than the site's own zip."""
+        return self.kind in LEAP2A_KINDS
 
     @property
     def percent(self) -> int:
@@ -145,7 +161,7 @@ class TransferJob(models.Model):
         """An export whose zip is there and not yet expired."""
         now = now or timezone.now()
         return (
-            self.kind == Kind.EXPORT
+            self.kind in EXPORT_KINDS
             and self.status == Status.DONE
             and bool(self.archive)
             and (self.expires_at is None or self.expires_at > now)

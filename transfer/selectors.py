@@ -7,6 +7,7 @@ from transfer.models import TransferJob
 RECENT_JOBS = 5
 
 
-def recent_jobs(owner, kind: str) -> list[TransferJob]:
-    """The student's latest jobs of ``kind``, newest first (the export and import pages)."""
-    return list(TransferJob.objects.of(owner, kind).order_by("-created_at", "-pk")[:RECENT_JOBS])
+def recent_jobs(owner, *kinds: str) -> list[TransferJob]:
+    """The student's latest jobs of ``kinds``, newest first (the export and import pages)."""
+    jobs = TransferJob.objects.filter(owner=owner, kind__in=kinds)
+    return list(jobs.order_by("-created_at", "-pk")[:RECENT_JOBS])

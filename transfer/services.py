@@ -21,7 +21,15 @@ from core.files.storage import StoredFiles, delete_after_commit
 from core.tasks import enqueue
 from portfolios.models import Portfolio
 from transfer import archive, jobs, tasks
-from transfer.models import ACTIVE, STORAGE_FOLDER, Kind, Status, TransferJob
+from transfer.models import (
+    ACTIVE,
+    EXPORT_KINDS,
+    IMPORT_KINDS,
+    STORAGE_FOLDER,
+    Kind,
+    Status,
+    TransferJob,
+)  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +38,7 @@ class TransferBusy(Exception):
     """The student already has a job of this kind waiting or running (``job``)."""
 
     def __init__(self, kind: str, job: TransferJob | None):
-        if kind == Kind.EXPORT:
+        if kind in EXPORT_KINDS:
             message = _("Your download is already being prepared.")
         else:
             message = _("An import is already running; wait until it has finished.")
@@ -64,11 +72,19 @@ def _export_inline(job_id: int) -> None:
 
 @transaction.atomic
 def export_start(
-    *, owner, portfolio: Portfolio, language: str, inline: bool | None = None
+    *,
+    owner,
+    portfolio: Portfolio,
+    language: str,
+    inline: bool | None = None,
+    kind: str = Kind.EXPORT,
 ) -> TransferJob:
-    """Start an export of ``portfolio``: inline once the row commits when its files are
-    small (``TRANSFER_INLINE_EXPORT_BYTES``) or ``inline`` says so, else as a task."""
-    job = _create_job(owner=owner, portfolio=portfolio, kind=Kind.EXPORT, language=language)
+    """Start an export of ``portfolio`` (``kind``: the site's zip or Leap2A): inline once
+    the row commits when its files are small (``TRANSFER_INLINE_EXPORT_BYTES``) or
+    ``inline`` says so, else as a task."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"not an export: {kind}")
+    job = _create_job(owner=owner, portfolio=portfolio, kind=kind, language=language)
     if inline is None:
         inline = storage_used(portfolio) <= settings.TRANSFER_INLINE_EXPORT_BYTES
     if inline:
@@ -94,6 +110,21 @@ def import_start(*, owner, portfolio: Portfolio, upload, language: str) -> Trans
     return job
 
 
+def leap2a_import_start(*, owner, portfolio: Portfolio, upload, language: str) -> TransferJob:
+    """Keep an uploaded Leap2A zip or leap2a.xml in private storage and queue its import
+    (beside whatever the portfolio has); the task checks everything in it."""
+    name = getattr(upload, "name", "") or ""
+    extension = "xml" if name.lower().endswith(".xml") else "zip"
+    with StoredFiles() as stored, transaction.atomic():
+        job = _create_job(owner=owner, portfolio=portfolio, kind=Kind.LEAP2A_IMPORT,
+                          language=language, archive_size=upload.size)  # fmt: skip
+        stored.save(job.archive, upload, folder=STORAGE_FOLDER, extension=extension,
+                    label=name)  # fmt: skip
+        job.save(update_fields=["archive"])
+        enqueue(tasks.import_run, job.pk)
+    return job
+
+
 def transfer_cleanup(*, now=None) -> dict[str, int]:
     """The beat task's work (transfer.tasks.cleanup): queue again what a broker outage
     left waiting, stop jobs that ran far too long, delete expired downloads and old jobs
@@ -106,7 +137,7 @@ def transfer_cleanup(*, now=None) -> dict[str, int]:
     )
     requeued = 0
     for job_id, kind in waiting.values_list("pk", "kind"):
-        enqueue(tasks.export_run if kind == Kind.EXPORT else tasks.import_run, job_id)
+        enqueue(tasks.export_run if kind in EXPORT_KINDS else tasks.import_run, job_id)
         requeued += 1
     stopped = 0
     for job in TransferJob.objects.filter(
@@ -117,7 +148,7 @@ def transfer_cleanup(*, now=None) -> dict[str, int]:
     with transaction.atomic():
         expired = list(
             TransferJob.objects.select_for_update()
-            .filter(kind=Kind.EXPORT, expires_at__lte=now)
+            .filter(kind__in=EXPORT_KINDS, expires_at__lte=now)
             .exclude(archive="")
         )
         for job in expired:
@@ -141,9 +172,9 @@ def _stop_stale(job: TransferJob, now) -> int:
     with translation.override(job.language):
         message = jobs.stale_message()
     fields = {"status": Status.FAILED, "error": message, "finished_at": now}
-    if job.kind == Kind.IMPORT:
+    if job.kind in IMPORT_KINDS:
         fields["archive"] = ""
     updated = TransferJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(**fields)
-    if updated and job.kind == Kind.IMPORT:
+    if updated and job.kind in IMPORT_KINDS:
         delete_after_commit([job.archive.name])
     return updated

@@ -9,6 +9,7 @@ from transfer import views
 portfolio_patterns = [
     path("portfolio/export/", views.export, name="export"),
     path("portfolio/import/", views.import_view, name="import"),
+    path("portfolio/import/leap2a/", views.import_leap2a, name="import-leap2a"),
     path("portfolio/transfers/<uuid:public_id>/", views.job_detail, name="transfer-job"),
     path(
         "portfolio/transfers/<uuid:public_id>/download/",
