@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: setup run test test-fast bench-smoke cluster-test faults lint format messages static makemessages migrate db-stop db-upgrade clean-db browser pdf-libs
+.PHONY: setup run test test-fast bench-smoke cluster-test faults load lint format messages static makemessages migrate db-stop db-upgrade clean-db browser pdf-libs
 
 ## setup: virtualenv, pinned packages, front-end assets, database, migrations, translations,
 ## the PDF CV's system libraries and fonts
@@ -64,6 +64,18 @@ cluster-test: setup
 ## FAULTS_ARGS=--short is the shorter form CI runs
 faults: setup
 	@$(PY) tests/faults/run.py $(FAULTS_ARGS)
+
+## load: the real mix of users (locust, bench/load/) against two app servers; LOAD_ARGS=--soak
+## for 15 minutes at 50 users, --short for a quick check. Locust lives in a virtualenv of its
+## own ($(VENV)-load), so the site's packages stay as they are.
+LOAD_VENV := $(VENV)-load
+$(LOAD_VENV)/.installed: bench/load/requirements.txt
+	@test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	@$(LOAD_VENV)/bin/python -m pip install --disable-pip-version-check -q -r bench/load/requirements.txt
+	@touch $@
+
+load: setup $(LOAD_VENV)/.installed
+	@$(PY) bench/load/run.py --locust $(LOAD_VENV)/bin/locust $(LOAD_ARGS)
 
 ## browser: Debian's Chromium for the browser tests (installed when running as root)
 browser:
