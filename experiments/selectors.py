@@ -1,0 +1,301 @@
+"""Reads for experiments: populations, the previous term's baseline, the arm a student is
+in (the pages' one entry point, ``recommendation_mode_for``) and the rows a report is
+computed from — one statement over the assignments and analytics' per-term roll-ups."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from analytics.models import StudentTermActivity
+from experiments import stats
+from experiments.models import MODE_OF_ARM, Arm, Assignment, Experiment, Metric, Status
+from feedback.models import Term
+
+
+def experiments_list():
+    return Experiment.objects.select_related("term").annotate(
+        students=Count("assignments")
+    ).order_by("-created_at", "-id")
+
+
+def previous_term(term: Term) -> Term | None:
+    return Term.objects.filter(starts_on__lt=term.starts_on).order_by("-starts_on").first()
+
+
+def term_weeks(term: Term, *, until: date | None = None) -> float:
+    """The term's weeks up to ``until`` (its end at most), at least one day's worth."""
+    end = term.ends_on if until is None else min(until, term.ends_on)
+    return max(1, (end - term.starts_on).days + 1) / 7
+
+
+def measured_until(experiment: Experiment) -> date:
+    if experiment.finished_at is not None:
+        return timezone.localdate(experiment.finished_at)
+    return timezone.localdate()
+
+
+def population_filter(*, programs, cohorts) -> Q:
+    condition = Q(role=Role.STUDENT, is_active=True)
+    if programs:
+        condition &= Q(program__in=programs)
+    if cohorts:
+        condition &= Q(cohort__in=cohorts)
+    return condition
+
+
+def population_students(experiment: Experiment):
+    return User.objects.filter(
+        population_filter(
+            programs=list(experiment.programs.all()), cohorts=list(experiment.cohorts.all())
+        )
+    )
+
+
+def _sets_meet(a: set, b: set) -> bool:
+    """Populations are "every …" when empty: an empty set meets anything."""
+    return not a or not b or bool(a & b)
+
+
+def populations_overlap(first: tuple[set, set], second: tuple[set, set]) -> bool:
+    """Whether two (programs, cohorts) populations can hold the same student."""
+    return _sets_meet(first[0], second[0]) and _sets_meet(first[1], second[1])
+
+
+def overlapping_running(experiment: Experiment, *, programs=None, cohorts=None) -> list:
+    """Running experiments (other than this one) whose population meets this one's."""
+    mine = (
+        {p.pk for p in (experiment.programs.all() if programs is None else programs)},
+        {c.pk for c in (experiment.cohorts.all() if cohorts is None else cohorts)},
+    )
+    others = (
+        Experiment.objects.filter(status=Status.RUNNING)
+        .exclude(pk=experiment.pk)
+        .prefetch_related("programs", "cohorts")
+    )
+    return [
+        other
+        for other in others
+        if populations_overlap(
+            mine, ({p.pk for p in other.programs.all()}, {c.pk for c in other.cohorts.all()})
+        )
+    ]
+
+
+# --- Metrics -------------------------------------------------------------------------------
+
+
+def metric_values(metric: str, rows: np.ndarray, weeks: float) -> np.ndarray:
+    """Per student, from (updates, active weeks, score sum, review count) columns; a
+    student without a roll-up row has zeros; without a review, the score is NaN."""
+    updates, active_weeks, score_sum, reviews = (rows[:, i] for i in range(4))
+    if metric == Metric.UPDATES_PER_WEEK:
+        return updates / weeks
+    if metric == Metric.ACTIVE_WEEKS_SHARE:
+        return np.minimum(1.0, active_weeks / math.ceil(weeks))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(reviews > 0, score_sum / np.where(reviews > 0, reviews, 1), np.nan)
+
+
+def population_baseline(experiment: Experiment, *, programs=None, cohorts=None) -> dict:
+    """The primary metric in the term before the experiment's, over the students of the
+    population now: mean, spread, and the students per arm that the minimum detectable
+    effect, alpha and power then need."""
+    before = previous_term(experiment.term)
+    result = {"term": before, "n": 0, "mean": None, "sd": None, "required_n": None}
+    if before is None:
+        return result
+    programs = list(experiment.programs.all()) if programs is None else programs
+    cohorts = list(experiment.cohorts.all()) if cohorts is None else cohorts
+    students = User.objects.filter(population_filter(programs=programs, cohorts=cohorts))
+    rows = np.array(
+        list(
+            students.filter(term_activity__term=before).values_list(
+                "term_activity__updates", "term_activity__active_weeks",
+                "term_activity__score_sum", "term_activity__review_count",
+            )
+        ),
+        dtype=float,
+    ).reshape(-1, 4)  # fmt: skip
+    without = students.exclude(term_activity__term=before).count()
+    if experiment.primary_metric != Metric.REVIEW_SCORE and without:
+        rows = np.vstack([rows, np.zeros((without, 4))])
+    values = metric_values(experiment.primary_metric, rows, term_weeks(before))
+    result.update(stats.baseline(values))
+    result["required_n"] = stats.required_n_per_arm(
+        mean=result["mean"], sd=result["sd"], mde=experiment.mde,
+        alpha=experiment.alpha_per_comparison, power=experiment.power,
+    )  # fmt: skip
+    return result
+
+
+# --- The student's arm ----------------------------------------------------------------------
+
+
+def recommendation_mode_for(student) -> str | None:
+    """What the pages show this student: "none" (control), "model" (treatment), "rules"
+    (the rules-only arm), or None when no running experiment includes them (the pages'
+    own default). A student of a running experiment's population who has no arm yet (they
+    joined after the start) gets one now, once."""
+    if not getattr(student, "is_authenticated", False) or student.role != Role.STUDENT:
+        return None
+    arm = (
+        Assignment.objects.filter(student=student, experiment__status=Status.RUNNING)
+        .values_list("arm", flat=True)
+        .first()
+    )
+    if arm is None:
+        experiment = running_experiment_for(student)
+        if experiment is None:
+            return None
+        from experiments.services import assignment_ensure
+
+        arm = assignment_ensure(experiment=experiment, student=student).arm
+    return MODE_OF_ARM[Arm(arm)]
+
+
+def running_experiment_for(student) -> Experiment | None:
+    if not student.is_active:
+        return None
+    program_ok = Q(programs__isnull=True) | Q(programs=student.program_id)
+    cohort_ok = Q(cohorts__isnull=True) | Q(cohorts=student.cohort_id)
+    return (
+        Experiment.objects.filter(status=Status.RUNNING)
+        .filter(program_ok)
+        .filter(cohort_ok)
+        .order_by("started_at", "pk")
+        .first()
+    )
+
+
+# --- Report rows ---------------------------------------------------------------------------
+
+ROWS_SQL = """
+SELECT a.student_id, a.arm, a.stratum_id, a.exposures, a.actions,
+       coalesce(cur.updates, 0), coalesce(cur.active_weeks, 0),
+       coalesce(cur.score_sum, 0)::float8, coalesce(cur.review_count, 0),
+       coalesce(pre.updates, 0), coalesce(pre.active_weeks, 0),
+       coalesce(pre.score_sum, 0)::float8, coalesce(pre.review_count, 0)
+FROM experiments_assignment a
+LEFT JOIN analytics_studenttermactivity cur
+  ON cur.student_id = a.student_id AND cur.term_id = %(term)s
+LEFT JOIN analytics_studenttermactivity pre
+  ON pre.student_id = a.student_id AND pre.term_id = %(pre)s
+WHERE a.experiment_id = %(experiment)s
+ORDER BY a.student_id
+"""
+assert StudentTermActivity._meta.db_table == "analytics_studenttermactivity"
+assert Assignment._meta.db_table == "experiments_assignment"
+
+
+@dataclass
+class ExperimentRows:
+    student_ids: np.ndarray
+    arms: np.ndarray  # of str
+    strata: list
+    exposures: np.ndarray
+    actions: np.ndarray
+    current: np.ndarray  # (n, 4): updates, active weeks, score sum, reviews
+    previous: np.ndarray  # (n, 4), the same in the previous term
+    weeks: float
+    previous_weeks: float | None
+
+    def metric(self, metric: str) -> np.ndarray:
+        return metric_values(metric, self.current, self.weeks)
+
+    def previous_metric(self, metric: str) -> np.ndarray:
+        if self.previous_weeks is None:
+            return np.full(len(self.student_ids), np.nan)
+        # No row: no update (0); no review: NaN, which the adjustment imputes.
+        return metric_values(metric, self.previous, self.previous_weeks)
+
+
+def experiment_rows(experiment: Experiment) -> ExperimentRows:
+    before = previous_term(experiment.term)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ROWS_SQL,
+            {"term": experiment.term_id, "pre": before.pk if before else None,
+             "experiment": experiment.pk},
+        )  # fmt: skip
+        fetched = cursor.fetchall()
+    n = len(fetched)
+    if n:
+        columns = list(zip(*fetched, strict=True))
+    else:
+        columns = [()] * 13
+    numbers = np.array([columns[i] for i in (5, 6, 7, 8)], dtype=float).T.reshape(n, 4)
+    previous = np.array([columns[i] for i in (9, 10, 11, 12)], dtype=float).T.reshape(n, 4)
+    return ExperimentRows(
+        student_ids=np.array(columns[0], dtype=np.int64),
+        arms=np.array(columns[1], dtype=object),
+        strata=list(columns[2]),
+        exposures=np.array(columns[3], dtype=np.int64),
+        actions=np.array(columns[4], dtype=np.int64),
+        current=numbers,
+        previous=previous,
+        weeks=term_weeks(experiment.term, until=measured_until(experiment)),
+        previous_weeks=term_weeks(before) if before else None,
+    )
+
+
+def experiment_report(experiment: Experiment, rows: ExperimentRows | None = None) -> dict:
+    """The figures of the results page and ``experiment_report --json``: students per arm,
+    the sample-ratio check, and per metric each arm's mean and spread and each treatment
+    arm against the control (experiments/stats.py). Codes and numbers only; the words are
+    experiments/wording.py's."""
+    rows = experiment_rows(experiment) if rows is None else rows
+    arms = experiment.arms
+    counts = [int(np.count_nonzero(rows.arms == arm)) for arm in arms]
+    report = {
+        "experiment": experiment.pk,
+        "status": experiment.status,
+        "arms": arms,
+        "n": dict(zip(arms, counts, strict=True)),
+        "planned_n": experiment.required_n,
+        "srm": stats.sample_ratio(counts, [1 / len(arms)] * len(arms)),
+        "alpha": experiment.alpha,
+        "alpha_per_comparison": experiment.alpha_per_comparison,
+        "exposures": {arm: int(rows.exposures[rows.arms == arm].sum()) for arm in arms},
+        "actions": {arm: int(rows.actions[rows.arms == arm].sum()) for arm in arms},
+        "metrics": [],
+    }
+    metrics = [experiment.primary_metric] + [
+        m for m in experiment.secondary_metrics if m != experiment.primary_metric
+    ]
+    for metric in metrics:
+        values, before = rows.metric(metric), rows.previous_metric(metric)
+        per_arm = {arm: values[rows.arms == arm] for arm in arms}
+        pre_arm = {arm: before[rows.arms == arm] for arm in arms}
+        primary = metric == experiment.primary_metric
+        entry = {
+            "metric": metric,
+            "primary": primary,
+            "arms": {arm: stats.describe(v[np.isfinite(v)]) for arm, v in per_arm.items()},
+            "comparisons": {},
+        }
+        for arm in arms[1:]:
+            entry["comparisons"][arm] = stats.compare(
+                per_arm[Arm.CONTROL], per_arm[arm], pre_control=pre_arm[Arm.CONTROL],
+                pre_treated=pre_arm[arm], alpha=experiment.alpha_per_comparison,
+                mde=experiment.mde,
+                # The planned n is the primary metric's; secondary metrics are read as
+                # they come (their conclusions are marked exploratory).
+                planned_n=experiment.required_n if primary else None,
+                baseline_mean=experiment.baseline_mean if primary else None,
+            )  # fmt: skip
+        report["metrics"].append(entry)
+    return report
+
+
+def pseudonym(student_id: int, salt: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{salt}:student:{student_id}".encode()).hexdigest()[:16]
