@@ -206,7 +206,9 @@ def compare(
     control, treated = control[keep_c], treated[keep_t]
     level = 1 - alpha
     result = welch(control, treated, level=level)
-    reference = baseline_mean if baseline_mean else (float(control.mean()) if len(control) else 0)
+    # The effect looked for is relative: of the control's mean now (the metric's level
+    # moves between terms), of the baseline's before there is a control.
+    reference = float(control.mean()) if len(control) else (baseline_mean or 0.0)
     effect = mde * reference
     cuped = None
     if pre_control is not None and pre_treated is not None:

@@ -22,16 +22,22 @@ def terms():
 
 @pytest.fixture
 def programs():
-    return [ProgramFactory(code=f"p{i}", name_en=f"Program {i}") for i in range(3)]
+    # Fixed ids: the assignment hashes the program too (each stratum's first arm).
+    return [ProgramFactory(id=900_000 + i, code=f"p{i}", name_en=f"Program {i}") for i in range(3)]
 
 
-def make_students(count, programs, *, cohort=None, prefix="s"):
+def make_students(count, programs, *, cohort=None, prefix="s", first_id=None):
+    """``count`` students spread over ``programs``; ``first_id`` fixes their ids (the
+    assignment hashes the id), so a simulation assigns the same way every run."""
     cohort = cohort or CohortFactory(entry_year=2025)
-    return [
-        StudentFactory(username=f"{prefix}{i}", program=programs[i % len(programs)],
-                       cohort=cohort)
-        for i in range(count)
-    ]  # fmt: skip
+    ids = {} if first_id is None else {"id": first_id}
+    students = []
+    for i in range(count):
+        if first_id is not None:
+            ids["id"] = first_id + i
+        students.append(StudentFactory(username=f"{prefix}{i}",
+                                       program=programs[i % len(programs)], cohort=cohort, **ids))
+    return students
 
 
 def plant(students, term, *, updates, scores=None):
