@@ -140,7 +140,7 @@ def experiment_detail(request, pk: int):
             "report": report, "described": described, "chart": _chart(report, described),
             "counts": [(Arm(arm).label, report["n"][arm], report["exposures"][arm],
                         report["actions"][arm]) for arm in report["arms"]],
-            "srm_p": wording.formatting.p_value(report["srm"]["p"]),
+            "srm_p": wording.p_value(report["srm"]["p"]),
         })  # fmt: skip
     return render(request, "experiments/experiment_detail.html", context)
 

@@ -5,14 +5,28 @@ plain-language conclusion of each comparison. Used by the results page and by
 
 from __future__ import annotations
 
+import math
+
 from django.utils.translation import gettext as _
 
 from analytics import formatting
 from experiments.models import Arm, Metric
 
 
+def _missing(number) -> bool:
+    return number is None or not math.isfinite(number)
+
+
+def p_value(number) -> str:
+    return formatting.NO_FIGURE if _missing(number) else formatting.p_value(number)
+
+
+def share(number) -> str:
+    return formatting.NO_FIGURE if _missing(number) else formatting.percent(number)
+
+
 def value(metric: str, number: float | None) -> str:
-    if number is None:
+    if _missing(number):
         return formatting.NO_FIGURE
     if metric == Metric.ACTIVE_WEEKS_SHARE:
         return formatting.decimal(100 * number, 1) + " %"
@@ -22,7 +36,7 @@ def value(metric: str, number: float | None) -> str:
 
 
 def relative(number: float | None) -> str:
-    if number is None:
+    if _missing(number):
         return formatting.NO_FIGURE
     text = formatting.decimal(100 * number, 1) + " %"
     return ("+" + text) if number > 0 else text
@@ -74,26 +88,26 @@ def conclusion(comparison: dict, *, metric: str, arm: str, planned_n: int | None
             "arm": arm_label, "difference": value(metric, welch["diff"]),
             "relative": relative(welch["relative"]), "level": level,
             "low": value(metric, low), "high": value(metric, high),
-            "p": formatting.p_value(welch["p"]),
+            "p": p_value(welch["p"]),
         }  # fmt: skip
     elif kind == "no_effect":
         text = _(
             "No difference as large as the one looked for (%(effect)s): the %(level)s interval "
             "rules it out (p = %(p)s)."
         ) % {"effect": value(metric, comparison["mde_absolute"]), "level": level,
-             "p": formatting.p_value(welch.get("p"))}  # fmt: skip
+             "p": p_value(welch.get("p"))}  # fmt: skip
     else:
         text = _(
             "No significant difference (p = %(p)s), but the interval still includes an effect "
             "as large as the one looked for: the result is inconclusive."
-        ) % {"p": formatting.p_value(welch.get("p"))}
+        ) % {"p": p_value(welch.get("p"))}
     if not primary:
         text = _("Secondary metric, exploratory only:") + " " + text
     if srm.get("mismatch"):
         text = (
             _("Warning: the arms' sizes differ from the planned equal split more than chance "
               "allows (chi-square p = %(p)s); check the assignment before trusting any "
-              "figure.") % {"p": formatting.p_value(srm["p"])}
+              "figure.") % {"p": p_value(srm["p"])}
             + " " + text
         )  # fmt: skip
     return text
@@ -119,13 +133,13 @@ def describe_report(report: dict) -> list[dict]:
                 "interval": interval(metric, w.get("ci")),
                 "relative": relative(w.get("relative")),
                 "relative_interval": interval(metric, w.get("relative_ci"), as_relative=True),
-                "p": formatting.p_value(w.get("p")),
+                "p": p_value(w.get("p")),
                 "adjusted": value(metric, a.get("diff")),
                 "adjusted_interval": interval(metric, a.get("ci")),
-                "adjusted_p": formatting.p_value(a.get("p")),
-                "narrower": formatting.NO_FIGURE if a.get("narrower") is None
+                "adjusted_p": p_value(a.get("p")),
+                "narrower": formatting.NO_FIGURE if _missing(a.get("narrower"))
                 else formatting.decimal(100 * a["narrower"], 1) + " %",
-                "power": formatting.percent(c["power"]),
+                "power": share(c["power"]),
                 "level": level_percent(c["level"]),
                 "conclusion": conclusion(c, metric=metric, arm=arm, primary=entry["primary"],
                                          planned_n=report["planned_n"], srm=report["srm"]),

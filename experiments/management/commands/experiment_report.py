@@ -66,7 +66,7 @@ class Command(BaseCommand):
         out(f"students per arm (planned {planned}): "
             + ", ".join(f"{arm} {n}" for arm, n in report["n"].items()))  # fmt: skip
         srm = report["srm"]
-        out(f"sample ratio: chi-square p = {wording.formatting.p_value(srm['p'])}"
+        out(f"sample ratio: chi-square p = {wording.p_value(srm['p'])}"
             + (" — MISMATCH" if srm["mismatch"] else ""))  # fmt: skip
         for entry in described:
             out("")
