@@ -94,9 +94,7 @@ class Experiment(models.Model):
     baseline_mean = models.FloatField(_("baseline mean"), null=True, blank=True)
     baseline_sd = models.FloatField(_("baseline standard deviation"), null=True, blank=True)
     baseline_n = models.PositiveIntegerField(_("baseline students"), null=True, blank=True)
-    required_n = models.PositiveIntegerField(
-        _("required students per arm"), null=True, blank=True
-    )
+    required_n = models.PositiveIntegerField(_("required students per arm"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("created by"),

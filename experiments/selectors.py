@@ -21,9 +21,11 @@ from feedback.models import Term
 
 
 def experiments_list():
-    return Experiment.objects.select_related("term").annotate(
-        students=Count("assignments")
-    ).order_by("-created_at", "-id")
+    return (
+        Experiment.objects.select_related("term")
+        .annotate(students=Count("assignments"))
+        .order_by("-created_at", "-id")
+    )
 
 
 def previous_term(term: Term) -> Term | None:
@@ -227,10 +229,7 @@ def experiment_rows(experiment: Experiment) -> ExperimentRows:
         )  # fmt: skip
         fetched = cursor.fetchall()
     n = len(fetched)
-    if n:
-        columns = list(zip(*fetched, strict=True))
-    else:
-        columns = [()] * 13
+    columns = list(zip(*fetched, strict=True)) if n else [()] * 13
     numbers = np.array([columns[i] for i in (5, 6, 7, 8)], dtype=float).T.reshape(n, 4)
     previous = np.array([columns[i] for i in (9, 10, 11, 12)], dtype=float).T.reshape(n, 4)
     return ExperimentRows(

@@ -224,8 +224,10 @@ def compare(
         "welch": result,
         "adjusted": cuped,
         "mde_absolute": effect,
-        "power": achieved_power(n_control=nc, n_treated=nt, sd=pooled_sd(control, treated),
-                                effect=effect, alpha=alpha),  # fmt: skip
-        "verdict": verdict(result, n_control=nc, n_treated=nt, planned_n=planned_n,
-                           effect=effect, alpha=alpha),  # fmt: skip
+        "power": achieved_power(
+            n_control=nc, n_treated=nt, sd=pooled_sd(control, treated), effect=effect, alpha=alpha
+        ),  # fmt: skip
+        "verdict": verdict(
+            result, n_control=nc, n_treated=nt, planned_n=planned_n, effect=effect, alpha=alpha
+        ),  # fmt: skip
     }

@@ -35,8 +35,11 @@ def make_students(count, programs, *, cohort=None, prefix="s", first_id=None):
     for i in range(count):
         if first_id is not None:
             ids["id"] = first_id + i
-        students.append(StudentFactory(username=f"{prefix}{i}",
-                                       program=programs[i % len(programs)], cohort=cohort, **ids))
+        students.append(
+            StudentFactory(
+                username=f"{prefix}{i}", program=programs[i % len(programs)], cohort=cohort, **ids
+            )
+        )
     return students
 
 

@@ -50,10 +50,14 @@ def test_start_assigns_the_population_once_and_fixes_the_plan(terms, programs):
     assert outsider.pk not in assigned
     for student in students:
         if student.pk in in_population:
-            assert assigned[student.pk] == services.stratified_arms(
-                experiment.salt, experiment.arms,
-                [(s.pk, s.program_id) for s in students if s.pk in in_population],
-            )[student.pk]
+            assert (
+                assigned[student.pk]
+                == services.stratified_arms(
+                    experiment.salt,
+                    experiment.arms,
+                    [(s.pk, s.program_id) for s in students if s.pk in in_population],
+                )[student.pk]
+            )
     with pytest.raises(ValidationError):
         services.experiment_start(experiment=experiment)
 

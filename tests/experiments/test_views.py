@@ -110,8 +110,9 @@ def test_start_and_finish_from_the_page(staff_client, terms, programs):
     assert Assignment.objects.filter(experiment=experiment).count() == 6
 
 
-def test_results_page_says_not_enough_data_and_draws_the_chart(staff_client, terms, programs,
-                                                               django_assert_max_num_queries):  # fmt: skip
+def test_results_page_says_not_enough_data_and_draws_the_chart(
+    staff_client, terms, programs, django_assert_max_num_queries
+):
     experiment = running_experiment(terms, programs)
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("experiments:detail", args=[experiment.pk]))
@@ -122,11 +123,14 @@ def test_results_page_says_not_enough_data_and_draws_the_chart(staff_client, ter
     assert "Review score in the term" in text  # the secondary metric
 
 
-def test_results_page_query_count_does_not_grow_with_students(staff_client, terms, programs,
-                                                              django_assert_max_num_queries):  # fmt: skip
+def test_results_page_query_count_does_not_grow_with_students(
+    staff_client, terms, programs, django_assert_max_num_queries
+):
     experiment = running_experiment(terms, programs, count=300, seed=3)
     with django_assert_max_num_queries(12):
-        assert staff_client.get(reverse("experiments:detail", args=[experiment.pk])).status_code == 200
+        assert (
+            staff_client.get(reverse("experiments:detail", args=[experiment.pk])).status_code == 200
+        )
     with django_assert_max_num_queries(8):
         assert staff_client.get(reverse("experiments:list")).status_code == 200
 
@@ -157,7 +161,9 @@ def test_others_get_a_404(client, terms, programs):
     for user in (StudentFactory(), SupervisorFactory()):
         client.force_login(user)
         for name in ("detail", "csv", "edit"):
-            assert client.get(reverse(f"experiments:{name}", args=[experiment.pk])).status_code == 404
+            assert (
+                client.get(reverse(f"experiments:{name}", args=[experiment.pk])).status_code == 404
+            )
         assert client.post(reverse("experiments:finish", args=[experiment.pk])).status_code == 404
     experiment.refresh_from_db()
     assert experiment.status == Status.RUNNING
