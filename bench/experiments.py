@@ -207,7 +207,8 @@ def main() -> None:
         print(f"\n  planted +20%: relative {w['relative']:+.3f} "
               f"(95% {w['relative_ci'][0]:+.3f} … {w['relative_ci'][1]:+.3f}), p {w['p']:.2g}; "
               f"adjusted {a['diff']:.4f} (interval narrower by {100 * a['narrower']:.0f}%); "
-              f"planned n {experiment.required_n:,d} per arm; verdict {primary['verdict']}")  # fmt: skip
+              f"planned n {experiment.required_n:,d} per arm; "
+              f"verdict {primary['verdict']}")  # fmt: skip
         conclusion = wording.describe_report(report)[0]["comparisons"][0]["conclusion"]
         print(f"  conclusion: {conclusion}")
         print(f"  SRM p {report['srm']['p']:.3f} (threshold {stats.SRM_ALPHA})")
