@@ -4,6 +4,8 @@ computed from — one statement over the assignments and analytics' per-term rol
 
 from __future__ import annotations
 
+import hashlib
+import io
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -179,69 +181,109 @@ def running_experiment_for(student) -> Experiment | None:
 
 # --- Report rows ---------------------------------------------------------------------------
 
-ROWS_SQL = """
-SELECT a.student_id, a.arm, a.stratum_id, a.exposures, a.actions,
-       coalesce(cur.updates, 0), coalesce(cur.active_weeks, 0),
-       coalesce(cur.score_sum, 0)::float8, coalesce(cur.review_count, 0),
-       coalesce(pre.updates, 0), coalesce(pre.active_weeks, 0),
-       coalesce(pre.score_sum, 0)::float8, coalesce(pre.review_count, 0)
+ARMS_BY_CODE = [Arm.CONTROL.value, Arm.MODEL.value, Arm.RULES.value]
+# (name, SQL, PostgreSQL type, numpy type): each field fixed-width and never NULL.
+ROW_COLUMNS = [
+    ("arm", "CASE a.arm WHEN 'control' THEN 0 WHEN 'model' THEN 1 ELSE 2 END", "int2", ">i2"),
+    ("exposures", "a.exposures", "int4", ">i4"),
+    ("actions", "a.actions", "int4", ">i4"),
+    *(
+        (f"{term}_{name}", f"coalesce({term}.{column}, 0)", pg, np_type)
+        for term in ("cur", "pre")
+        for name, column, pg, np_type in (
+            ("updates", "updates", "int4", ">i4"),
+            ("weeks", "active_weeks", "int4", ">i4"),
+            ("score", "score_sum", "float8", ">f8"),
+            ("reviews", "review_count", "int4", ">i4"),
+        )
+    ),
+]
+IDENTITY_COLUMNS = [
+    ("student", "a.student_id", "int4", ">i4"),
+    ("stratum", "coalesce(a.stratum_id, -1)", "int4", ">i4"),
+]
+ROWS_FROM = """
 FROM experiments_assignment a
 LEFT JOIN analytics_studenttermactivity cur
   ON cur.student_id = a.student_id AND cur.term_id = %(term)s
 LEFT JOIN analytics_studenttermactivity pre
   ON pre.student_id = a.student_id AND pre.term_id = %(pre)s
 WHERE a.experiment_id = %(experiment)s
-ORDER BY a.student_id
 """
 assert StudentTermActivity._meta.db_table == "analytics_studenttermactivity"
 assert Assignment._meta.db_table == "experiments_assignment"
+# The rows come as PostgreSQL's binary COPY: a 19-byte header, then per row a field count
+# and each field's length and big-endian value — all of fixed width here and never NULL,
+# so numpy reads 100,000 rows in one step instead of a million Python objects, and narrow
+# types keep the transfer small (bench/experiments.py: the fetch went from about 560 ms
+# to the statement's own time).
+COPY_HEADER = 19
+
+
+def _copy_rows(columns: list, params: dict) -> np.ndarray:
+    dtype = np.dtype(
+        [("fields", ">i2")]
+        + [item for name, _sql, _pg, np_type in columns
+           for item in ((f"{name}_length", ">i4"), (name, np_type))]
+    )  # fmt: skip
+    select = ", ".join(f"({sql})::{pg}" for _name, sql, pg, _np in columns)
+    with connection.cursor() as cursor:
+        statement = cursor.mogrify(f"SELECT {select} {ROWS_FROM}", params).decode()
+        buffer = io.BytesIO()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT binary)", buffer)
+    data = buffer.getbuffer()
+    count = (len(data) - COPY_HEADER - 2) // dtype.itemsize
+    return np.frombuffer(data, dtype=dtype, count=count, offset=COPY_HEADER)
 
 
 @dataclass
 class ExperimentRows:
-    student_ids: np.ndarray
-    arms: np.ndarray  # of str
-    strata: list
+    arm_codes: np.ndarray  # index into ARMS_BY_CODE
     exposures: np.ndarray
     actions: np.ndarray
     current: np.ndarray  # (n, 4): updates, active weeks, score sum, reviews
     previous: np.ndarray  # (n, 4), the same in the previous term
     weeks: float
     previous_weeks: float | None
+    student_ids: np.ndarray | None = None  # with identities=True (the CSV)
+    strata: np.ndarray | None = None  # program ids, -1 for none
+
+    @property
+    def arms(self) -> np.ndarray:
+        return np.array(ARMS_BY_CODE, dtype=object)[self.arm_codes]
+
+    def mask(self, arm: str) -> np.ndarray:
+        return self.arm_codes == ARMS_BY_CODE.index(arm)
 
     def metric(self, metric: str) -> np.ndarray:
         return metric_values(metric, self.current, self.weeks)
 
     def previous_metric(self, metric: str) -> np.ndarray:
         if self.previous_weeks is None:
-            return np.full(len(self.student_ids), np.nan)
+            return np.full(len(self.arm_codes), np.nan)
         # No row: no update (0); no review: NaN, which the adjustment imputes.
         return metric_values(metric, self.previous, self.previous_weeks)
 
 
-def experiment_rows(experiment: Experiment) -> ExperimentRows:
+def experiment_rows(experiment: Experiment, *, identities: bool = False) -> ExperimentRows:
     before = previous_term(experiment.term)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ROWS_SQL,
-            {"term": experiment.term_id, "pre": before.pk if before else None,
-             "experiment": experiment.pk},
-        )  # fmt: skip
-        fetched = cursor.fetchall()
-    n = len(fetched)
-    columns = list(zip(*fetched, strict=True)) if n else [()] * 13
-    numbers = np.array([columns[i] for i in (5, 6, 7, 8)], dtype=float).T.reshape(n, 4)
-    previous = np.array([columns[i] for i in (9, 10, 11, 12)], dtype=float).T.reshape(n, 4)
+    columns = ROW_COLUMNS + (IDENTITY_COLUMNS if identities else [])
+    rows = _copy_rows(
+        columns,
+        {"term": experiment.term_id, "pre": before.pk if before else None,
+         "experiment": experiment.pk},
+    )  # fmt: skip
+    names = ("updates", "weeks", "score", "reviews")
     return ExperimentRows(
-        student_ids=np.array(columns[0], dtype=np.int64),
-        arms=np.array(columns[1], dtype=object),
-        strata=list(columns[2]),
-        exposures=np.array(columns[3], dtype=np.int64),
-        actions=np.array(columns[4], dtype=np.int64),
-        current=numbers,
-        previous=previous,
+        arm_codes=rows["arm"].astype(np.int64),
+        exposures=rows["exposures"].astype(np.int64),
+        actions=rows["actions"].astype(np.int64),
+        current=np.column_stack([rows[f"cur_{n}"] for n in names]).astype(float),
+        previous=np.column_stack([rows[f"pre_{n}"] for n in names]).astype(float),
         weeks=term_weeks(experiment.term, until=measured_until(experiment)),
         previous_weeks=term_weeks(before) if before else None,
+        student_ids=rows["student"].astype(np.int64) if identities else None,
+        strata=rows["stratum"].astype(np.int64) if identities else None,
     )
 
 
@@ -252,7 +294,8 @@ def experiment_report(experiment: Experiment, rows: ExperimentRows | None = None
     experiments/wording.py's."""
     rows = experiment_rows(experiment) if rows is None else rows
     arms = experiment.arms
-    counts = [int(np.count_nonzero(rows.arms == arm)) for arm in arms]
+    masks = {arm: rows.mask(arm) for arm in arms}
+    counts = [int(np.count_nonzero(masks[arm])) for arm in arms]
     report = {
         "experiment": experiment.pk,
         "status": experiment.status,
@@ -262,8 +305,8 @@ def experiment_report(experiment: Experiment, rows: ExperimentRows | None = None
         "srm": stats.sample_ratio(counts, [1 / len(arms)] * len(arms)),
         "alpha": experiment.alpha,
         "alpha_per_comparison": experiment.alpha_per_comparison,
-        "exposures": {arm: int(rows.exposures[rows.arms == arm].sum()) for arm in arms},
-        "actions": {arm: int(rows.actions[rows.arms == arm].sum()) for arm in arms},
+        "exposures": {arm: int(rows.exposures[masks[arm]].sum()) for arm in arms},
+        "actions": {arm: int(rows.actions[masks[arm]].sum()) for arm in arms},
         "metrics": [],
     }
     metrics = [experiment.primary_metric] + [
@@ -271,8 +314,8 @@ def experiment_report(experiment: Experiment, rows: ExperimentRows | None = None
     ]
     for metric in metrics:
         values, before = rows.metric(metric), rows.previous_metric(metric)
-        per_arm = {arm: values[rows.arms == arm] for arm in arms}
-        pre_arm = {arm: before[rows.arms == arm] for arm in arms}
+        per_arm = {arm: values[masks[arm]] for arm in arms}
+        pre_arm = {arm: before[masks[arm]] for arm in arms}
         primary = metric == experiment.primary_metric
         entry = {
             "metric": metric,
@@ -295,6 +338,4 @@ def experiment_report(experiment: Experiment, rows: ExperimentRows | None = None
 
 
 def pseudonym(student_id: int, salt: str) -> str:
-    import hashlib
-
     return hashlib.sha256(f"{salt}:student:{student_id}".encode()).hexdigest()[:16]

@@ -129,13 +129,14 @@ def adjusted(
     columns = [np.ones_like(y), arm, pre - pre.mean()]
     if missing.any():
         columns.append(missing.astype(float))
+    if float(pre.std()) == 0:
+        return None  # a constant covariate adjusts nothing
     x = np.column_stack(columns)
-    if np.linalg.matrix_rank(x) < x.shape[1]:
-        return None
-    fit = sm.OLS(y, x).fit(cov_type="HC1")
+    fit = sm.OLS(y, x).fit(method="qr", cov_type="HC1")
     low, high = fit.conf_int(alpha=1 - level)[1]
-    plain = sm.OLS(y, x[:, :2]).fit(cov_type="HC1")
-    narrower = 1 - float(fit.bse[1]) / float(plain.bse[1]) if plain.bse[1] else None
+    # Without the covariate the robust error of the difference is Welch's, up to n/(n−2).
+    plain = math.sqrt(control.var(ddof=1) / nc + treated.var(ddof=1) / nt)
+    narrower = 1 - float(fit.bse[1]) / plain if plain else None
     return {"diff": float(fit.params[1]), "ci": (float(low), float(high)),
             "p": float(fit.pvalues[1]), "se": float(fit.bse[1]),
             "narrower": narrower}  # fmt: skip

@@ -155,22 +155,22 @@ def experiment_csv(request, pk: int):
     program's code, the arm, cards shown and answered, the previous term's and this
     term's value. No name, no id."""
     experiment = access_experiment(request.user, pk)
-    rows = selectors.experiment_rows(experiment)
+    rows = selectors.experiment_rows(experiment, identities=True)
     codes = dict(Program.objects.values_list("pk", "code"))
     metrics = [experiment.primary_metric, *experiment.secondary_metrics]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    values = {m: (rows.metric(m), rows.previous_metric(m)) for m in metrics}
-    for i, student_id in enumerate(rows.student_ids.tolist()):
-        pseudonym = selectors.pseudonym(student_id, experiment.salt)
-        for metric in metrics:
-            now, before = values[metric]
-            writer.writerow([
-                pseudonym, codes.get(rows.strata[i], ""), rows.arms[i],
-                int(rows.exposures[i]), int(rows.actions[i]), metric, _number(before[i]),
-                _number(now[i]),
-            ])  # fmt: skip
+    pseudonyms = [selectors.pseudonym(pk, experiment.salt) for pk in rows.student_ids.tolist()]
+    programs = [codes.get(pk, "") for pk in rows.strata.tolist()]
+    arms, exposures, actions = rows.arms, rows.exposures.tolist(), rows.actions.tolist()
+    for metric in metrics:
+        now = [_number(v) for v in rows.metric(metric).tolist()]
+        before = [_number(v) for v in rows.previous_metric(metric).tolist()]
+        writer.writerows(
+            zip(pseudonyms, programs, arms, exposures, actions, [metric] * len(now), before, now,
+                strict=True)
+        )  # fmt: skip
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (
