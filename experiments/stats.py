@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.power import TTestIndPower
 
@@ -113,7 +112,7 @@ def adjusted(
     *, level: float = 0.95,
 ) -> dict | None:  # fmt: skip
     """ANCOVA (CUPED's regression form): metric ~ 1 + treated + (pre − mean pre) by OLS
-    with heteroscedasticity-robust (HC1) errors. A missing previous value is the mean, with
+    with heteroscedasticity-robust (HC1) errors and normal intervals, as statsmodels. A missing previous value is the mean, with
     an indicator, so no student is left out. The estimate of ``treated``, its interval and
     p-value, and how much narrower the interval is than without the covariate."""
     nc, nt = len(control), len(treated)
@@ -132,14 +131,27 @@ def adjusted(
     if float(pre.std()) == 0:
         return None  # a constant covariate adjusts nothing
     x = np.column_stack(columns)
-    fit = sm.OLS(y, x).fit(method="qr", cov_type="HC1")
-    low, high = fit.conf_int(alpha=1 - level)[1]
+    beta, se = ols_hc1(y, x)
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    diff, error = float(beta[1]), float(se[1])
     # Without the covariate the robust error of the difference is Welch's, up to n/(n−2).
     plain = math.sqrt(control.var(ddof=1) / nc + treated.var(ddof=1) / nt)
-    narrower = 1 - float(fit.bse[1]) / plain if plain else None
-    return {"diff": float(fit.params[1]), "ci": (float(low), float(high)),
-            "p": float(fit.pvalues[1]), "se": float(fit.bse[1]),
-            "narrower": narrower}  # fmt: skip
+    return {"diff": diff, "ci": (diff - z * error, diff + z * error),
+            "p": float(2 * stats.norm.sf(abs(diff / error))) if error else None, "se": error,
+            "narrower": 1 - error / plain if plain else None}  # fmt: skip
+
+
+def ols_hc1(y: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least squares with heteroscedasticity-robust (HC1) standard errors: what
+    ``statsmodels.OLS(y, x).fit(cov_type="HC1")`` gives (tests/experiments/test_stats.py
+    holds the two equal), by the normal equations of the few columns here — a twentieth of
+    statsmodels' time on 100,000 rows (bench/experiments.py)."""
+    n, k = x.shape
+    bread = np.linalg.inv(x.T @ x)
+    beta = bread @ (x.T @ y)
+    weighted = x * (y - x @ beta)[:, None]
+    cov = bread @ (weighted.T @ weighted) @ bread * n / (n - k)
+    return beta, np.sqrt(np.diag(cov))
 
 
 def achieved_power(
