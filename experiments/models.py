@@ -167,6 +167,14 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
     exposures = models.PositiveIntegerField(_("cards shown"), default=0)
     actions = models.PositiveIntegerField(_("answers to cards"), default=0)
+    # The student's figures in the term before the experiment's, copied when the arm is
+    # given: the covariate of the adjusted estimate must be fixed before any treatment.
+    pre_updates = models.PositiveIntegerField(_("updates in the previous term"), default=0)
+    pre_active_weeks = models.PositiveIntegerField(
+        _("active weeks in the previous term"), default=0
+    )
+    pre_score_sum = models.FloatField(_("review totals in the previous term"), default=0)
+    pre_reviews = models.PositiveIntegerField(_("reviews in the previous term"), default=0)
 
     class Meta:
         verbose_name = _("assignment")

@@ -96,6 +96,25 @@ def overlapping_running(experiment: Experiment, *, programs=None, cohorts=None) 
 # --- Metrics -------------------------------------------------------------------------------
 
 
+def previous_figures(experiment: Experiment, student_ids=None) -> dict[int, dict]:
+    """Per student of the population (or of ``student_ids``), their figures in the term
+    before the experiment's, as the assignment keeps them; a student without a roll-up row
+    there is missing (all zeros)."""
+    before = previous_term(experiment.term)
+    if before is None:
+        return {}
+    rows = StudentTermActivity.objects.filter(term=before)
+    if student_ids is not None:
+        rows = rows.filter(student_id__in=student_ids)
+    return {
+        student_id: {"pre_updates": updates, "pre_active_weeks": weeks,
+                     "pre_score_sum": float(score), "pre_reviews": reviews}
+        for student_id, updates, weeks, score, reviews in rows.values_list(
+            "student_id", "updates", "active_weeks", "score_sum", "review_count"
+        )
+    }  # fmt: skip
+
+
 def metric_values(metric: str, rows: np.ndarray, weeks: float) -> np.ndarray:
     """Per student, from (updates, active weeks, score sum, review count) columns; a
     student without a roll-up row has zeros; without a review, the score is NaN."""
@@ -189,7 +208,7 @@ ROW_COLUMNS = [
     ("actions", "a.actions", "int4", ">i4"),
     *(
         (f"{term}_{name}", f"coalesce({term}.{column}, 0)", pg, np_type)
-        for term in ("cur", "pre")
+        for term in ("cur",)
         for name, column, pg, np_type in (
             ("updates", "updates", "int4", ">i4"),
             ("weeks", "active_weeks", "int4", ">i4"),
@@ -197,6 +216,10 @@ ROW_COLUMNS = [
             ("reviews", "review_count", "int4", ">i4"),
         )
     ),
+    ("pre_updates", "a.pre_updates", "int4", ">i4"),
+    ("pre_weeks", "a.pre_active_weeks", "int4", ">i4"),
+    ("pre_score", "a.pre_score_sum", "float8", ">f8"),
+    ("pre_reviews", "a.pre_reviews", "int4", ">i4"),
 ]
 IDENTITY_COLUMNS = [
     ("student", "a.student_id", "int4", ">i4"),
@@ -206,8 +229,6 @@ ROWS_FROM = """
 FROM experiments_assignment a
 LEFT JOIN analytics_studenttermactivity cur
   ON cur.student_id = a.student_id AND cur.term_id = %(term)s
-LEFT JOIN analytics_studenttermactivity pre
-  ON pre.student_id = a.student_id AND pre.term_id = %(pre)s
 WHERE a.experiment_id = %(experiment)s
 """
 assert StudentTermActivity._meta.db_table == "analytics_studenttermactivity"
@@ -270,8 +291,7 @@ def experiment_rows(experiment: Experiment, *, identities: bool = False) -> Expe
     columns = ROW_COLUMNS + (IDENTITY_COLUMNS if identities else [])
     rows = _copy_rows(
         columns,
-        {"term": experiment.term_id, "pre": before.pk if before else None,
-         "experiment": experiment.pk},
+        {"term": experiment.term_id, "experiment": experiment.pk},
     )  # fmt: skip
     names = ("updates", "weeks", "score", "reviews")
     return ExperimentRows(

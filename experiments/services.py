@@ -154,11 +154,12 @@ def experiment_start(*, experiment: Experiment) -> Experiment:
     experiment.save()
     arms = stratified_arms(experiment.salt, experiment.arms, students)
     program_of = dict(students)
+    before = selectors.previous_figures(experiment)
     now = experiment.started_at
     Assignment.objects.bulk_create(
         [
             Assignment(experiment=experiment, student_id=pk, arm=arm, stratum_id=program_of[pk],
-                       assigned_at=now)
+                       assigned_at=now, **before.get(pk, {}))
             for pk, arm in arms.items()
         ],
         batch_size=5000,
@@ -189,6 +190,7 @@ def assignment_ensure(*, experiment: Experiment, student) -> Assignment:
             return Assignment.objects.create(
                 experiment=experiment, student=student, stratum_id=student.program_id,
                 arm=arm_for(experiment, student.pk),
+                **selectors.previous_figures(experiment, [student.pk]).get(student.pk, {}),
             )  # fmt: skip
     except IntegrityError:  # made by a parallel request a moment ago
         return Assignment.objects.get(experiment=experiment, student=student)

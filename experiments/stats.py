@@ -112,9 +112,10 @@ def adjusted(
     *, level: float = 0.95,
 ) -> dict | None:  # fmt: skip
     """ANCOVA (CUPED's regression form): metric ~ 1 + treated + (pre − mean pre) by OLS
-    with heteroscedasticity-robust (HC1) errors and normal intervals, as statsmodels. A missing previous value is the mean, with
-    an indicator, so no student is left out. The estimate of ``treated``, its interval and
-    p-value, and how much narrower the interval is than without the covariate."""
+    with heteroscedasticity-robust (HC1) errors and normal intervals, as statsmodels. A
+    missing previous value is the mean, with an indicator, so no student is left out. The
+    estimate of ``treated``, its interval and p-value, and how much narrower the interval
+    is than without the covariate."""
     nc, nt = len(control), len(treated)
     if nc < MIN_PER_ARM or nt < MIN_PER_ARM:
         return None
