@@ -28,6 +28,20 @@ EDITABLE_FIELDS = ("name", "hypothesis", "secondary_metrics", *FIXED_AT_START)
 START_LOCK = 0x45585052  # "EXPR": one experiment starts at a time (the overlap check)
 
 
+ASSIGN_SQL = """
+INSERT INTO experiments_assignment
+  (experiment_id, student_id, arm, stratum_id, assigned_at, exposures, actions,
+   pre_updates, pre_active_weeks, pre_score_sum, pre_reviews)
+SELECT %(experiment)s, s.student_id, s.arm, u.program_id, %(now)s, 0, 0,
+       coalesce(t.updates, 0), coalesce(t.active_weeks, 0), coalesce(t.score_sum, 0)::float8,
+       coalesce(t.review_count, 0)
+FROM unnest(%(students)s::bigint[], %(arms)s::text[]) AS s(student_id, arm)
+JOIN accounts_user u ON u.id = s.student_id
+LEFT JOIN analytics_studenttermactivity t
+  ON t.student_id = s.student_id AND t.term_id = %(pre)s
+"""
+
+
 def place(salt: str, key: str) -> int:
     """A number from 0 to 2**64 − 1 that only the salt and the key decide."""
     return int.from_bytes(hashlib.sha256(f"{salt}:{key}".encode()).digest()[:8], "big")
@@ -153,17 +167,16 @@ def experiment_start(*, experiment: Experiment) -> Experiment:
     experiment.full_clean()
     experiment.save()
     arms = stratified_arms(experiment.salt, experiment.arms, students)
-    program_of = dict(students)
-    before = selectors.previous_figures(experiment)
-    now = experiment.started_at
-    Assignment.objects.bulk_create(
-        [
-            Assignment(experiment=experiment, student_id=pk, arm=arm, stratum_id=program_of[pk],
-                       assigned_at=now, **before.get(pk, {}))
-            for pk, arm in arms.items()
-        ],
-        batch_size=5000,
-    )  # fmt: skip
+    before = selectors.previous_term(experiment.term)
+    # One statement for every student (100,000 in bench/experiments.py), with their
+    # previous term's figures copied from analytics' roll-ups.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ASSIGN_SQL,
+            {"experiment": experiment.pk, "now": experiment.started_at,
+             "students": list(arms), "arms": list(arms.values()),
+             "pre": before.pk if before else None},
+        )  # fmt: skip
     return experiment
 
 
