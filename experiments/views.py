@@ -126,7 +126,9 @@ def experiment_detail(request, pk: int):
     context = {"experiment": experiment, "programs": list(experiment.programs.all()),
                "cohorts": list(experiment.cohorts.all())}  # fmt: skip
     if experiment.is_draft:
-        context["population"] = selectors.population_students(experiment).count()
+        context["population"] = selectors.population_students(
+            experiment, programs=context["programs"], cohorts=context["cohorts"]
+        ).count()
         context["baseline"] = selectors.population_baseline(
             experiment, programs=context["programs"], cohorts=context["cohorts"]
         )

@@ -1,7 +1,8 @@
+import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 
-from experiments import selectors, services
+from experiments import selectors, services, stats
 from experiments.models import Action, Arm, Assignment, Exposure, Metric, Status
 from recommendations.signals import recommendation_acted, recommendations_shown
 from tests.experiments.conftest import make_students, plant
@@ -170,3 +171,29 @@ def test_exposures_and_answers_are_logged_for_students_in_a_running_experiment(t
     assignment = Assignment.objects.get(student=student)
     assert (assignment.exposures, assignment.actions) == (2, 1)
     assert assignment.arm in (Arm.CONTROL, Arm.MODEL)
+
+
+def test_the_baseline_is_the_previous_terms_metric_over_the_population(terms, programs):
+    before, current = terms
+    students = make_students(12, programs)
+    updates = [3, 0, 5, 8, 1, 2, 9, 4, 0, 6]
+    scores = [70.0, float("nan"), 80.0, 60.0, 90.0, float("nan"), 75.0, 65.0, 85.0, 50.0]
+    plant(students[:10], before, updates=updates, scores=scores)  # two with no row at all
+    weeks = selectors.term_weeks(before)
+    experiment = create(current, secondary_metrics=[])
+    baseline = selectors.population_baseline(experiment)
+    expected = np.array(updates + [0, 0]) / weeks
+    assert baseline["n"] == 12
+    assert np.isclose(baseline["mean"], expected.mean())
+    assert np.isclose(baseline["sd"], expected.std(ddof=1))
+    assert baseline["required_n"] == stats.required_n_per_arm(
+        mean=expected.mean(), sd=expected.std(ddof=1), mde=0.2, alpha=0.05, power=0.8
+    )
+    experiment = services.experiment_update(
+        experiment=experiment, primary_metric=Metric.REVIEW_SCORE
+    )
+    baseline = selectors.population_baseline(experiment)
+    known = np.array([s for s in scores if s == s])
+    assert baseline["n"] == 8
+    assert np.isclose(baseline["mean"], known.mean())
+    assert np.isclose(baseline["sd"], known.std(ddof=1))
