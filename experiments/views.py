@@ -112,8 +112,9 @@ def _chart(report: dict, described: list[dict]):
         id="chart-arms", title=_("Mean per arm"),
         description=_("%(metric)s: each arm's mean with its 95%% interval; %(figures)s.") % {
             "metric": Metric(metric).label,
-            "figures": "; ".join(f"{a['label']}: {a['mean']} (n = {a['n']})"
-                                 for a in described[0]["arms"]),
+            "figures": "; ".join(f"{label}: {a['mean']} (n = {a['n']})"
+                                 for label, a in zip(labels, described[0]["arms"],
+                                                     strict=True)),
         },
         labels=labels, means=means, intervals=intervals, x_label=_("Arm"),
         y_label=str(Metric(metric).label),
