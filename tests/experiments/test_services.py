@@ -197,3 +197,17 @@ def test_the_baseline_is_the_previous_terms_metric_over_the_population(terms, pr
     assert baseline["n"] == 8
     assert np.isclose(baseline["mean"], known.mean())
     assert np.isclose(baseline["sd"], known.std(ddof=1))
+
+
+def test_the_pages_lookup_is_cheap(terms, programs, django_assert_num_queries):
+    _before, current = terms
+    student, outsider_program = make_students(1, programs[:1])[0], programs[2]
+    outsider = StudentFactory(program=outsider_program)
+    with django_assert_num_queries(2):  # no assignment, no running experiment
+        assert selectors.recommendation_mode_for(student) is None
+    experiment = create(current, programs=[programs[0]])
+    services.experiment_start(experiment=experiment)
+    with django_assert_num_queries(1):  # the stored arm
+        assert selectors.recommendation_mode_for(student) in ("none", "model")
+    with django_assert_num_queries(2):  # outside the population
+        assert selectors.recommendation_mode_for(outsider) is None
