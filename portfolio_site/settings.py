@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "comments",
     "analytics",
     "notifications",
+    "experiments",
     "pages",
     "transfer",
     "demo",

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", namespace(achievements_urls, pages_urls.achievement_patterns)),
     path("", include("feedback.urls")),
     path("", include("analytics.urls")),
+    path("", include("experiments.urls")),
     path("", namespace(journal_urls, pages_urls.journal_patterns)),
     path("", include("comments.urls")),
     path("", include("notifications.urls")),

@@ -124,6 +124,13 @@ RULES = {
     "comments:report": SIGNED_IN,  # any signed-in reader but the author
     "analytics:dashboard": SUPERVISOR_ROLE,
     "analytics:export": SUPERVISOR_ROLE,
+    "experiments:list": STAFF_ONLY,
+    "experiments:create": STAFF_ONLY,
+    "experiments:detail": STAFF_ONLY,
+    "experiments:edit": STAFF_ONLY,
+    "experiments:start": POST_ONLY,
+    "experiments:finish": POST_ONLY,
+    "experiments:csv": STAFF_ONLY,
     "notifications:list": SIGNED_IN,
     "notifications:unread": SIGNED_IN,
     "notifications:settings": SIGNED_IN,
@@ -286,8 +293,19 @@ def _url(name, people):
         "achievements:shared-file": [token, evidence.public_id, "thumb"],
         **_journal_args(portfolio, token),
         **_comment_args(portfolio),
+        **_experiment_args(name, term),
     }
     return reverse(name, args=args.get(name, []))
+
+
+def _experiment_args(name, term):
+    if not name.startswith("experiments:") or name in ("experiments:list", "experiments:create"):
+        return {}
+    from experiments.services import experiment_create
+
+    experiment = experiment_create(name="Access", hypothesis="-", term=term,
+                                   primary_metric="updates_per_week")  # fmt: skip
+    return {name: [experiment.pk]}
 
 
 def _unsubscribe_token(user):

@@ -146,6 +146,23 @@ def _feedback_content(student, supervisor, achievement):
     return term
 
 
+def _experiment_pages(term):
+    """The experiments list, the form, a draft's plan and a running experiment's results."""
+    from experiments.services import experiment_create, experiment_start
+
+    def make(name, **fields):
+        return experiment_create(name=name, hypothesis="Сунуштар жардам берет", term=term,
+                                 primary_metric="updates_per_week", **fields)  # fmt: skip
+
+    running = make("Сунуштар", secondary_metrics=["review_score"], with_rules_arm=True)
+    experiment_start(experiment=running)
+    draft = make("Кийинки")
+    return [reverse("experiments:list"), reverse("experiments:create"),
+            reverse("experiments:detail", args=[running.pk]),
+            reverse("experiments:edit", args=[running.pk]),
+            reverse("experiments:detail", args=[draft.pk])]  # fmt: skip
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LOCALES)
 def test_no_english_left_on_pages(client, language):
@@ -233,7 +250,8 @@ def test_no_english_left_on_pages(client, language):
                    reverse("feedback:employer-feedback", args=[student.portfolio.slug]),
                    reverse("portfolios:public", args=[student.portfolio.slug])],
         employer: [reverse("accounts:dashboard"), reverse("accounts:profile")],
-        staff: [reverse("accounts:dashboard"), reverse("analytics:dashboard")],
+        staff: [reverse("accounts:dashboard"), reverse("analytics:dashboard"),
+                *_experiment_pages(term)],
     }  # fmt: skip
     for user, paths in comment_pages.items():
         signed_in_pages[user] = signed_in_pages.get(user, []) + paths

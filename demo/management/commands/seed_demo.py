@@ -8,6 +8,7 @@ from accounts.models import User
 from achievements.models import Achievement
 from demo import accounts as accounts_demo
 from demo import comments as comments_demo
+from demo import experiments as experiments_demo
 from demo import feedback as feedback_demo
 from demo import journal as journal_demo
 from demo import notifications as notifications_demo
@@ -74,6 +75,9 @@ class Command(BaseCommand):
         if follows:
             self.stdout.write(f"{follows} follows created (student1, employer1, supervisor1).")
         notifications = notifications_demo.seed()
+        # Idempotent by itself: nothing is added once the demo experiment exists.
+        if experiments_demo.seed():
+            self.stdout.write("A finished experiment is on the staff's experiments page.")
         if student1 is not None:
             # A finished download on student1's export page. Through transfer's command:
             # demo and transfer are one layer and do not import each other. Idempotent by
