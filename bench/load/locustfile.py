@@ -21,6 +21,7 @@ from locust import HttpUser, between, task
 SERVERS = os.environ.get("LOAD_SERVERS", "http://127.0.0.1:8000").split(",")
 PASSWORD = os.environ.get("LOAD_PASSWORD", "portfolio-demo-2026")
 STUDENTS = int(os.environ.get("LOAD_STUDENTS", "60"))
+PUBLIC = [slug for slug in os.environ.get("LOAD_PUBLIC", "student1").split(",") if slug]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ACHIEVEMENT_EDIT = re.compile(r'href="(/portfolio/achievements/(\d+)/edit/)"')
 SLUG = re.compile(r'href="/p/([^/"]+)/"')
@@ -98,11 +99,11 @@ class Visitor(SiteUser):
 
     @task(5)
     def public_page(self):
-        self.call("GET", f"/p/student{random.randint(1, STUDENTS)}/", "/p/[slug]/")
+        self.call("GET", f"/p/{random.choice(PUBLIC)}/", "/p/[slug]/")
 
     @task(2)
     def journal(self):
-        slug = f"student{random.randint(1, min(STUDENTS, 10))}"
+        slug = random.choice(PUBLIC[:20])
         listing = self.call("GET", f"/p/{slug}/journal/", "/p/[slug]/journal/")
         posts = POST.findall(listing.text or "")
         if posts:

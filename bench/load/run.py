@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -44,6 +45,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", default="25,50,100", help="user counts, one run each")
     parser.add_argument("--seconds", type=int, default=90, help="length of each run")
     parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--warmup-seconds", type=int, default=20, help="10 users, not reported")
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--soak", action="store_true")
@@ -53,7 +55,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--locust", default=str(ROOT / ".venv-load" / "bin" / "locust"))
     args = parser.parse_args()
     if args.short:
-        args.users, args.seconds = "10", 20
+        args.users, args.seconds, args.warmup_seconds = "10", 20, 5
     return args
 
 
@@ -133,8 +135,11 @@ class LoadRun:
 
     def setup(self) -> None:
         env = cluster.base_env(self.folder, self.db_url, REDIS_URL, 0, cluster.free_port())
-        for name in [name for name in env if name.startswith(("S3_", "EMAIL_"))]:
+        # Local files, mail kept in memory, the production limits (not the cluster test's).
+        # gunicorn's own worker count (gunicorn.conf.py: 2 × cores + 1), as production has it.
+        for name in [n for n in env if n.startswith(("S3_", "EMAIL_", "COMMENTS_", "OUTBOX_"))]:
             del env[name]
+        del env["WEB_CONCURRENCY"]
         env["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
         env["DEMO_PASSWORD"] = DEMO_PASSWORD
         self.cluster = cluster.Cluster(self.logs, env)
@@ -168,6 +173,26 @@ class LoadRun:
         cluster.log(
             f"two web servers on {list(self.ports.values())}, a worker and beat; database {name}"
         )
+
+    @property
+    def public(self) -> list[str]:
+        """The slugs of the public portfolios: what anonymous visitors open."""
+        import psycopg2
+
+        parts = urlsplit(self.db_url)
+        connection = psycopg2.connect(
+            host=parts.hostname,
+            port=parts.port or 5432,
+            user=parts.username,
+            password=parts.password,
+            dbname=parts.path.lstrip("/"),
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT slug FROM portfolios_portfolio WHERE visibility = 30")
+                return [row[0] for row in cursor.fetchall()]
+        finally:
+            connection.close()
 
     def healthy(self, port: int) -> bool:
         try:
@@ -210,12 +235,14 @@ class LoadRun:
         with prefix.with_name(prefix.name + "_stats.csv").open() as stats:
             return list(csv.DictReader(stats))
 
-    def report(self, users: int, rows: list[dict]) -> bool:
-        """Print one user count's table; whether every endpoint's p95 is within the limit."""
+    def report(self, users: int, rows: list[dict]) -> tuple[bool, bool]:
+        """Print one user count's table; whether every endpoint's p95 is within the limit,
+        and whether every one but signing in is (a password check costs ~0.5 s of CPU by
+        design: PBKDF2, which slows password guessing as much as it slows signing in)."""
         load = os.getloadavg()[0]
         print(f"\n{users} users (load average {load:.1f})")
         print(f"  {'endpoint':<44} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'errors':>7}")
-        within = True
+        within = within_but_sign_in = True
         for row in rows:
             name = row["Name"] if row["Type"] else "all"
             if row["Name"] == "Aggregated":
@@ -223,11 +250,12 @@ class LoadRun:
             p95 = float(row["95%"] or 0)
             if row["Name"] != "Aggregated" and p95 > P95_LIMIT_MS:
                 within = False
+                within_but_sign_in &= row["Name"] == "sign in"
             print(
                 f"  {name[:44]:<44} {float(row['Requests/s']):6.1f} {float(row['50%'] or 0):6.0f} "
                 f"{p95:6.0f} {float(row['99%'] or 0):6.0f} {row['Failure Count']:>7}"
             )
-        return within
+        return within, within_but_sign_in
 
     def soak(self) -> None:
         minutes, users = self.args.soak_minutes, self.args.soak_users
@@ -272,11 +300,17 @@ class LoadRun:
             if self.args.soak:
                 self.soak()
                 return 0
-            passing = []
+            # Warm-up, not reported: every gunicorn worker loads the site on its first
+            # request, and the caches start empty.
+            self.locust(10, self.args.warmup_seconds, self.logs / "warm-up")
+            passing, passing_but_sign_in = [], []
             for users in [int(n) for n in self.args.users.split(",")]:
                 rows = self.locust(users, self.args.seconds, self.logs / f"users-{users}")
-                if self.report(users, rows):
+                within, within_but_sign_in = self.report(users, rows)
+                if within:
                     passing.append(users)
+                if within_but_sign_in:
+                    passing_but_sign_in.append(users)
                 errors = sum(
                     int(row["Failure Count"]) for row in rows if row["Name"] == "Aggregated"
                 )
@@ -284,7 +318,8 @@ class LoadRun:
                     return 1
             print(
                 f"\nlargest user count with every endpoint's p95 ≤ {P95_LIMIT_MS} ms: "
-                f"{max(passing) if passing else 'none'}"
+                f"{max(passing) if passing else 'none'}; every endpoint but signing in: "
+                f"{max(passing_but_sign_in) if passing_but_sign_in else 'none'}"
             )
             return 0
         finally:
@@ -293,4 +328,5 @@ class LoadRun:
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))  # stopped: the servers go too
     sys.exit(LoadRun(parse_args()).run())
