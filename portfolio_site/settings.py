@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "comments",
     "analytics",
     "notifications",
+    "recommendations",
     "pages",
     "transfer",
     "demo",
