@@ -129,7 +129,19 @@ def build_datasets(today: date | None = None) -> tuple[Dataset, Dataset]:
 # --- Models and baselines ---------------------------------------------------------------
 
 
-def _regressor(n: int):
+LINEAR_UP_TO = 20_000  # rows; above, gradient boosting alone (training time)
+
+
+def _regressor(n: int, kind: str = "boosting"):
+    if kind == "linear":
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import Ridge
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(
+            SimpleImputer(strategy="median", add_indicator=True), StandardScaler(), Ridge(1.0)
+        )
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     return HistGradientBoostingRegressor(
@@ -138,13 +150,40 @@ def _regressor(n: int):
     )  # fmt: skip
 
 
-def _classifier(n: int):
+def _classifier(n: int, kind: str = "boosting"):
+    if kind == "linear":
+        from sklearn.impute import SimpleImputer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(
+            SimpleImputer(strategy="median", add_indicator=True),
+            StandardScaler(),
+            LogisticRegression(C=1.0, max_iter=1000),
+        )
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     return HistGradientBoostingClassifier(
         max_iter=150, learning_rate=0.06, max_leaf_nodes=15,
         min_samples_leaf=max(5, min(100, n // 50)), l2_regularization=1.0, random_state=0,
     )  # fmt: skip
+
+
+def _choose(make, x: np.ndarray, y: np.ndarray, scoring: str) -> str:
+    """Gradient boosting or a regularised linear model, whichever does better in 3-fold
+    cross-validation on the training rows (the held-out term is not looked at). Above
+    ``LINEAR_UP_TO`` rows: boosting."""
+    if len(x) > LINEAR_UP_TO:
+        return "boosting"
+    from sklearn.model_selection import KFold, cross_val_score
+
+    folds = KFold(3, shuffle=True, random_state=0)
+    results = {
+        kind: float(np.mean(cross_val_score(make(len(x), kind), x, y, cv=folds, scoring=scoring)))
+        for kind in ("boosting", "linear")
+    }
+    return max(results, key=results.get)
 
 
 def _group_means(keys: np.ndarray, values: np.ndarray) -> tuple[dict[int, float], float]:
@@ -214,13 +253,15 @@ def evaluate_score(train: Dataset, test: Dataset) -> tuple[dict, object | None]:
             "test_rows": int(te.sum()),
         }, None
     y_train, y_test = train.score[tr], test.score[te]
-    model = _regressor(int(tr.sum())).fit(train.x[tr], y_train)
+    kind = _choose(_regressor, train.x[tr], y_train, "neg_mean_absolute_error")
+    model = _regressor(int(tr.sum()), kind).fit(train.x[tr], y_train)
     predicted = model.predict(test.x[te])
     means, overall = _group_means(train.program[tr], y_train)
     program_mean = _apply_means(test.program[te], means, overall)
     last = np.where(np.isnan(test.last_score[te]), program_mean, test.last_score[te])
     baselines = {"program_mean": program_mean, "last_term": last}
     metrics = {
+        "estimator": kind,
         "train_rows": int(tr.sum()),
         "test_rows": int(te.sum()),
         "model": _regression_metrics(y_test, predicted),
@@ -238,7 +279,8 @@ def evaluate_score(train: Dataset, test: Dataset) -> tuple[dict, object | None]:
 def evaluate_update(train: Dataset, test: Dataset) -> tuple[dict, object | None]:
     if len(np.unique(train.updated)) < 2 or len(np.unique(test.updated)) < 2:
         return {"passed": False, "message": "the outcome never varies"}, None
-    model = _classifier(len(train.x)).fit(train.x, train.updated)
+    kind = _choose(_classifier, train.x, train.updated, "neg_brier_score")
+    model = _classifier(len(train.x), kind).fit(train.x, train.updated)
     p = model.predict_proba(test.x)[:, 1]
     means, overall = _group_means(train.program, train.updated)
     program_rate = _apply_means(test.program, means, overall)
@@ -247,6 +289,7 @@ def evaluate_update(train: Dataset, test: Dataset) -> tuple[dict, object | None]
     baselines = {"program_mean": program_rate, "last_term": last}
     y = test.updated
     metrics = {
+        "estimator": kind,
         "train_rows": len(train.x),
         "test_rows": len(test.x),
         "positive_rate": round(float(y.mean()), 3),
@@ -302,12 +345,16 @@ def train(*, today: date | None = None) -> ModelVersion:
         fitted = Fitted(
             names=everything.names,
             score_model=(
-                _regressor(int(keep.sum())).fit(everything.x[keep], everything.score[keep])
+                _regressor(int(keep.sum()), score_metrics["estimator"]).fit(
+                    everything.x[keep], everything.score[keep]
+                )
                 if version.score_passed
                 else None
             ),
             update_model=(
-                _classifier(len(everything.x)).fit(everything.x, everything.updated)
+                _classifier(len(everything.x), update_metrics["estimator"]).fit(
+                    everything.x, everything.updated
+                )
                 if version.update_passed
                 else None
             ),
