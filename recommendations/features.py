@@ -56,6 +56,7 @@ class Row:
     values: dict[str, float] = field(default_factory=dict)
     updated_next_30d: bool = False
     last_update: date | None = None
+    last_post: datetime | None = None
 
 
 def end_of_day(day: date) -> datetime:
@@ -72,8 +73,22 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
+# The student with the figures that need one lookup each: skills (their current number:
+# skills carry no date), journal posts written before the cutoff, the last released score.
 STUDENTS_SQL = """
-SELECT u.id, u.program_id FROM accounts_user u
+SELECT u.id, u.program_id, COALESCE(sk.n, 0), COALESCE(jp.n, 0), jp.last, sc.score
+FROM accounts_user u
+LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
+LEFT JOIN LATERAL (SELECT count(*) AS n FROM portfolios_portfolio_skills ps
+                   WHERE ps.portfolio_id = p.id) sk ON true
+LEFT JOIN LATERAL (SELECT count(*) AS n, max(j.created_at) AS last FROM journal_post j
+                   WHERE j.portfolio_id = p.id AND j.created_at < %(cutoff)s) jp ON true
+LEFT JOIN LATERAL (SELECT sta.score_sum / sta.review_count AS score
+                   FROM analytics_studenttermactivity sta
+                   JOIN feedback_term t ON t.id = sta.term_id
+                   WHERE sta.student_id = u.id AND sta.review_count > 0
+                     AND t.starts_on <= %(day)s
+                   ORDER BY t.starts_on DESC LIMIT 1) sc ON true
 WHERE u.role = %(role)s AND u.is_active AND u.date_joined < %(cutoff)s{ids}
 """
 
@@ -89,14 +104,17 @@ GROUP BY student_id
 """
 
 DAYS_SQL = """
+WITH term AS (SELECT COALESCE(%(term_start)s::date,
+                              (SELECT max(starts_on) FROM feedback_term WHERE starts_on <= %(day)s),
+                              %(day)s::date - 120) AS starts_on)
 SELECT student_id,
   COALESCE(sum(updates) FILTER (WHERE day > %(day)s - 30 AND day <= %(day)s), 0),
   COALESCE(sum(updates) FILTER (WHERE day > %(day)s - 90 AND day <= %(day)s), 0),
-  COALESCE(sum(updates) FILTER (WHERE day >= %(term_start)s AND day <= %(day)s), 0),
-  count(DISTINCT date_trunc('week', day)) FILTER (WHERE day >= %(term_start)s AND day <= %(day)s),
+  COALESCE(sum(updates) FILTER (WHERE day >= term.starts_on AND day <= %(day)s), 0),
+  count(DISTINCT date_trunc('week', day)) FILTER (WHERE day >= term.starts_on AND day <= %(day)s),
   max(day) FILTER (WHERE day <= %(day)s),
   bool_or(day > %(day)s)
-FROM analytics_activityday
+FROM analytics_activityday CROSS JOIN term
 WHERE updates > 0 AND day <= %(day)s + 30{ids}
 GROUP BY student_id
 """
@@ -113,37 +131,15 @@ WHERE a.created_at < %(cutoff)s{ids}
 GROUP BY 1, 2
 """
 
-SKILLS_SQL = """
-SELECT p.student_id, count(*) FROM portfolios_portfolio_skills ps
-JOIN portfolios_portfolio p ON p.id = ps.portfolio_id
-WHERE true{ids}
-GROUP BY 1
-"""
-
-POSTS_SQL = """
-SELECT p.student_id, count(*) FROM journal_post jp
-JOIN portfolios_portfolio p ON p.id = jp.portfolio_id
-WHERE jp.created_at < %(cutoff)s{ids}
-GROUP BY 1
-"""
-
-SCORE_SQL = """
-SELECT DISTINCT ON (sta.student_id) sta.student_id, sta.score_sum / sta.review_count
-FROM analytics_studenttermactivity sta JOIN feedback_term t ON t.id = sta.term_id
-WHERE sta.review_count > 0 AND t.starts_on <= %(day)s{ids}
-ORDER BY sta.student_id, t.starts_on DESC
-"""
-
-
 def snapshot(
     *,
     cutoff: date,
-    term_start: date,
+    term_start: date | None = None,
     student_ids: list[int] | None = None,
     sections: list[tuple[int, str]] | None = None,
 ) -> dict[int, Row]:
     """Each student's features at the end of ``cutoff`` (a day); ``term_start`` opens the
-    term whose updates and active weeks count. Seven statements, whatever the number of
+    term whose updates and active weeks count (default: the latest term begun by then). Four statements, whatever the number of
     students."""
     sections = active_sections() if sections is None else sections
     code_of = dict(sections)
@@ -157,13 +153,14 @@ def snapshot(
     }  # fmt: skip
     names = feature_names([code for _pk, code in sections])
     rows: dict[int, Row] = {}
-    for student_id, program_id in _fetch(
+    for student_id, program_id, skills, posts, last_post, score in _fetch(
         STUDENTS_SQL.format(ids=_students_clause("u.id", student_ids)), params
     ):
         values = dict.fromkeys(names, 0.0)
         values["days_since_update"] = float(NEVER_UPDATED_DAYS)
-        values["last_score"] = float("nan")
-        rows[student_id] = Row(student_id, program_id, values)
+        values["skills"], values["posts"] = float(skills), float(posts)
+        values["last_score"] = float("nan") if score is None else float(score)
+        rows[student_id] = Row(student_id, program_id, values, last_post=last_post)
     if not rows:
         return rows
     for sid, items, files, posts, logins in _fetch(
@@ -172,7 +169,7 @@ def snapshot(
         if (row := rows.get(sid)) is not None:
             row.values["items"] = max(0, items)
             row.values["evidence_files"] = max(0, files)
-            row.values["posts"] = max(0, posts)
+            row.values["posts"] = max(row.values["posts"], posts)
             row.values["logins_90d"] = logins
     for sid, u30, u90, term, weeks, last_day, later in _fetch(
         DAYS_SQL.format(ids=_students_clause("student_id", student_ids)), params
@@ -204,21 +201,6 @@ def snapshot(
         v["items_with_evidence"] = with_files
         v["evidence_files"] = max(v["evidence_files"], files)
         v["verified_items"] = verified
-    for sid, skills in _fetch(
-        SKILLS_SQL.format(ids=_students_clause("p.student_id", student_ids)), params
-    ):
-        if (row := rows.get(sid)) is not None:
-            row.values["skills"] = skills
-    for sid, posts in _fetch(
-        POSTS_SQL.format(ids=_students_clause("p.student_id", student_ids)), params
-    ):
-        if (row := rows.get(sid)) is not None:
-            row.values["posts"] = max(row.values["posts"], posts)
-    for sid, score in _fetch(
-        SCORE_SQL.format(ids=_students_clause("sta.student_id", student_ids)), params
-    ):
-        if (row := rows.get(sid)) is not None:
-            row.values["last_score"] = float(score)
     return rows
 
 

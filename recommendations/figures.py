@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
-from accounts.models import Role
+from accounts.models import Program, Role
 
 CACHE_SECONDS = 3600
 HIGH_SCORE = 80  # "students who scored 80+"
@@ -19,6 +20,7 @@ MIN_GROUP = 5  # fewer students than this: quote the whole program instead
 
 @dataclass
 class ProgramFigures:
+    names: dict[str, str] = field(default_factory=dict)  # language → the program's name
     students: int = 0
     updated_30d: int = 0
     high_scorers: int = 0
@@ -29,6 +31,11 @@ class ProgramFigures:
     journal_keepers: int = 0
     # per section id: (students with an item, high scorers with an item)
     sections: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        language = (translation.get_language() or "en").split("-")[0]
+        return self.names.get(language) or self.names.get("en", "")
 
     def share(self, part: int, whole: int) -> int:
         return round(100 * part / whole) if whole else 0
@@ -116,8 +123,10 @@ def compute_program_figures(program_id: int) -> ProgramFigures:
         sections = {cid: (n, high_n) for cid, n, high_n in cursor.fetchall()}
         cursor.execute(JOURNAL_SQL, params)
         (keepers,) = cursor.fetchone()
+    program = Program.objects.filter(pk=program_id).values("name_en", "name_ru", "name_ky").first()
+    names = {k.removeprefix("name_"): v for k, v in (program or {}).items() if v}
     return ProgramFigures(
-        students=students, updated_30d=updated, high_scorers=high,
+        names=names, students=students, updated_30d=updated, high_scorers=high,
         files_items=files_items, files_verified=files_verified, bare_items=bare_items,
         bare_verified=bare_verified, journal_keepers=keepers, sections=sections,
     )  # fmt: skip
@@ -126,17 +135,19 @@ def compute_program_figures(program_id: int) -> ProgramFigures:
 # Skills listed by students of the same program who share at least one skill with the
 # student (or, for a student with none yet, the program's most listed ones).
 SIMILAR_SKILLS_SQL = """
-WITH peers AS (
+WITH mine AS (SELECT skill_id FROM portfolios_portfolio_skills
+              WHERE portfolio_id = %(portfolio)s),
+peers AS (
   SELECT DISTINCT ps.portfolio_id FROM portfolios_portfolio_skills ps
   JOIN portfolios_portfolio p ON p.id = ps.portfolio_id
   JOIN accounts_user u ON u.id = p.student_id
-  WHERE ps.skill_id = ANY(%(mine)s) AND ps.portfolio_id <> %(portfolio)s
+  WHERE ps.skill_id IN (SELECT skill_id FROM mine) AND ps.portfolio_id <> %(portfolio)s
     AND u.program_id = %(program)s
 )
 SELECT s.id, s.name, count(*), (SELECT count(*) FROM peers)
 FROM peers JOIN portfolios_portfolio_skills ps ON ps.portfolio_id = peers.portfolio_id
 JOIN portfolios_skill s ON s.id = ps.skill_id
-WHERE NOT ps.skill_id = ANY(%(mine)s)
+WHERE ps.skill_id NOT IN (SELECT skill_id FROM mine)
 GROUP BY s.id, s.name ORDER BY count(*) DESC, s.name LIMIT %(limit)s
 """
 
@@ -155,7 +166,8 @@ GROUP BY s.id, s.name ORDER BY count(*) DESC, s.name LIMIT %(limit)s
 
 
 def similar_skills(
-    *, portfolio_id: int, content_version: int, program_id: int | None, mine: list[int], limit=3
+    *, portfolio_id: int, content_version: int, program_id: int | None, has_skills: bool,
+    limit: int = 3,
 ) -> list[tuple[int, str, int, int]]:
     """(skill id, name, peers listing it, peers) for skills the student does not list."""
     if program_id is None:
@@ -163,9 +175,9 @@ def similar_skills(
     key = f"recommendations:skills:{portfolio_id}:{content_version}"
     found = cache.get(key)
     if found is None:
-        params = {"mine": mine, "portfolio": portfolio_id, "program": program_id, "limit": limit}
+        params = {"portfolio": portfolio_id, "program": program_id, "limit": limit}
         with connection.cursor() as cursor:
-            cursor.execute(SIMILAR_SKILLS_SQL if mine else POPULAR_SKILLS_SQL, params)
+            cursor.execute(SIMILAR_SKILLS_SQL if has_skills else POPULAR_SKILLS_SQL, params)
             found = [row for row in cursor.fetchall() if row[2] >= 2]
         cache.set(key, found, CACHE_SECONDS)
     return found

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,6 @@ from django.utils.translation import ngettext
 
 from accounts.models import SupervisorAssignment
 from achievements.models import Achievement, Evidence, VerificationStatus
-from feedback.models import Term
-from journal.models import Post
 from portfolios.models import Category, Portfolio
 from recommendations import features, figures, training
 from recommendations.models import Response
@@ -78,11 +76,6 @@ def apply_change(values: dict[str, float], change: dict) -> dict[str, float]:
     if values.get("days_since_update", 0) >= 7 and "days_since_update" in change:
         out["active_weeks_term"] = out.get("active_weeks_term", 0.0) + 1
     return out
-
-
-def _term_start(today: date) -> date:
-    term = Term.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
-    return term.starts_on if term else today - timedelta(days=120)
 
 
 def _hidden_keys(student) -> set[str]:
@@ -137,7 +130,7 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
             ))  # fmt: skip
     filled = {item["category_id"] for item in items}
     create = reverse("achievements:create")
-    program_name = student.program.name if student.program_id else ""
+    program_name = program.name
     for category in categories:
         section_id, code = category.pk, category.code
         if section_id in filled:
@@ -160,10 +153,10 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
             change=_with_update({features.section_feature(code): 1, "items": 1,
                                  "sections_filled": 1}),
         ))  # fmt: skip
-    mine = list(portfolio.skills.values_list("pk", flat=True))
+    mine = row.values["skills"] > 0
     for skill_id, name, listing, peers in figures.similar_skills(
         portfolio_id=portfolio.pk, content_version=portfolio.content_version,
-        program_id=student.program_id, mine=mine,
+        program_id=student.program_id, has_skills=mine,
     ):  # fmt: skip
         share = round(100 * listing / peers) if peers else 0
         text = (
@@ -194,7 +187,7 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
             key=f"update:{period}", kind="update", text=text, url=reverse("portfolios:editor"),
             prior=share / 100, change=_with_update(),
         ))  # fmt: skip
-    last_post = Post.objects.filter(portfolio=portfolio).aggregate(last=Max("created_at"))["last"]
+    last_post = row.last_post
     if last_post is None or (timezone.now() - last_post).days >= JOURNAL_QUIET_DAYS:
         share = program.share(program.journal_keepers, program.students)
         out.append(Recommendation(
@@ -248,7 +241,7 @@ def recommendations_for(student, *, mode: str = "model", limit: int = 5) -> list
     categories = list(Category.objects.filter(is_active=True).order_by("order", "pk"))
     sections = [(c.pk, c.code) for c in categories]
     row = features.snapshot(
-        cutoff=today, term_start=_term_start(today), student_ids=[student.pk], sections=sections
+        cutoff=today, student_ids=[student.pk], sections=sections
     ).get(student.pk)
     if row is None:
         return []
@@ -350,9 +343,7 @@ def students_needing_attention(
     if not students:
         return []
     today = timezone.localdate()
-    rows = features.snapshot(
-        cutoff=today, term_start=_term_start(today), student_ids=list(students)
-    )
+    rows = features.snapshot(cutoff=today, student_ids=list(students))
     fitted = training.model_in_use()[1]
     model = fitted.update_model if fitted is not None else None
     out = []

@@ -31,7 +31,8 @@ def recommendations_mark_shown(*, student, recommendations: Iterable, mode: str)
         for key in keys
     ]
     for row in rows:
-        row.full_clean(validate_unique=False, validate_constraints=False)
+        # The student is the caller's (already loaded): no lookup per row.
+        row.full_clean(exclude=["student"], validate_unique=False, validate_constraints=False)
     Exposure.objects.bulk_create(
         rows,
         update_conflicts=True,

@@ -371,6 +371,7 @@ def train(*, today: date | None = None) -> ModelVersion:
     version.seconds = round(time.perf_counter() - started, 2)
     version.full_clean()
     version.save()
+    forget_loaded()
     return version
 
 
@@ -390,12 +391,20 @@ def _concat(a: Dataset, b: Dataset) -> Dataset:
 # --- Loading the model in use -------------------------------------------------------------
 
 _loaded: dict[int, Fitted | None] = {}
+_newest: dict[str, tuple[float, ModelVersion | None]] = {}
+NEWEST_SECONDS = 60  # how long a process trusts its answer to "which version is newest"
 
 
 def model_in_use() -> tuple[ModelVersion | None, Fitted | None]:
-    """The newest version that passed and its estimators (kept per process); (version,
-    None) when its file fails to load — logged once, and the caller uses the rules."""
-    version = ModelVersion.objects.filter(passed=True).exclude(file="").first()
+    """The newest version that passed and its estimators (kept per process; the question
+    which version is newest is asked again after ``NEWEST_SECONDS``); (version, None) when
+    its file fails to load — logged once, and the caller uses the rules."""
+    asked = _newest.get("version")
+    if asked is None or time.monotonic() - asked[0] > NEWEST_SECONDS:
+        version = ModelVersion.objects.filter(passed=True).exclude(file="").first()
+        _newest["version"] = (time.monotonic(), version)
+    else:
+        version = asked[1]
     if version is None:
         return None, None
     if version.pk not in _loaded:
@@ -416,5 +425,6 @@ def model_in_use() -> tuple[ModelVersion | None, Fitted | None]:
 
 
 def forget_loaded() -> None:
-    """Drop the estimators kept in this process (tests; a new version loads by itself)."""
+    """Drop the estimators and the newest version kept in this process."""
     _loaded.clear()
+    _newest.clear()

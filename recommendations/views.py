@@ -22,8 +22,8 @@ THANKS = {
 }
 
 
-@login_required
 @require_POST
+@login_required
 def respond(request, key: str):
     key = access_recommendation(request.user, key)
     form = AnswerForm(request.POST)
