@@ -107,10 +107,12 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
             reason = _(
                 "achievements with a file are verified %(ratio)s× more often in your program"
             ) % {"ratio": _format_ratio(ratio)}
-        else:
+        elif program.files_items >= figures.MIN_GROUP:
             reason = _("%(share)s%% of achievements with a file in your program are verified") % {
                 "share": with_file
             }
+        else:
+            reason = _("a file lets employers see it and your supervisor verify it")
         out.append(Recommendation(
             key=f"evidence:{item['pk']}", kind="evidence",
             text=_("Add evidence to “%(title)s” — %(reason)s.") % {"title": item["title"],
