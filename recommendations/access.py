@@ -27,8 +27,6 @@ def access_recommendation(user, key: str) -> str:
     elif kind == "skill" and argument.isdigit():
         if Skill.objects.filter(pk=int(argument)).exists():
             return key
-    elif kind in ("update", "journal") and PERIOD.match(argument):
-        return key
-    elif key == "profile:about":
+    elif kind in ("update", "journal") and PERIOD.match(argument) or key == "profile:about":
         return key
     raise Http404

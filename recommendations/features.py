@@ -131,6 +131,7 @@ WHERE a.created_at < %(cutoff)s{ids}
 GROUP BY 1, 2
 """
 
+
 def snapshot(
     *,
     cutoff: date,
@@ -139,8 +140,8 @@ def snapshot(
     sections: list[tuple[int, str]] | None = None,
 ) -> dict[int, Row]:
     """Each student's features at the end of ``cutoff`` (a day); ``term_start`` opens the
-    term whose updates and active weeks count (default: the latest term begun by then). Four statements, whatever the number of
-    students."""
+    term whose updates and active weeks count (default: the latest term begun by then).
+    Four statements, whatever the number of students."""
     sections = active_sections() if sections is None else sections
     code_of = dict(sections)
     params = {

@@ -166,7 +166,11 @@ GROUP BY s.id, s.name ORDER BY count(*) DESC, s.name LIMIT %(limit)s
 
 
 def similar_skills(
-    *, portfolio_id: int, content_version: int, program_id: int | None, has_skills: bool,
+    *,
+    portfolio_id: int,
+    content_version: int,
+    program_id: int | None,
+    has_skills: bool,
     limit: int = 3,
 ) -> list[tuple[int, str, int, int]]:
     """(skill id, name, peers listing it, peers) for skills the student does not list."""

@@ -99,7 +99,10 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
         .values("pk", "title", "category_id", "has_file", "verification_status")
     )
     edit = reverse("achievements:edit", args=[0]).replace("/0/", "/{}/")
-    ratio, with_file = program.file_ratio, program.share(program.files_verified, program.files_items)
+    ratio, with_file = (
+        program.file_ratio,
+        program.share(program.files_verified, program.files_items),
+    )
     for item in items:
         if item["has_file"]:
             continue
@@ -124,8 +127,11 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
         if item["has_file"] and item["verification_status"] == VerificationStatus.NONE:
             out.append(Recommendation(
                 key=f"verify:{item['pk']}", kind="verify",
-                text=_("Ask your supervisor to verify “%(title)s”: %(share)s%% of achievements "
-                       "with a file in your program are verified.")
+                text=(_("Ask your supervisor to verify “%(title)s”: %(share)s%% of achievements "
+                        "with a file in your program are verified.")
+                      if program.files_items >= figures.MIN_GROUP
+                      else _("Ask your supervisor to verify “%(title)s”: employers trust a "
+                             "verified achievement more."))
                 % {"title": item["title"], "share": with_file},
                 url=edit.format(item["pk"]), prior=program.verified_with_file,
                 change={"verified_items": 1},
@@ -242,16 +248,14 @@ def recommendations_for(student, *, mode: str = "model", limit: int = 5) -> list
     today = timezone.localdate()
     categories = list(Category.objects.filter(is_active=True).order_by("order", "pk"))
     sections = [(c.pk, c.code) for c in categories]
-    row = features.snapshot(
-        cutoff=today, student_ids=[student.pk], sections=sections
-    ).get(student.pk)
+    row = features.snapshot(cutoff=today, student_ids=[student.pk], sections=sections).get(
+        student.pk
+    )
     if row is None:
         return []
     hidden = _hidden_keys(student)
     candidates = [
-        c
-        for c in _candidates(student, portfolio, row, categories, today)
-        if c.key not in hidden
+        c for c in _candidates(student, portfolio, row, categories, today) if c.key not in hidden
     ]
     fitted = training.model_in_use()[1] if mode == "model" and candidates else None
     if fitted is not None:
@@ -296,9 +300,7 @@ def _reason(name: str, value: float, typical: float) -> str | None:
     if name == "days_since_update":
         if v >= features.NEVER_UPDATED_DAYS:
             return _("No update yet")
-        return ngettext("No update in %(days)s day", "No update in %(days)s days", v) % {
-            "days": v
-        }
+        return ngettext("No update in %(days)s day", "No update in %(days)s days", v) % {"days": v}
     if name == "updates_90d":
         return ngettext(
             "%(count)s update in 90 days (typical: %(typical)s)",
@@ -370,8 +372,7 @@ def students_needing_attention(
                     drops.append((drop, name))
             drops.sort(reverse=True)
             reasons = [
-                _reason(name, values[name], fitted.typical.get(name, 0.0))
-                for _d, name in drops[:2]
+                _reason(name, values[name], fitted.typical.get(name, 0.0)) for _d, name in drops[:2]
             ]
             out.append(AtRisk(students[sid], risk, [r for r in reasons if r], True))
     else:

@@ -47,10 +47,9 @@ def recommendations_mark_shown(*, student, recommendations: Iterable, mode: str)
 def recommendation_respond(*, student, key: str, choice: str) -> Response:
     """Store the student's answer (the latest one counts); the card goes away — for
     ``LATER_DAYS`` after "not now", for good otherwise. Sends ``recommendation_acted``."""
-    response = (
-        Response.objects.select_for_update().filter(student=student, key=key).first()
-        or Response(student=student, key=key)
-    )
+    response = Response.objects.select_for_update().filter(
+        student=student, key=key
+    ).first() or Response(student=student, key=key)
     response.choice = choice
     response.answered_at = timezone.now()
     response.hidden_until = (

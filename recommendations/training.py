@@ -119,8 +119,10 @@ def build_datasets(today: date | None = None) -> tuple[Dataset, Dataset]:
                 "(at least %(min_train)s and %(min_test)s are needed)."
             )
             % {
-                "train": len(train.x), "test": len(test.x),
-                "min_train": MIN_TRAIN_ROWS, "min_test": MIN_TEST_ROWS,
+                "train": len(train.x),
+                "test": len(test.x),
+                "min_train": MIN_TRAIN_ROWS,
+                "min_test": MIN_TEST_ROWS,
             }  # fmt: skip
         )
     return train, test

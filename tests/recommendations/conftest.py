@@ -49,9 +49,7 @@ def build_history(*, students: int = 240, signal: bool = True, seed: int = 7) ->
     terms = make_terms()
     programs = [ProgramFactory(), ProgramFactory()]
     joined = timezone.now() - timedelta(days=3 * 365)
-    people = [
-        StudentFactory(program=programs[i % 2], date_joined=joined) for i in range(students)
-    ]
+    people = [StudentFactory(program=programs[i % 2], date_joined=joined) for i in range(students)]
     days, term_rows = [], []
     for student in people:
         base = rng.random()
@@ -68,8 +66,12 @@ def build_history(*, students: int = 240, signal: bool = True, seed: int = 7) ->
             score = 35 + 55 * d + rng.gauss(0, 8) if signal else rng.uniform(30, 95)
             term_rows.append(
                 StudentTermActivity(
-                    student=student, term=term, updates=0, active_weeks=0,
-                    score_sum=round(max(0, min(100, score)), 2), review_count=1,
+                    student=student,
+                    term=term,
+                    updates=0,
+                    active_weeks=0,
+                    score_sum=round(max(0, min(100, score)), 2),
+                    review_count=1,
                 )  # fmt: skip
             )
         today = timezone.localdate()
