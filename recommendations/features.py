@@ -32,7 +32,7 @@ from portfolios.models import Category
 BASE_FEATURES = [
     "items", "items_with_evidence", "evidence_files", "verified_items", "sections_filled",
     "skills", "posts", "updates_30d", "updates_90d", "updates_term", "active_weeks_term",
-    "logins_90d", "days_since_update", "last_score",
+    "logins_90d", "days_since_update", "last_score", "has_score",
 ]  # fmt: skip
 NEVER_UPDATED_DAYS = 400  # days_since_update of a student with no update at all
 
@@ -89,8 +89,14 @@ LEFT JOIN LATERAL (SELECT sta.score_sum / sta.review_count AS score
                    WHERE sta.student_id = u.id AND sta.review_count > 0
                      AND t.starts_on <= %(day)s
                    ORDER BY t.starts_on DESC LIMIT 1) sc ON true
-WHERE u.role = %(role)s AND u.is_active AND u.date_joined < %(cutoff)s{ids}
+LEFT JOIN accounts_cohort c ON c.id = u.cohort_id
+WHERE u.role = %(role)s AND u.is_active
+  AND (u.date_joined < %(cutoff)s OR make_date(c.entry_year, 9, 1) <= %(day)s){ids}{enrolled}
 """
+# Training rows: only students still studying on the cutoff (a graduate's quiet is no news).
+ENROLLED = """
+  AND (c.id IS NULL OR make_date(COALESCE(c.graduation_year, c.entry_year + 4), 6, 30)
+                       >= %(day)s)"""
 
 EVENTS_SQL = """
 SELECT student_id,
@@ -138,10 +144,12 @@ def snapshot(
     term_start: date | None = None,
     student_ids: list[int] | None = None,
     sections: list[tuple[int, str]] | None = None,
+    enrolled_only: bool = False,
 ) -> dict[int, Row]:
     """Each student's features at the end of ``cutoff`` (a day); ``term_start`` opens the
     term whose updates and active weeks count (default: the latest term begun by then).
-    Four statements, whatever the number of students."""
+    Four statements, whatever the number of students. A student counts from joining (or
+    their cohort's first September); ``enrolled_only`` leaves out those graduated by then."""
     sections = active_sections() if sections is None else sections
     code_of = dict(sections)
     params = {
@@ -155,12 +163,17 @@ def snapshot(
     names = feature_names([code for _pk, code in sections])
     rows: dict[int, Row] = {}
     for student_id, program_id, skills, posts, last_post, score in _fetch(
-        STUDENTS_SQL.format(ids=_students_clause("u.id", student_ids)), params
+        STUDENTS_SQL.format(
+            ids=_students_clause("u.id", student_ids), enrolled=ENROLLED if enrolled_only else ""
+        ),
+        params,
     ):
         values = dict.fromkeys(names, 0.0)
         values["days_since_update"] = float(NEVER_UPDATED_DAYS)
         values["skills"], values["posts"] = float(skills), float(posts)
-        values["last_score"] = float("nan") if score is None else float(score)
+        # No released score yet: 0 with has_score 0 (no missing values for the models).
+        values["last_score"] = 0.0 if score is None else float(score)
+        values["has_score"] = 0.0 if score is None else 1.0
         rows[student_id] = Row(student_id, program_id, values, last_post=last_post)
     if not rows:
         return rows

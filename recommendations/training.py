@@ -62,7 +62,9 @@ class Dataset:
 
 
 def _term_rows(term: Term, next_term: Term | None, sections) -> tuple[list, dict]:
-    rows = features.snapshot(cutoff=term.ends_on, term_start=term.starts_on, sections=sections)
+    rows = features.snapshot(
+        cutoff=term.ends_on, term_start=term.starts_on, sections=sections, enrolled_only=True
+    )
     scores = features.next_term_scores(next_term.pk) if next_term else {}
     return list(rows.values()), scores
 
@@ -80,7 +82,10 @@ def _dataset(pairs, names: list[str], term_names: list[str]) -> Dataset:
         score=np.array(scores, dtype=float),
         updated=np.array([float(row.updated_next_30d) for row in rows]),
         updated_before=np.array([float(row.values["updates_30d"] > 0) for row in rows]),
-        last_score=np.array([row.values["last_score"] for row in rows], dtype=float),
+        last_score=np.array(
+            [row.values["last_score"] if row.values["has_score"] else math.nan for row in rows],
+            dtype=float,
+        ),
         term_names=term_names,
     )
 

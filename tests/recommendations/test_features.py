@@ -10,6 +10,7 @@ from analytics.models import ActivityDay
 from portfolios.services import portfolio_update
 from recommendations import features
 from tests.factories import (
+    CohortFactory,
     StudentFactory,
     achievement_for,
     pdf_bytes,
@@ -80,6 +81,6 @@ def test_a_student_without_any_update_has_the_longest_gap():
 
 
 def test_students_who_had_not_joined_yet_have_no_row():
-    student = StudentFactory()
+    student = StudentFactory(cohort=CohortFactory(entry_year=timezone.localdate().year + 1))
     earlier = timezone.localdate() - timedelta(days=30)
     assert features.snapshot(cutoff=earlier, student_ids=[student.pk]) == {}

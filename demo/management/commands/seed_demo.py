@@ -12,6 +12,7 @@ from demo import feedback as feedback_demo
 from demo import journal as journal_demo
 from demo import notifications as notifications_demo
 from demo import portfolios as portfolio_demo
+from demo import recommendations as recommendations_demo
 from feedback.models import Review
 from journal.models import Post
 from notifications.services import notifications_muted
@@ -74,6 +75,10 @@ class Command(BaseCommand):
         if follows:
             self.stdout.write(f"{follows} follows created (student1, employer1, supervisor1).")
         notifications = notifications_demo.seed()
+        # Idempotent by itself: trains only while no model version exists.
+        trained = recommendations_demo.seed()
+        if trained:
+            self.stdout.write(trained)
         if student1 is not None:
             # A finished download on student1's export page. Through transfer's command:
             # demo and transfer are one layer and do not import each other. Idempotent by
