@@ -308,15 +308,29 @@ def _reason(name: str, value: float, typical: float) -> str | None:
             v,
         ) % {"count": v, "typical": t}
     if name == "items_with_evidence":
-        return _("%(count)s achievements with evidence (typical: %(typical)s)") % {
-            "count": v, "typical": t,
-        }  # fmt: skip
+        return ngettext(
+            "%(count)s achievement with evidence (typical: %(typical)s)",
+            "%(count)s achievements with evidence (typical: %(typical)s)",
+            v,
+        ) % {"count": v, "typical": t}
     if name == "posts":
-        return _("%(count)s journal posts (typical: %(typical)s)") % {"count": v, "typical": t}
+        return ngettext(
+            "%(count)s journal post (typical: %(typical)s)",
+            "%(count)s journal posts (typical: %(typical)s)",
+            v,
+        ) % {"count": v, "typical": t}
     if name == "sections_filled":
-        return _("%(count)s sections filled (typical: %(typical)s)") % {"count": v, "typical": t}
+        return ngettext(
+            "%(count)s section filled (typical: %(typical)s)",
+            "%(count)s sections filled (typical: %(typical)s)",
+            v,
+        ) % {"count": v, "typical": t}
     if name == "skills":
-        return _("%(count)s skills listed (typical: %(typical)s)") % {"count": v, "typical": t}
+        return ngettext(
+            "%(count)s skill listed (typical: %(typical)s)",
+            "%(count)s skills listed (typical: %(typical)s)",
+            v,
+        ) % {"count": v, "typical": t}
     return None
 
 
