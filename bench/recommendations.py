@@ -181,8 +181,9 @@ def measure_attention() -> list[float]:
                 started = time.perf_counter()
                 found = students_needing_attention(supervisor)
                 times.append(time.perf_counter() - started)
-            print(f"  needs attention: {len(found)} of 40 listed; top: "
-                  f"{[round(a.risk, 2) for a in found[:3]]} {found[0].reasons if found else ''}")  # fmt: skip
+            top = [round(a.risk, 2) for a in found[:3]]
+            reasons = found[0].reasons if found else ""
+            print(f"  needs attention: {len(found)} of 40 listed; top: {top} {reasons}")
             raise Rollback
     except Rollback:
         pass
