@@ -228,10 +228,11 @@ def _predict(fitted: training.Fitted, rows: list[dict[str, float]]) -> np.ndarra
     """The blended outcome per row: score points + UPDATE_POINTS × P(update in 30 days)."""
     x = np.array([_vector(r, fitted.names) for r in rows], dtype=float)
     total = np.zeros(len(rows))
-    if fitted.score_model is not None:
-        total += fitted.score_model.predict(x)
-    if fitted.update_model is not None:
-        total += UPDATE_POINTS * fitted.update_model.predict_proba(x)[:, 1]
+    with training.one_thread():
+        if fitted.score_model is not None:
+            total += fitted.score_model.predict(x)
+        if fitted.update_model is not None:
+            total += UPDATE_POINTS * fitted.update_model.predict_proba(x)[:, 1]
     return total
 
 
@@ -375,8 +376,9 @@ def students_needing_attention(
                 variants.append(
                     _vector({**values, name: fitted.typical.get(name, 0.0)}, fitted.names)
                 )
-        p_base = model.predict_proba(np.array(base, dtype=float))[:, 1]
-        p_var = model.predict_proba(np.array(variants, dtype=float))[:, 1]
+        with training.one_thread():
+            p_base = model.predict_proba(np.array(base, dtype=float))[:, 1]
+            p_var = model.predict_proba(np.array(variants, dtype=float))[:, 1]
         for i, sid in enumerate(ids):
             values, risk = rows[sid].values, 1 - float(p_base[i])
             drops = []
