@@ -20,6 +20,7 @@ class ModelVersionAdmin(ReadOnlyAdmin):
         "test_term", "score_mae", "update_auc", "seconds",
     )  # fmt: skip
     list_filter = ("passed",)
+    search_fields = ("test_term",)
     readonly_fields = (
         "created_at", "passed", "score_passed", "update_passed", "training_rows", "test_rows",
         "train_terms", "test_term", "seconds", "file", "metrics_table", "reliability_table",

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "notifications",
-    "comments", "outbox", "transfer",
+    "comments", "outbox", "transfer", "recommendations",
 }  # fmt: skip
 
 
