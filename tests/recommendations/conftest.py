@@ -60,7 +60,7 @@ def build_history(*, students: int = 240, signal: bool = True, seed: int = 7) ->
             # Updates within the 90 days before the term's end: as many as diligence says.
             for _n in range(int(rng.random() * 2 + 25 * d) if signal else rng.randint(0, 8)):
                 active_days.add(term.ends_on - timedelta(days=rng.randint(0, 89)))
-            updates_after = rng.random() < (0.1 + 0.8 * d if signal else 0.5)
+            updates_after = rng.random() < (0.02 + 0.96 * d if signal else 0.5)
             if updates_after and k < len(terms) - 1:
                 active_days.add(term.ends_on + timedelta(days=rng.randint(3, 28)))
             score = 35 + 55 * d + rng.gauss(0, 8) if signal else rng.uniform(30, 95)
