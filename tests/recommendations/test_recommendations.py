@@ -128,3 +128,21 @@ def test_a_section_that_is_switched_off_is_not_recommended():
 def test_an_unknown_mode_is_refused():
     with pytest.raises(ValueError):
         recommendations_for(StudentFactory(), mode="magic")
+
+
+def test_a_students_cards_cost_the_same_statements_however_full_the_portfolio(
+    django_assert_max_num_queries,
+):
+    student = StudentFactory()
+    portfolio = portfolio_for(student)
+    recommendations_for(student)  # the program's figures into the cache
+    for n in range(3):
+        achievement_for(portfolio, title=f"Item {n}", section_code="academic")
+    # portfolio, sections, features (4), answers, items, the model version, similar skills
+    with django_assert_max_num_queries(11):
+        few = recommendations_for(student)
+    for n in range(30):
+        achievement_for(portfolio, title=f"More {n}", section_code="sports")
+    with django_assert_max_num_queries(11):
+        many = recommendations_for(student)
+    assert few and many
