@@ -32,17 +32,41 @@ from portfolios.models import Category
 BASE_FEATURES = [
     "items", "items_with_evidence", "evidence_files", "verified_items", "sections_filled",
     "skills", "posts", "updates_30d", "updates_90d", "updates_term", "active_weeks_term",
-    "logins_90d", "days_since_update", "last_score", "has_score",
+    "logins_90d", "days_since_update", "last_score", "has_score", "completeness",
 ]  # fmt: skip
 NEVER_UPDATED_DAYS = 400  # days_since_update of a student with no update at all
 
 
 def section_feature(code: str) -> str:
+    """Items in the section."""
     return f"section:{code}"
 
 
+def section_evidence_feature(code: str) -> str:
+    """Items with evidence in the section."""
+    return f"evidence:{code}"
+
+
 def feature_names(section_codes: list[str]) -> list[str]:
-    return BASE_FEATURES + [section_feature(code) for code in section_codes]
+    return (
+        BASE_FEATURES
+        + [section_feature(code) for code in section_codes]
+        + [section_evidence_feature(code) for code in section_codes]
+    )
+
+
+def completeness(
+    *, profile_fields: int, has_skills: bool, filled: int, active: int, items: int, with_files: int
+) -> float:
+    """search/derived.py's completeness, from figures as of the cutoff: 10 points each for
+    the headline, the about text, the photo and a skill; up to 45 for the sections filled,
+    up to 15 for the share of items with evidence (a test holds the two equal today)."""
+    total = 10 * profile_fields + 10 * int(has_skills)
+    if active:
+        total += (90 * filled + active) // (2 * active)
+    if items:
+        total += (30 * with_files + items) // (2 * items)
+    return float(min(100, total))
 
 
 def active_sections() -> list[tuple[int, str]]:
@@ -57,6 +81,8 @@ class Row:
     updated_next_30d: bool = False
     last_update: date | None = None
     last_post: datetime | None = None
+    profile_fields: int = 0  # headline, about text, photo: how many are filled in
+    listed_items: int = 0  # achievements in the table as of the cutoff (completeness counts them)
 
 
 def end_of_day(day: date) -> datetime:
@@ -76,7 +102,8 @@ def _fetch(sql: str, params: dict) -> list[tuple]:
 # The student with the figures that need one lookup each: skills (their current number:
 # skills carry no date), journal posts written before the cutoff, the last released score.
 STUDENTS_SQL = """
-SELECT u.id, u.program_id, COALESCE(sk.n, 0), COALESCE(jp.n, 0), jp.last, sc.score
+SELECT u.id, u.program_id, COALESCE(sk.n, 0), COALESCE(jp.n, 0), jp.last, sc.score,
+       COALESCE((p.headline <> '')::int + (p.about <> '')::int + (p.photo <> '')::int, 0)
 FROM accounts_user u
 LEFT JOIN portfolios_portfolio p ON p.student_id = u.id
 LEFT JOIN LATERAL (SELECT count(*) AS n FROM portfolios_portfolio_skills ps
@@ -162,7 +189,7 @@ def snapshot(
     }  # fmt: skip
     names = feature_names([code for _pk, code in sections])
     rows: dict[int, Row] = {}
-    for student_id, program_id, skills, posts, last_post, score in _fetch(
+    for student_id, program_id, skills, posts, last_post, score, profile in _fetch(
         STUDENTS_SQL.format(
             ids=_students_clause("u.id", student_ids), enrolled=ENROLLED if enrolled_only else ""
         ),
@@ -174,7 +201,9 @@ def snapshot(
         # No released score yet: 0 with has_score 0 (no missing values for the models).
         values["last_score"] = 0.0 if score is None else float(score)
         values["has_score"] = 0.0 if score is None else 1.0
-        rows[student_id] = Row(student_id, program_id, values, last_post=last_post)
+        rows[student_id] = Row(
+            student_id, program_id, values, last_post=last_post, profile_fields=profile
+        )
     if not rows:
         return rows
     for sid, items, files, posts, logins in _fetch(
@@ -207,6 +236,7 @@ def snapshot(
             totals[i] += figure
         if category_id in code_of:
             row.values[section_feature(code_of[category_id])] = items
+            row.values[section_evidence_feature(code_of[category_id])] = with_files
             row.values["sections_filled"] += 1
     for sid, (items, with_files, files, verified) in table_items.items():
         v = rows[sid].values
@@ -215,7 +245,30 @@ def snapshot(
         v["items_with_evidence"] = with_files
         v["evidence_files"] = max(v["evidence_files"], files)
         v["verified_items"] = verified
+    for sid, row in rows.items():
+        row.listed_items = table_items.get(sid, [0])[0]
+        row.values["completeness"] = row_completeness(row, active=len(sections))
     return rows
+
+
+def row_completeness(
+    row: Row,
+    *,
+    active: int,
+    profile: int = 0,
+    skill: int = 0,
+    filled: int = 0,
+    items: int = 0,
+    with_files: int = 0,
+) -> float:
+    """The row's completeness, or what it would be with the given additions."""
+    return completeness(
+        profile_fields=row.profile_fields + profile,
+        has_skills=row.values["skills"] + skill > 0,
+        filled=int(row.values["sections_filled"]) + filled, active=active,
+        items=row.listed_items + items,
+        with_files=int(row.values["items_with_evidence"]) + with_files,
+    )  # fmt: skip
 
 
 def next_term_scores(term_id: int) -> dict[int, float]:

@@ -92,6 +92,8 @@ def _hidden_keys(student) -> set[str]:
 def _candidates(student, portfolio, row: features.Row, categories, today: date) -> list:
     program = figures.program_figures(student.program_id)
     out: list[Recommendation] = []
+    code_of = {c.pk: c.code for c in categories}
+    active = len(categories)
     items = list(
         Achievement.objects.filter(portfolio=portfolio)
         .annotate(has_file=Exists(Evidence.objects.filter(achievement=OuterRef("pk"))))
@@ -121,7 +123,12 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
             text=_("Add evidence to “%(title)s” — %(reason)s.") % {"title": item["title"],
                                                                  "reason": reason},
             url=edit.format(item["pk"]), prior=program.verified_with_file,
-            change=_with_update({"items_with_evidence": 1, "evidence_files": 1}),
+            change=_with_update({
+                "items_with_evidence": 1, "evidence_files": 1,
+                **({features.section_evidence_feature(code_of[item["category_id"]]): 1}
+                   if item["category_id"] in code_of else {}),
+                "completeness": str(features.row_completeness(row, active=active, with_files=1)),
+            }),
         ))  # fmt: skip
     for item in items:
         if item["has_file"] and item["verification_status"] == VerificationStatus.NONE:
@@ -158,8 +165,11 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
         out.append(Recommendation(
             key=f"section:{code}", kind="section", text=text, url=f"{create}?section={code}",
             prior=share / 100,
-            change=_with_update({features.section_feature(code): 1, "items": 1,
-                                 "sections_filled": 1}),
+            change=_with_update({
+                features.section_feature(code): 1, "items": 1, "sections_filled": 1,
+                "completeness": str(features.row_completeness(row, active=active, filled=1,
+                                                              items=1)),
+            }),
         ))  # fmt: skip
     mine = row.values["skills"] > 0
     for skill_id, name, listing, peers in figures.similar_skills(
@@ -174,7 +184,11 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
         ) % {"skill": name, "share": share, "program": program_name}
         out.append(Recommendation(
             key=f"skill:{skill_id}", kind="skill", text=text, url=reverse("portfolios:profile"),
-            prior=share / 100, change=_with_update({"skills": 1}),
+            prior=share / 100,
+            change=_with_update({
+                "skills": 1,
+                "completeness": str(features.row_completeness(row, active=active, skill=1)),
+            }),
         ))  # fmt: skip
     days = int(row.values["days_since_update"])
     period = today.strftime("%Y-%m")
@@ -209,7 +223,10 @@ def _candidates(student, portfolio, row: features.Row, categories, today: date) 
         out.append(Recommendation(
             key="profile:about", kind="profile",
             text=_("Write a few lines about yourself: it is the first thing a visitor reads."),
-            url=reverse("portfolios:profile"), prior=0.5, change=_with_update(),
+            url=reverse("portfolios:profile"), prior=0.5,
+            change=_with_update({
+                "completeness": str(features.row_completeness(row, active=active, profile=1)),
+            }),
         ))  # fmt: skip
     return out
 

@@ -84,3 +84,16 @@ def test_students_who_had_not_joined_yet_have_no_row():
     student = StudentFactory(cohort=CohortFactory(entry_year=timezone.localdate().year + 1))
     earlier = timezone.localdate() - timedelta(days=30)
     assert features.snapshot(cutoff=earlier, student_ids=[student.pk]) == {}
+
+
+def test_completeness_today_is_the_search_figure():
+    student = StudentFactory()
+    portfolio = portfolio_for(student, headline="Future teacher")
+    achievement_for(portfolio, title="Olympiad", section_code="academic",
+                    files=[("a.pdf", pdf_bytes())])  # fmt: skip
+    achievement_for(portfolio, title="Cup", section_code="sports")
+    portfolio_update(portfolio=portfolio, skills=["Python"])
+    portfolio.refresh_from_db()
+    v = features.snapshot(cutoff=timezone.localdate(), student_ids=[student.pk])[student.pk].values
+    assert v["completeness"] == portfolio.completeness > 0
+    assert v["evidence:academic"] == 1 and v["evidence:sports"] == 0
