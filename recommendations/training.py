@@ -415,8 +415,23 @@ def _train(train_set: Dataset, test_set: Dataset, started: float) -> ModelVersio
     version.seconds = round(time.perf_counter() - started, 2)
     version.full_clean()
     version.save()
+    if version.file:
+        prune_files()
     forget_loaded()
     return version
+
+
+KEEP_FILES = 3  # the newest versions whose estimators stay stored
+
+
+def prune_files() -> int:
+    """Delete the stored estimators of all but the ``KEEP_FILES`` newest stored versions
+    (their rows and metrics stay); how many were deleted."""
+    stale = list(ModelVersion.objects.exclude(file="").order_by("-created_at", "-id")[KEEP_FILES:])
+    for old in stale:
+        default_storage.delete(old.file)
+    ModelVersion.objects.filter(pk__in=[v.pk for v in stale]).update(file="")
+    return len(stale)
 
 
 def _concat(a: Dataset, b: Dataset) -> Dataset:

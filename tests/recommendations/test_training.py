@@ -80,3 +80,13 @@ def test_command_prints_the_metrics_as_json():
     for metric in ("roc_auc", "brier", "reliability"):
         assert metric in report["metrics"]["update_30d"]["model"]
         assert metric in report["metrics"]["update_30d"]["baselines"]["last_term"]
+
+
+def test_only_the_newest_versions_keep_their_files():
+    build_history(students=240)
+    versions = [training.train() for _n in range(training.KEEP_FILES + 1)]
+    for version in versions:
+        version.refresh_from_db()
+    assert versions[0].file == "" and versions[0].metrics  # the row and its figures stay
+    assert all(v.file and default_storage.exists(v.file) for v in versions[1:])
+    assert training.model_in_use()[0] == versions[-1]
