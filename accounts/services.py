@@ -20,7 +20,7 @@ from outbox.services import email_queue
 STAFF_GROUP_NAME = "Site staff"
 STAFF_APP_LABELS = (
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "axes",
-    "comments", "notifications", "outbox", "transfer", "experiments",
+    "comments", "notifications", "outbox", "transfer", "experiments", "recommendations",
 )  # fmt: skip
 
 

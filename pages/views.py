@@ -38,6 +38,7 @@ from journal import views as journal_views
 from pages.cv import may_download_cv
 from pages.following import following_feed
 from pages.forms import CvForm
+from pages.recommending import recommendation_cards
 from pages.selectors import completeness, portfolio_body_html, student_next_steps
 from portfolios import access as portfolio_access
 from portfolios import services as portfolio_services
@@ -45,6 +46,7 @@ from portfolios.following import follow_state
 from portfolios.forms import PortfolioForm
 from portfolios.headers import secret_page_headers
 from portfolios.models import Portfolio, Visibility
+from recommendations.selectors import students_needing_attention
 
 # --- Dashboards ---------------------------------------------------------------------------
 
@@ -88,6 +90,8 @@ def dashboard(request):
                     if item.is_verification_pending
                 ),
                 "following_feed": following_feed(user),
+                "recommendations": recommendation_cards(user),
+                "recommendations_next": request.get_full_path(),
             },
         )
     if user.role == Role.SUPERVISOR:
@@ -106,6 +110,7 @@ def dashboard(request):
                 "term": term,
                 "todo": review_selectors.supervisor_todo(supervisor=user, term=term),
                 "quiet_students": quiet,
+                "attention": students_needing_attention(user),
                 "following_feed": following_feed(user),
             },
         )
@@ -167,6 +172,8 @@ def editor(request):
             "storage_percent": min(100, round(100 * used / quota)) if quota else 0,
             "share_link_count": portfolio.share_links.usable().count(),
             "cv_form": CvForm(portfolio=portfolio),
+            "recommendations": recommendation_cards(request.user),
+            "recommendations_next": request.get_full_path(),
         },
     )
 

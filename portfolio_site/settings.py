@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "analytics",
     "notifications",
     "experiments",
+    "recommendations",
     "pages",
     "transfer",
     "demo",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("", namespace(journal_urls, pages_urls.journal_patterns)),
     path("", include("comments.urls")),
     path("", include("notifications.urls")),
+    path("", include("recommendations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -136,6 +136,7 @@ RULES = {
     "notifications:settings": SIGNED_IN,
     "notifications:mark-all-read": POST_ONLY,
     "notifications:open": POST_ONLY,
+    "recommendations:respond": POST_ONLY,
     # Public with a signed token from a notification e-mail (GET asks; POST stops e-mails).
     "notifications:unsubscribe": SECRET_LINK,
 }
@@ -269,6 +270,7 @@ def _url(name, people):
         "accounts:student-detail": [student.pk],
         "analytics:export": ["histogram"],
         "notifications:open": [1],
+        "recommendations:respond": ["profile:about"],
         "notifications:unsubscribe": [_unsubscribe_token(student)],
         "accounts:password-reset-confirm": ["MQ", "set-password"],
         "portfolios:preview": ["public"],

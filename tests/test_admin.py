@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {
     "accounts", "portfolios", "achievements", "feedback", "analytics", "journal", "notifications",
-    "comments", "outbox", "transfer", "experiments",
+    "comments", "outbox", "transfer", "experiments", "recommendations",
 }  # fmt: skip
 
 

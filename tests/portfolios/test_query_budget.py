@@ -20,6 +20,11 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 BUDGET = 12
+# The editor also shows the suggested next steps (pages/recommending.py): the portfolio, the
+# sections, the student's features (4), their answers and items, and the cards recorded as
+# shown (a savepoint, an INSERT, its release). The program's figures are cached: each editor
+# test visits once first, as a student who comes back does.
+EDITOR_BUDGET = BUDGET + 12
 
 
 def fill(portfolio, count):
@@ -127,6 +132,7 @@ def test_shared_page_stays_within_budget_and_does_not_grow(client, student):
 def test_editor_stays_within_budget_and_does_not_grow(client, student):
     client.force_login(student)
     url = reverse("portfolios:editor")
+    client.get(url)
 
     fill(student.portfolio, 5)
     small = queries_for(client, url, expect_items=5, marker='class="fw-semibold"')
@@ -134,7 +140,7 @@ def test_editor_stays_within_budget_and_does_not_grow(client, student):
     large = queries_for(client, url, expect_items=30, marker='class="fw-semibold"')
 
     assert large == small
-    assert large <= BUDGET
+    assert large <= EDITOR_BUDGET
 
 
 def test_editor_budget_with_the_pytest_django_assertion(
@@ -142,8 +148,9 @@ def test_editor_budget_with_the_pytest_django_assertion(
 ):
     fill(student.portfolio, 30)
     client.force_login(student)
+    client.get(reverse("portfolios:editor"))
 
-    with django_assert_max_num_queries(BUDGET):
+    with django_assert_max_num_queries(EDITOR_BUDGET):
         response = client.get(reverse("portfolios:editor"))
 
     assert response.content.decode().count("3 files") == 30

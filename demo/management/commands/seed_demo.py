@@ -13,6 +13,7 @@ from demo import feedback as feedback_demo
 from demo import journal as journal_demo
 from demo import notifications as notifications_demo
 from demo import portfolios as portfolio_demo
+from demo import recommendations as recommendations_demo
 from feedback.models import Review
 from journal.models import Post
 from notifications.services import notifications_muted
@@ -78,6 +79,10 @@ class Command(BaseCommand):
         # Idempotent by itself: nothing is added once the demo experiment exists.
         if experiments_demo.seed():
             self.stdout.write("A finished experiment is on the staff's experiments page.")
+        # Idempotent by itself: trains only while no model version exists.
+        trained = recommendations_demo.seed()
+        if trained:
+            self.stdout.write(trained)
         if student1 is not None:
             # A finished download on student1's export page. Through transfer's command:
             # demo and transfer are one layer and do not import each other. Idempotent by
