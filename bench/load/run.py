@@ -67,7 +67,8 @@ def database_url() -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "_load"))
 
 
-def database_exists(url: str) -> bool:
+def query(url: str, sql: str, params=(), *, maintenance: bool = False) -> list[tuple]:
+    """Rows of one statement on ``url``'s database (or the server's ``postgres`` database)."""
     import psycopg2
 
     parts = urlsplit(url)
@@ -76,35 +77,27 @@ def database_exists(url: str) -> bool:
         port=parts.port or 5432,
         user=parts.username,
         password=parts.password,
-        dbname="postgres",
+        dbname="postgres" if maintenance else parts.path.lstrip("/"),
     )
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [parts.path.lstrip("/")])
-            return cursor.fetchone() is not None
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     finally:
         connection.close()
+
+
+def database_exists(url: str) -> bool:
+    name = urlsplit(url).path.lstrip("/")
+    return bool(
+        query(url, "SELECT 1 FROM pg_database WHERE datname = %s", [name], maintenance=True)
+    )
 
 
 def connections_to(url: str) -> int:
-    import psycopg2
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [parts.path.lstrip("/")]
-            )
-            return cursor.fetchone()[0]
-    finally:
-        connection.close()
+    name = urlsplit(url).path.lstrip("/")
+    sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+    return query(url, sql, [name], maintenance=True)[0][0]
 
 
 def process_figures(pgid: int) -> list[tuple[int, int, int]]:
@@ -177,22 +170,8 @@ class LoadRun:
     @property
     def public(self) -> list[str]:
         """The slugs of the public portfolios: what anonymous visitors open."""
-        import psycopg2
-
-        parts = urlsplit(self.db_url)
-        connection = psycopg2.connect(
-            host=parts.hostname,
-            port=parts.port or 5432,
-            user=parts.username,
-            password=parts.password,
-            dbname=parts.path.lstrip("/"),
-        )
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT slug FROM portfolios_portfolio WHERE visibility = 30")
-                return [row[0] for row in cursor.fetchall()]
-        finally:
-            connection.close()
+        rows = query(self.db_url, "SELECT slug FROM portfolios_portfolio WHERE visibility = 30")
+        return [slug for (slug,) in rows]
 
     def healthy(self, port: int) -> bool:
         try:
