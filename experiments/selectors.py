@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -176,6 +177,8 @@ def recommendation_mode_for(student) -> str | None:
     joined after the start) gets one now, once."""
     if not getattr(student, "is_authenticated", False) or student.role != Role.STUDENT:
         return None
+    if not any_running():  # the usual case: no query at all
+        return None
     arm = (
         Assignment.objects.filter(student=student, experiment__status=Status.RUNNING)
         .values_list("arm", flat=True)
@@ -189,6 +192,19 @@ def recommendation_mode_for(student) -> str | None:
 
         arm = assignment_ensure(experiment=experiment, student=student).arm
     return MODE_OF_ARM[Arm(arm)]
+
+
+RUNNING_CACHE_KEY = "experiments:any-running"
+
+
+def any_running() -> bool:
+    """Whether any experiment runs, from the shared cache: the pages of a site without a
+    running experiment ask the database nothing about experiments."""
+    running = cache.get(RUNNING_CACHE_KEY)
+    if running is None:
+        running = Experiment.objects.filter(status=Status.RUNNING).exists()
+        cache.set(RUNNING_CACHE_KEY, running, 300)
+    return running
 
 
 def running_experiment_for(student) -> Experiment | None:

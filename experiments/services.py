@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -163,6 +164,7 @@ def experiment_start(*, experiment: Experiment) -> Experiment:
     experiment.baseline_n = baseline["n"]
     experiment.required_n = baseline["required_n"]
     experiment.status = Status.RUNNING
+    _running_changed()
     experiment.started_at = timezone.now()
     experiment.full_clean()
     experiment.save()
@@ -186,10 +188,18 @@ def experiment_finish(*, experiment: Experiment) -> Experiment:
     if not experiment.is_running:
         raise ValidationError(_("Only a running experiment can finish."), code="not_running")
     experiment.status = Status.FINISHED
+    _running_changed()
     experiment.finished_at = timezone.now()
     experiment.full_clean()
     experiment.save()
     return experiment
+
+
+def _running_changed() -> None:
+    """Forget whether any experiment runs: now, and again after the commit (a page that
+    read the old state in between must not keep it for the cache's lifetime)."""
+    cache.delete(selectors.RUNNING_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(selectors.RUNNING_CACHE_KEY))
 
 
 def assignment_ensure(*, experiment: Experiment, student) -> Assignment:

@@ -303,10 +303,13 @@ def _url(name, people):
 def _experiment_args(name, term):
     if not name.startswith("experiments:") or name in ("experiments:list", "experiments:create"):
         return {}
+    from experiments.models import Experiment
     from experiments.services import experiment_create
 
-    experiment = experiment_create(name="Access", hypothesis="-", term=term,
-                                   primary_metric="updates_per_week")  # fmt: skip
+    # One experiment for every experiments page of a walk (names are unique).
+    experiment = Experiment.objects.filter(name="Access").first() or experiment_create(
+        name="Access", hypothesis="-", term=term, primary_metric="updates_per_week"
+    )
     return {name: [experiment.pk]}
 
 

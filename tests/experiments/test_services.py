@@ -203,10 +203,14 @@ def test_the_pages_lookup_is_cheap(terms, programs, django_assert_num_queries):
     _before, current = terms
     student, outsider_program = make_students(1, programs[:1])[0], programs[2]
     outsider = StudentFactory(program=outsider_program)
-    with django_assert_num_queries(2):  # no assignment, no running experiment
+    with django_assert_num_queries(1):  # whether any experiment runs (then cached)
+        assert selectors.recommendation_mode_for(student) is None
+    with django_assert_num_queries(0):  # none runs: the pages ask nothing more
         assert selectors.recommendation_mode_for(student) is None
     experiment = create(current, programs=[programs[0]])
     services.experiment_start(experiment=experiment)
+    with django_assert_num_queries(2):  # whether any runs (the start forgot it), the arm
+        assert selectors.recommendation_mode_for(student) in ("none", "model")
     with django_assert_num_queries(1):  # the stored arm
         assert selectors.recommendation_mode_for(student) in ("none", "model")
     with django_assert_num_queries(2):  # outside the population

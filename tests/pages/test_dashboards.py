@@ -57,8 +57,9 @@ def test_student_dashboard_lists_supervisors_and_next_steps(client, django_asser
     # 24: one is the feed of followed portfolios, which finds none here; 25: the new
     # portfolio's content version moves once, as every write's does; 26–42: the suggested
     # next steps on a cold cache — the student's features, their answers and items, the
-    # program's figures and similar students' skills, the cards recorded as shown).
-    with django_assert_max_num_queries(42):
+    # program's figures and similar students' skills, the cards recorded as shown; 43:
+    # whether any controlled experiment runs, cached afterwards).
+    with django_assert_max_num_queries(43):
         response = client.get(reverse("accounts:dashboard"))
     html = response.content.decode()
     assert "Гульнара Мамбетова" in html
