@@ -117,7 +117,7 @@ def _chart(report: dict, described: list[dict]):
                                                      strict=True)),
         },
         labels=labels, means=means, intervals=intervals, x_label=_("Arm"),
-        y_label=str(Metric(metric).label),
+        y_label=_("Mean"),  # the metric is in the heading and the caption: too long for the axis
     )  # fmt: skip
 
 
