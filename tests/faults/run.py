@@ -397,23 +397,40 @@ class FaultRun(cluster.Run):
         edit = f"/portfolio/achievements/{self.seed['achievement']}/edit/"
         # Photos that take the server a while to check and resize, and a PDF: a kill lands
         # while it reads them, while it stores them, or while it saves their rows.
-        files = [("files", f"photo-{n}.jpg", "image/jpeg", noisy_photo(n)) for n in range(5)]
-        files.append(("files", "scan.pdf", "application/pdf", tiny_pdf("Upload " * 200)))
-        delays = (0.3, 1.0, 2.0) if self.args.short else (0.1, 0.3, 0.6, 1.0, 1.5, 2.0, 3.0)
+        attempts = iter(range(100))
+
+        def files() -> list:
+            """New files each time: the same file twice would not be stored twice."""
+            attempt = next(attempts)
+            photos = [(f"photo-{n}.jpg", noisy_photo(attempt * 10 + n)) for n in range(5)]
+            return [("files", name, "image/jpeg", data) for name, data in photos] + [
+                ("files", "scan.pdf", "application/pdf", tiny_pdf(f"Upload {attempt} " * 200))
+            ]
+
+        def upload(result: dict, chosen: list) -> None:
+            form = find_form(
+                student.get(port, edit), action_part=f"{edit.removesuffix('edit/')}evidence/"
+            )
+            started = time.monotonic()
+            try:
+                result["status"] = student.submit(port, form, files=chosen).status
+            except StepFailed:
+                result["status"] = 0
+            result["seconds"] = time.monotonic() - started
+
+        # How long a whole upload takes here; the kills land at shares of it, the last ones
+        # while the files are being stored, before their rows are committed.
+        whole: dict = {}
+        upload(whole, files())
+        check(whole["status"] == 302, f"an upload without a kill answered {whole['status']}")
+        shares = (0.3, 0.9, 0.97) if self.args.short else (0.1, 0.3, 0.6, 0.8, 0.9, 0.95, 0.98)
+        delays = [share * whole["seconds"] for share in shares]
         outcomes = []
         for delay in delays:
-            form = find_form(student.get(port, edit), action_part="/evidence/")
-            result = {}
-
-            def upload(form=form, result=result):
-                try:
-                    result["status"] = student.submit(port, form, files=files).status
-                except StepFailed:
-                    result["status"] = 0
-
-            thread = threading.Thread(target=upload)
+            result: dict = {}
+            thread = threading.Thread(target=upload, args=(result, files()))
             thread.start()
-            time.sleep(delay)
+            time.sleep(delay + 0.05)  # the form's GET first
             self.cluster.kill("web-A")
             thread.join(30)
             outcomes.append(result.get("status", 0))
@@ -437,7 +454,8 @@ class FaultRun(cluster.Run):
         check(not (left & set(orphans)), "storage_orphans --delete left orphans behind")
         check(named <= left, "storage_orphans --delete removed a file a row names")
         self.figures["upload"] = (
-            f"killed at {', '.join(f'{d * 1000:.0f} ms' for d in delays)}: answers {outcomes}; "
+            f"an upload takes {whole['seconds']:.1f} s; killed at "
+            f"{', '.join(f'{d * 1000:.0f} ms' for d in delays)}: answers {outcomes}; "
             f"{len(rows)} evidence row(s), every file there; {len(orphans)} orphan(s) listed "
             "and deleted"
         )
