@@ -248,22 +248,34 @@ def _import(job: TransferJob) -> None:
     upload = job.archive.name
 
     def finish(achievements: int) -> None:
-        """Inside the import's transaction: the job is done with it, or neither is."""
         summary = {"achievements": achievements, "posts": portfolio.posts.count() - posts_before}
-        updated = TransferJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-            status=Status.DONE, stage=Stage.FINISHED, summary=summary, archive="",
-            progress_done=1, progress_total=1, finished_at=timezone.now(),
-        )  # fmt: skip
-        if not updated:
-            raise _Superseded
-        delete_after_commit([upload])
+        _import_done(job, upload, summary)
 
+    with _spooled(job) as spool:
+        archive.import_zip(portfolio, spool, progress=JobProgress(job), on_restored=finish)
+
+
+@contextmanager
+def _spooled(job: TransferJob):
+    """A local copy of the job's upload: zipfile seeks all over the file, which S3 makes
+    slow."""
     with tempfile.TemporaryFile() as spool:
-        # A local copy: zipfile seeks all over the file, which S3 makes slow.
         with job.archive.open("rb") as source:
             shutil.copyfileobj(source, spool, 1024 * 1024)
         spool.seek(0)
-        archive.import_zip(portfolio, spool, progress=JobProgress(job), on_restored=finish)
+        yield spool
+
+
+def _import_done(job: TransferJob, upload: str, summary: dict) -> None:
+    """Inside the import's transaction: the job is done with it, or neither is; the
+    uploaded file goes once it has committed."""
+    updated = TransferJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.DONE, stage=Stage.FINISHED, summary=summary, archive="",
+        progress_done=1, progress_total=1, finished_at=timezone.now(),
+    )  # fmt: skip
+    if not updated:
+        raise _Superseded
+    delete_after_commit([upload])
 
 
 def _import_leap2a(job: TransferJob) -> None:
@@ -271,16 +283,7 @@ def _import_leap2a(job: TransferJob) -> None:
     upload = job.archive.name
 
     def finish(report: dict) -> None:
-        updated = TransferJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
-            status=Status.DONE, stage=Stage.FINISHED, summary=report, archive="",
-            progress_done=1, progress_total=1, finished_at=timezone.now(),
-        )  # fmt: skip
-        if not updated:
-            raise _Superseded
-        delete_after_commit([upload])
+        _import_done(job, upload, report)
 
-    with tempfile.TemporaryFile() as spool:
-        with job.archive.open("rb") as source:
-            shutil.copyfileobj(source, spool, 1024 * 1024)
-        spool.seek(0)
+    with _spooled(job) as spool:
         import_leap2a(job.portfolio, spool, progress=JobProgress(job), on_done=finish)
