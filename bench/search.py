@@ -108,6 +108,16 @@ QUERIES = [
     ("typo", {"q": "robotcs"}),
     ("typo", {"q": "geogebr"}),
     ("typo", {"q": "volunter"}),
+    ("typo", {"q": "techer"}),
+    ("other alphabet", {"q": "nurbek"}),
+    ("other alphabet", {"q": "aigerim"}),
+    ("other alphabet", {"q": "пайтон"}),
+    ("Kyrgyz", {"q": "олимпиадаларга"}),
+    ("program", {"q": "психология"}),
+    ("program", {"q": "Математическое образование"}),
+    ("syntax", {"q": "teacher -python"}),
+    ("syntax", {"q": '"history teacher"'}),
+    ("filters", {"q": "teacher", "open_to_work": "on"}),
     ("filters", {"q": "teacher", "verified_only": "on"}),
     ("filters", {"q": "", "skills": "Python, SQL"}),
     ("filters", {"q": "психолог", "entry_year": "__cohort__"}),
@@ -117,7 +127,7 @@ QUERIES = [
     ("empty", {"q": ""}),
 ]
 
-INDEXES = ("searchdoc_document_gin", "searchdoc_words_trgm", "searchdoc_skills_gin")
+INDEXES = ("searchdoc_document_gin", "searchword_key_trgm", "searchdoc_skills_gin")
 PLANS = [("one word", "teacher"), ("Russian", "учитель математики"), ("typo", "pythn")]
 
 

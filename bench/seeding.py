@@ -708,6 +708,25 @@ WHERE p.slug LIKE %(like)s""", params={
 JOIN portfolios_portfolio p ON p.id = a.portfolio_id
 WHERE p.slug LIKE %(like)s AND a.id %% 2 = 0""", after="ON CONFLICT DO NOTHING",
        params={"like": like, "skills": skill_ids})  # fmt: skip
+    # Journal posts, 0–6 per portfolio (about 3 on average), of about 1,500 characters of
+    # the items' sentences and the journal words: the documents hold the newest ten.
+    timed_step("journal posts", insert_select, Post, {
+        "portfolio_id": "p.id", "title": pick.format("titles", "text", "r.t"),
+        "body": "r.body", "body_html": "'<p>' || r.body || '</p>'",
+        "tags": "ARRAY[" + pick.format("words", "text", "r.g") + "]",
+        "visibility": "CASE WHEN r.v < 0.2 THEN 10 ELSE 30 END", "status": "%(published)s",
+        "published_at": "now() - r.age * interval '300 days'", "comments_enabled": "true",
+        "created_at": "now()", "updated_at": "now()",
+    }, source="""FROM portfolios_portfolio p
+CROSS JOIN LATERAL generate_series(1, p.id %% 7) AS k
+CROSS JOIN LATERAL (SELECT random() + 0 * k AS t, random() AS g, random() AS v, random() AS age,
+    (SELECT string_agg((%(sentences)s::text[])[1 + floor(random() * cardinality(%(sentences)s::text[]))::int]
+                       || ' ' || (%(words)s::text[])[1 + floor(random() * cardinality(%(words)s::text[]))::int],
+                       ' ')
+       FROM generate_series(1, 18 + 0 * k)) AS body) AS r
+WHERE p.slug LIKE %(like)s""", params={
+        "like": like, "titles": item_titles(), "sentences": sentences(),
+        "words": JOURNAL_WORDS, "published": Status.PUBLISHED})  # fmt: skip
     analyse(*SEARCH_TABLES)  # statistics for the refresh's joins: freshly loaded tables
     timed_step("search documents", portfolio_refresh_all)
     analyse(*SEARCH_TABLES)
@@ -715,7 +734,7 @@ WHERE p.slug LIKE %(like)s AND a.id %% 2 = 0""", after="ON CONFLICT DO NOTHING",
 
 
 SEARCH_TABLES = ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument",
-                 "achievements_achievement", "portfolios_portfolio_skills")  # fmt: skip
+                 "achievements_achievement", "portfolios_portfolio_skills", "journal_post")  # fmt: skip
 
 
 # --- bench/comments.py: a long comment thread --------------------------------------------

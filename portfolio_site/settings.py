@@ -304,6 +304,12 @@ CELERY_BEAT_SCHEDULE["notifications-purge"] = {
     "schedule": crontab(hour=3, minute=30),
     "options": {"expires": 6 * 3600},
 }
+# Words of deleted or hidden portfolios leave the search vocabulary; counts are renewed.
+CELERY_BEAT_SCHEDULE["search-rebuild-vocabulary"] = {
+    "task": "search.tasks.rebuild_vocabulary",  # manage.py search_rebuild_vocabulary
+    "schedule": crontab(hour=3, minute=40),
+    "options": {"expires": 6 * 3600},
+}
 CELERY_BEAT_SCHEDULE["journal-publish-due-posts"] = {
     "task": "journal.tasks.publish_due_posts",  # manage.py publish_due_posts
     "schedule": crontab(minute="*/10"),

@@ -106,11 +106,11 @@ class SearchDocumentAdmin(admin.ModelAdmin):
 
     list_display = ("portfolio", "is_listed", "verified_count", "updated_at")
     list_filter = ("is_listed",)
-    search_fields = ("portfolio__slug", "words")
+    search_fields = ("portfolio__slug",)
     list_select_related = ("portfolio",)
-    readonly_fields = ("portfolio", "is_listed", "words", "skill_keys", "verified_count",
+    readonly_fields = ("portfolio", "is_listed", "text", "skill_keys", "verified_count",
                        "updated_at")  # fmt: skip
-    exclude = ("document",)
+    exclude = ("document", "rank_document")
 
     def has_add_permission(self, request):
         return False

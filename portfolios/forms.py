@@ -64,6 +64,12 @@ class PortfolioForm(forms.ModelForm):
         widgets = {
             "about": forms.Textarea(attrs={"rows": 6}),
         }
+        help_texts = {
+            "open_to_work": _(
+                "Shows an “Open to work” badge on your page, and employers can search for "
+                "students who are open to work."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

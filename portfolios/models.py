@@ -276,8 +276,8 @@ class ShareLinkVisit(models.Model):
 
 class SearchDocument(models.Model):
     """What employers' search matches for one portfolio: only what a signed-in user may see
-    (the page at "signed-in users" or wider, open to work, items at that level or wider).
-    Rewritten by search/derived.py whenever the portfolio or its items change."""
+    (the page at "signed-in users" or wider, items and posts at that level or wider).
+    Rewritten by search/derived.py whenever the portfolio, its items or posts change."""
 
     portfolio = models.OneToOneField(
         Portfolio,
@@ -289,12 +289,15 @@ class SearchDocument(models.Model):
     is_listed = models.BooleanField(
         _("listed in search"),
         default=False,
-        help_text=_("The page is visible to signed-in users and the student is open to work."),
+        help_text=_("The page is visible to signed-in users and the account is active."),
     )
+    # Matched through its GIN index: everything, in the English, Russian and simple readings.
     document = SearchVectorField(null=True)
-    words = models.TextField(
-        blank=True, help_text=_("The distinct words of the document, for typo-tolerant matching.")
-    )
+    # Ranked: the strong part only (names, headline, skills, program, item titles), a few
+    # hundred bytes kept in the row, so ranking thousands of matches reads no large values.
+    rank_document = SearchVectorField(null=True)
+    # The text the snippets under each result are cut from (as shown, without markup).
+    text = models.TextField(blank=True)
     skill_keys = ArrayField(models.CharField(max_length=60), default=list, blank=True)
     verified_count = models.PositiveIntegerField(_("verified achievements"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from portfolios.models import Visibility
 from search.signals import portfolio_figures_refreshed
@@ -60,30 +60,30 @@ FROM
 WHERE p.id = s.portfolio_id AND p.id = i.portfolio_id
 """
 
-# Weights: A names, headline and skills; B item titles, organisations, results and skills;
-# C the about text, item descriptions and journal posts: the newest POSTS_INDEXED, each cut
-# at POST_CHARS_INDEXED characters. Ranking reads the whole document of every match, so
-# the posts' share is kept small (bench/journal_search.py: with 20 posts of 2,500
-# characters whole, documents were 20 KB and a common word's search p95 286 ms on 5,000
-# portfolios; with these limits 8 KB and about 130 ms).
+# Weights: A names, headline and skills; B program and faculty (in English, Russian and
+# Kyrgyz), item titles, organisations, results and skills; C the about text, item
+# descriptions, the sections the items are in (in the three languages) and journal posts:
+# the newest POSTS_INDEXED, each cut at POST_CHARS_INDEXED characters.
+# ``document`` (A + B + C) is what matches, through its GIN index; ``rank_document`` (A + B)
+# is what ranks: small enough to stay in the row, so ranking the thousands of portfolios a
+# common word finds reads no large values (bench/search.py). ``text`` is what the result
+# snippets are cut from (headline, items, then the long texts), at most SNIPPET_TEXT_CHARS.
 POSTS_INDEXED = 10
 POST_CHARS_INDEXED = 1000
+SNIPPET_TEXT_CHARS = 6000
 SEARCH_SQL = """
 INSERT INTO portfolios_searchdocument
-  (portfolio_id, is_listed, document, words, skill_keys, verified_count, updated_at)
+  (portfolio_id, is_listed, document, rank_document, text, skill_keys, verified_count,
+   updated_at)
 SELECT p.id,
-  (p.visibility >= %(level)s AND p.open_to_work AND u.is_active),
-  setweight(to_tsvector('english', a.text), 'A') || setweight(to_tsvector('russian', a.text), 'A')
-    || setweight(to_tsvector('simple', a.text), 'A')
-    || setweight(to_tsvector('english', b.text), 'B')
-    || setweight(to_tsvector('russian', b.text), 'B')
-    || setweight(to_tsvector('simple', b.text), 'B')
-    || setweight(to_tsvector('english', c.text), 'C')
-    || setweight(to_tsvector('russian', c.text), 'C')
-    || setweight(to_tsvector('simple', c.text), 'C'),
-  COALESCE((SELECT string_agg(DISTINCT w, ' ' ORDER BY w)
-              FROM regexp_split_to_table(lower(a.text || ' ' || b.text), '[^[:alnum:]]+') AS w
-             WHERE length(w) > 1), ''),
+  (p.visibility >= %(level)s AND u.is_active),
+  v.strong || v.weak,
+  v.strong,
+  left(concat_ws(' · ', NULLIF(p.headline, ''),
+                 NULLIF(concat_ws(' / ', NULLIF(pr.name_en, ''), NULLIF(pr.name_ru, ''),
+                                  NULLIF(pr.name_ky, '')), ''),
+                 NULLIF(b.text, ''), NULLIF(c.text, '')),
+       %(text_chars)s),
   COALESCE(ARRAY(
     SELECT s.key FROM portfolios_portfolio_skills ps
       JOIN portfolios_skill s ON s.id = ps.skill_id WHERE ps.portfolio_id = p.id
@@ -97,6 +97,8 @@ SELECT p.id,
   now()
 FROM portfolios_portfolio p
 JOIN accounts_user u ON u.id = p.student_id
+LEFT JOIN accounts_program pr ON pr.id = u.program_id
+LEFT JOIN accounts_faculty fa ON fa.id = pr.faculty_id
 CROSS JOIN LATERAL (
   SELECT concat_ws(' ', u.first_name, u.last_name, p.headline, p.interests,
     (SELECT string_agg(s.name, ' ') FROM portfolios_portfolio_skills ps
@@ -106,12 +108,19 @@ CROSS JOIN LATERAL (
   SELECT COALESCE(string_agg(concat_ws(' ', ach.title, ach.organisation, ach.result,
            (SELECT string_agg(s.name, ' ') FROM achievements_achievement_skills x
               JOIN portfolios_skill s ON s.id = x.skill_id WHERE x.achievement_id = ach.id)),
-           ' '), '') AS text,
+           ' · ' ORDER BY ach.category_id, ach."order", ach.id), '') AS text,
          COALESCE(string_agg(ach.description_html, ' '), '') AS descriptions,
+         COALESCE(string_agg(DISTINCT concat_ws(' ', cat.name_en, cat.name_ru, cat.name_ky),
+                             ' '), '') AS sections,
          count(*) FILTER (WHERE ach.verification_status = 'verified') AS verified_count
     FROM achievements_achievement ach
+    JOIN portfolios_category cat ON cat.id = ach.category_id
    WHERE ach.portfolio_id = p.id AND ach.visibility >= %(level)s
 ) AS b
+CROSS JOIN LATERAL (
+  SELECT concat_ws(' ', b.text, pr.name_en, pr.name_ru, pr.name_ky,
+                   fa.name_en, fa.name_ru, fa.name_ky) AS text
+) AS b2
 -- clock_timestamp(), not now(): a post published by this very transaction counts.
 CROSS JOIN LATERAL (
   SELECT COALESCE(string_agg(concat_ws(' ', jp.title, array_to_string(jp.tags, ' '),
@@ -125,16 +134,56 @@ CROSS JOIN LATERAL (
 -- What readers see: the sanitised HTML without its tags and entities, never the Markdown
 -- source (text the sanitiser removes, in a <template> say, must not make a match).
 CROSS JOIN LATERAL (
-  SELECT regexp_replace(
+  SELECT regexp_replace(regexp_replace(
            regexp_replace(concat_ws(' ', p.about_html, b.descriptions, j.text),
                           '<[^>]*>', ' ', 'g'),
-           '&#?[0-9a-z]+;', ' ', 'gi') AS text
+           '&#?[0-9a-z]+;', ' ', 'gi'), '\\s+', ' ', 'g') AS text
 ) AS c
+CROSS JOIN LATERAL (
+  SELECT setweight(to_tsvector('english', a.text), 'A')
+      || setweight(to_tsvector('russian', a.text), 'A')
+      || setweight(to_tsvector('simple', a.text), 'A')
+      || setweight(to_tsvector('english', b2.text), 'B')
+      || setweight(to_tsvector('russian', b2.text), 'B')
+      || setweight(to_tsvector('simple', b2.text), 'B') AS strong,
+         setweight(to_tsvector('english', c.text || ' ' || b.sections), 'C')
+      || setweight(to_tsvector('russian', c.text || ' ' || b.sections), 'C')
+      || setweight(to_tsvector('simple', c.text || ' ' || b.sections), 'C') AS weak
+) AS v
 WHERE p.id = ANY(%(ids)s)
 ON CONFLICT (portfolio_id) DO UPDATE SET
-  is_listed = EXCLUDED.is_listed, document = EXCLUDED.document, words = EXCLUDED.words,
+  is_listed = EXCLUDED.is_listed, document = EXCLUDED.document,
+  rank_document = EXCLUDED.rank_document, text = EXCLUDED.text,
   skill_keys = EXCLUDED.skill_keys, verified_count = EXCLUDED.verified_count,
   updated_at = EXCLUDED.updated_at
+"""
+
+# The words of the documents just written that the vocabulary lacks (search/models.py).
+VOCABULARY_ADD_SQL = """
+INSERT INTO search_searchword (word, key, documents)
+SELECT fresh.word, search_key(fresh.word), 1
+FROM (SELECT DISTINCT unnest(tsvector_to_array(d.document)) AS word
+        FROM portfolios_searchdocument d
+       WHERE d.portfolio_id = ANY(%(ids)s) AND d.is_listed) AS fresh
+WHERE length(fresh.word) BETWEEN %(shortest)s AND %(longest)s AND fresh.word !~ '^[0-9]'
+  AND NOT EXISTS (SELECT 1 FROM search_searchword w WHERE w.word = fresh.word)
+ON CONFLICT (word) DO NOTHING
+"""
+VOCABULARY_WORD_LENGTH = (3, 40)
+
+# Every listed document's words with the number of documents holding each (ts_stat reads
+# the documents once); words no listed document holds any more go.
+VOCABULARY_REBUILD_SQL = """
+CREATE TEMPORARY TABLE search_fresh_words ON COMMIT DROP AS
+SELECT word, ndoc FROM ts_stat(
+  'SELECT document FROM portfolios_searchdocument WHERE is_listed AND document IS NOT NULL')
+WHERE length(word) BETWEEN %(shortest)s AND %(longest)s AND word !~ '^[0-9]';
+DELETE FROM search_searchword w
+ WHERE NOT EXISTS (SELECT 1 FROM search_fresh_words f WHERE f.word = w.word);
+INSERT INTO search_searchword (word, key, documents)
+SELECT word, search_key(word), ndoc FROM search_fresh_words
+ON CONFLICT (word) DO UPDATE SET documents = EXCLUDED.documents
+  WHERE search_searchword.documents <> EXCLUDED.documents;
 """
 
 
@@ -157,8 +206,14 @@ def portfolio_refresh(
                     "level": LISTED_LEVEL,
                     "posts": POSTS_INDEXED,
                     "post_chars": POST_CHARS_INDEXED,
+                    "text_chars": SNIPPET_TEXT_CHARS,
                 },
             )
+            if using is None:  # a migration fills the vocabulary once, at its end
+                shortest, longest = VOCABULARY_WORD_LENGTH
+                cursor.execute(
+                    VOCABULARY_ADD_SQL, {"ids": ids, "shortest": shortest, "longest": longest}
+                )
     if using is None:  # not from a migration, where listeners' tables may not exist yet
         # Analytics keeps a copy of the figures per student.
         portfolio_figures_refreshed.send(sender=None, portfolio_ids=ids)
@@ -172,3 +227,13 @@ def portfolio_refresh_all(*, using=None, batch_size: int = 2000, search: bool = 
         ids = [row[0] for row in cursor.fetchall()]
     for start in range(0, len(ids), batch_size):
         portfolio_refresh(ids[start : start + batch_size], touch=False, search=search, using=using)
+
+
+def vocabulary_rebuild(*, using=None) -> None:
+    """The vocabulary anew from the listed documents (nightly, and once by search/0004):
+    words of deleted or hidden portfolios leave it, and each word's document count is
+    brought up to date. One transaction; searches go on reading the old rows meanwhile."""
+    conn = connection if using is None else using
+    shortest, longest = VOCABULARY_WORD_LENGTH
+    with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
+        cursor.execute(VOCABULARY_REBUILD_SQL, {"shortest": shortest, "longest": longest})

@@ -1,21 +1,27 @@
-"""Employers' search over listed portfolios.
+"""Employers' search over listed portfolios, in English, Russian and Kyrgyz.
 
-Matches the ``SearchDocument`` that search/derived.py keeps current: full text in the
-English, Russian and simple (Kyrgyz, names) configurations, OR-ed, ranked by cover density
-with the weights A (names, headline, skills) > B (item titles, organisations, results) >
-C (about text, descriptions).
+Matches the ``SearchDocument`` that search/derived.py keeps current (full text in the
+English, Russian and simple configurations; program, faculty and section names in the three
+languages) and ranks by cover density over its strong part (``rank_document``: names,
+headline, skills, program, item titles) with the weights A > B.
 
-Typos: where the words as typed find less than a page of portfolios, each word also looks
-for similar words (``<%``, word similarity) among the distinct words of listed documents,
-and the search takes them too: "pythn" finds Python developers, ranked below every
-portfolio that matches the words as typed. (Matching ``query <% words`` on every row
-instead compares each candidate document with the query: seconds for a common word on
-100,000 portfolios, see bench/search.py.) The similar words
-come from pg_trgm, which portfolios/0014 requires of the server (the embedded PostgreSQL 18
-has it, as every distribution's server does).
+A query without operators is read word by word; a portfolio must match every word, each
+in any of these forms:
+
+* the word in the English, Russian (both stemmed) and simple readings;
+* for Cyrillic words, the Kyrgyz stem as a prefix (``kyrgyz_stem``: "олимпиадаларга" and
+  "олимпиада" both look for олимпиад…; PostgreSQL has no Kyrgyz stemmer);
+* words of the vocabulary with the same sound key (search/models.py): the word written in
+  the other alphabet, "nurbek" → нурбек, "эксель" → excel;
+* only when the words as typed find fewer than a page of portfolios: words of the vocabulary
+  whose key is one or two edits away (a swap, a dropped or doubled letter): "pyhton" →
+  python, "techer" → teacher. These rank below every portfolio found without them.
+
+A query with web-search syntax typed on purpose ("a phrase", -word, or) is read by
+``websearch_to_tsquery`` as typed, in the three configurations.
 
 The document only holds what a signed-in user may see, and only listed portfolios match,
-so nothing private can make a portfolio match or show.
+so nothing private can make a portfolio match, show in a snippet or be suggested.
 """
 
 from __future__ import annotations
@@ -24,35 +30,81 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Case, ExpressionWrapper, F, FloatField, QuerySet, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from portfolios.models import Portfolio, Skill, Visibility
 
 MAX_QUERY_LENGTH = 200
-CONFIGS = ("english", "russian", "simple")  # PARSE_SQL names them too
-# Typo tolerance: for look-ups of up to four words that find fewer than a page of results.
+MAX_WORDS = 8  # of a query without operators; the rest is left out
+CONFIGS = ("english", "russian", "simple")
+# Typos: for queries whose words as typed find fewer than a page of results.
 FUZZY_BELOW = 20
-FUZZY_MAX_WORDS = 4
-FUZZY_MIN_WORD_LENGTH = 3
+FUZZY_MIN_KEY_LENGTH = 4
 SIMILAR_WORDS = 3  # per word typed
-SIMILAR_SAMPLE = 50  # documents whose words are read to find them
-SIMILAR_CACHE_SECONDS = 600
+SIMILAR_CANDIDATES = 40  # nearest keys read from the trigram index, then measured exactly
+PLAN_CACHE_SECONDS = 600
+# Kyrgyz prefixes: a stem shorter than this is too common a beginning to look for.
+KYRGYZ_MIN_STEM = 4
 
 _WORD = re.compile(r"\w")
-# websearch syntax typed on purpose: "a phrase", -exclusion, or. Looking for similar words
-# would undo it, so such queries are matched as typed.
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# websearch syntax typed on purpose: "a phrase", -exclusion, or. Read as typed.
 _OPERATORS = re.compile(r"\"|(?:^|\s)-\w|\sor\s", re.IGNORECASE)
+# A lexeme in a tsquery's text, and whether it is negated.
+_LEXEME = re.compile(r"(!?)'((?:[^']|'')+)'")
+
+# Kyrgyz words that join or point rather than say (the simple reading keeps them, so a
+# query "англис тили жана адабияты" would require "жана" of every match).
+KYRGYZ_STOP_WORDS = frozenset(
+    ["жана", "менен", "үчүн", "боюнча", "жөнүндө", "дагы", "деле", "бул", "ал", "мен", "сен", "биз", "силер", "алар", "ошол", "же", "эле", "деген", "болуп", "катары", "ушул", "тууралуу"]
+)
+
+# Kyrgyz endings by slot, each in its vowel-harmony forms. A Kyrgyz word is a stem, then
+# derivation, plural, possessive and case, in that order: ``kyrgyz_stem`` takes them off
+# from the end, the longest form of each slot that leaves KYRGYZ_MIN_STEM letters (a
+# one-letter ending, one letter more): мугалим-дер-ибиз-ге → мугалим.
+_KYRGYZ_SLOTS = [
+    "нын нин нун нүн дын дин дун дүн тын тин тун түн "  # genitive
+    "га ге го гө ка ке ко кө на не но нө а е о ө "  # dative
+    "ны ни ну нү ды ди ду дү ты ти ту тү "  # accusative (and the past: катыш-ты)
+    "да де до дө та те то тө нда нде ндо ндө "  # locative
+    "дан ден дон дөн тан тен тон төн нан нен нон нөн "  # ablative
+    "дагы деги догу дөгү тагы теги тогу төгү ндагы ндеги ндогу ндөгү "  # "the one in"
+    "ча че чо чө",  # "like"
+    "ым им ум үм ың иң уң үң ыңыз иңиз уңуз үңүз ыбыз ибиз убуз үбүз быз биз буз бүз "
+    "сы си су сү ы и у ү",  # possessive
+    "лар лер лор лөр дар дер дор дөр тар тер тор төр",  # plural
+    "лык лик лук лүк дык дик дук дүк тык тик тук түк чылык чилик чулук чүлүк "
+    "чы чи чу чү луу лүү дуу дүү туу түү сыз сиз суз сүз ган ген гон гөн кан кен кон көн",
+]
+_KYRGYZ_SUFFIXES = [sorted(slot.split(), key=len, reverse=True) for slot in _KYRGYZ_SLOTS]
+
+
+def kyrgyz_stem(word: str) -> str:
+    """``word`` without its Kyrgyz endings, never shorter than KYRGYZ_MIN_STEM letters."""
+    stem = word.casefold()
+    for slot in _KYRGYZ_SUFFIXES:
+        for suffix in slot:
+            keep = KYRGYZ_MIN_STEM + (1 if len(suffix) == 1 else 0)
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= keep:
+                stem = stem[: -len(suffix)]
+                break
+    return stem
 
 
 def clean_query(text: object) -> str:
     """The query as PostgreSQL may safely receive it: no NUL or other control, format,
     surrogate or unassigned characters, single spaces, at most ``MAX_QUERY_LENGTH``
-    characters. Everything else (quotes, operators, emoji) is left to
-    ``websearch_to_tsquery``, which never fails on its input."""
+    characters. Everything else (quotes, operators, emoji) is left to the readings below,
+    which never fail on their input."""
     if not isinstance(text, str):
         return ""
     text = text[: MAX_QUERY_LENGTH * 4]  # bound the work on pathological input
@@ -62,7 +114,11 @@ def clean_query(text: object) -> str:
         if category == "Cf":
             continue  # soft hyphens, zero-width joiners: invisible, drop them
         kept.append(" " if category in ("Cc", "Cs", "Co", "Cn") else char)
-    return " ".join("".join(kept).split())[:MAX_QUERY_LENGTH].strip()
+    text = " ".join("".join(kept).split())
+    if len(text) > MAX_QUERY_LENGTH:  # cut at a space: a word cut in two finds nothing
+        cut = text[: MAX_QUERY_LENGTH + 1].rfind(" ")
+        text = text[: cut if cut > 0 else MAX_QUERY_LENGTH]
+    return text.strip()
 
 
 def skill_keys(names: Iterable[str]) -> list[str]:
@@ -70,8 +126,35 @@ def skill_keys(names: Iterable[str]) -> list[str]:
     return sorted({key for name in names for key in [Skill.normalise(name)[1]] if key})
 
 
+def osa_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap of neighbours) from ``a`` to ``b``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def allowed_edits(key: str) -> int:
+    """Edits a typo may make in a word whose sound key is ``key``."""
+    if len(key) < FUZZY_MIN_KEY_LENGTH:
+        return 0
+    return 1 if len(key) < 10 else 2
+
+
+def _literal(lexeme: str) -> str:
+    """A lexeme as a tsquery operand."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 class ParsedQuery(SearchQuery):
-    """A tsquery given as the text PostgreSQL printed for it (see ``_parse``)."""
+    """A tsquery given as its text (built below from the server's own readings)."""
 
     def __init__(self, text: str):
         super().__init__(text, search_type="raw")
@@ -80,105 +163,167 @@ class ParsedQuery(SearchQuery):
         return super().as_sql(compiler, connection, template="%(expressions)s::tsquery")
 
 
-# The three configurations' readings of the query, duplicates removed (the planner counts
-# 'teacher' | 'teacher' | 'teacher' three times), and how many listed documents match it,
-# counted up to FUZZY_BELOW: enough to know whether to look for similar words.
-PARSE_SQL = """
-WITH parsed AS (
-  SELECT string_agg(DISTINCT '(' || reading::text || ')', ' | ') AS text
-  FROM unnest(ARRAY[websearch_to_tsquery('english', %(text)s),
-                    websearch_to_tsquery('russian', %(text)s),
-                    websearch_to_tsquery('simple', %(text)s)]) AS reading
-  WHERE numnode(reading) > 0
-)
-SELECT parsed.text,
-  CASE WHEN parsed.text IS NULL THEN 0 ELSE (
-    SELECT count(*) FROM (
-      SELECT 1 FROM portfolios_searchdocument
-      WHERE is_listed AND document @@ parsed.text::tsquery LIMIT %(limit)s) AS hit
-  ) END
-FROM parsed
+@dataclass
+class Plan:
+    """What a query looks for: ``exact`` (as typed, with stems, prefixes and the other
+    alphabet), ``fuzzy`` (with typo variants too, or None), how many listed documents the
+    exact query finds (up to FUZZY_BELOW) and ``highlight``, the lexemes to mark in
+    snippets."""
+
+    exact: str
+    fuzzy: str | None = None
+    hits: int = 0
+    highlight: list[str] = field(default_factory=list)
+
+
+# Each word's readings in the three configurations ('' for a stop word of one of them).
+READINGS_SQL = """
+SELECT typed.word,
+       websearch_to_tsquery('english', typed.word)::text,
+       websearch_to_tsquery('russian', typed.word)::text,
+       websearch_to_tsquery('simple', typed.word)::text
+FROM unnest(%(words)s::text[]) WITH ORDINALITY AS typed(word, n) ORDER BY typed.n
 """
 
-# For each word, up to SIMILAR_WORDS words of listed documents that it is similar to
-# (pg_trgm's word similarity), found in a sample of the documents the trigram index
-# offers: "pythn" → python, "teachr" → teacher, teaching.
-SIMILAR_WORDS_SQL = """
-SELECT typed.word, variant.word
+# The whole query read as typed (web-search syntax), duplicates removed.
+WEBSEARCH_SQL = """
+SELECT string_agg(DISTINCT '(' || reading::text || ')', ' | ')
+FROM unnest(ARRAY[websearch_to_tsquery('english', %(text)s),
+                  websearch_to_tsquery('russian', %(text)s),
+                  websearch_to_tsquery('simple', %(text)s)]) AS reading
+WHERE numnode(reading) > 0
+"""
+
+HITS_SQL = """
+SELECT count(*) FROM (
+  SELECT 1 FROM portfolios_searchdocument
+  WHERE is_listed AND document @@ %(query)s::tsquery LIMIT %(limit)s) AS hit
+"""
+
+# Vocabulary words sharing each typed word's sound key: the other alphabet's spelling.
+SAME_KEY_SQL = """
+SELECT typed.word, w.word
 FROM unnest(%(words)s::text[]) AS typed(word)
+JOIN search_searchword w ON w.key = search_key(typed.word) AND w.word <> typed.word
+"""
+
+# The vocabulary words whose keys are nearest each typed word's key (the trigram index
+# answers in order of distance); ``_typo_variants`` measures them exactly.
+NEAR_KEY_SQL = """
+SELECT typed.word, typed.key, near.word, near.key, near.documents
+FROM (SELECT t, search_key(t) FROM unnest(%(words)s::text[]) AS t) AS typed(word, key)
 CROSS JOIN LATERAL (
-  SELECT candidate AS word, max(similarity(candidate, typed.word)) AS closeness
-  FROM (SELECT d.words FROM portfolios_searchdocument AS d
-        WHERE d.is_listed AND typed.word <%% d.words LIMIT %(sample)s) AS sample
-  CROSS JOIN LATERAL regexp_split_to_table(sample.words, ' ') AS candidate
-  WHERE candidate <> typed.word AND typed.word <%% candidate
-  GROUP BY candidate ORDER BY closeness DESC, candidate LIMIT %(limit)s
-) AS variant
+  SELECT w.word, w.key, w.documents FROM search_searchword w
+  WHERE length(typed.key) >= %(shortest)s
+  ORDER BY w.key <-> typed.key LIMIT %(candidates)s
+) AS near
 """
 
 
-def _parse(text: str, using: str) -> tuple[str | None, int]:
+def _rows(sql: str, params: dict, using: str) -> list[tuple]:
     with connections[using].cursor() as cursor:
-        cursor.execute(PARSE_SQL, {"text": text, "limit": FUZZY_BELOW})
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else (None, 0)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def similar_words(words: list[str], *, using: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
-    """Words of listed portfolios similar to each of ``words`` (remembered ten minutes)."""
-    key = "search-similar:" + hashlib.sha256("\x1f".join(words).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = {word: [] for word in words}
-        with connections[using].cursor() as cursor:
-            params = {"words": words, "sample": SIMILAR_SAMPLE, "limit": SIMILAR_WORDS}
-            cursor.execute(SIMILAR_WORDS_SQL, params)
-            for word, variant in cursor.fetchall():
-                found[word].append(variant)
-        cache.set(key, found, SIMILAR_CACHE_SECONDS)
-    return found
+def _lexemes(tsquery_text: str) -> list[str]:
+    """The positive lexemes of a tsquery's text."""
+    return [
+        lexeme.replace("''", "'").replace("\\\\", "\\")
+        for negated, lexeme in _LEXEME.findall(tsquery_text)
+        if not negated
+    ]
 
 
-def _fuzzy_groups(text: str, using: str) -> list[list[str]] | None:
-    """Each word of the query with the similar words found for it, or None when there
-    is nothing to widen."""
+def _word_groups(words: list[str], using: str) -> list[tuple[str, list[str]]]:
+    """Each word that counts with the tsquery operands it may match as: its readings,
+    the Kyrgyz stem as a prefix and the other alphabet's spelling. Stop words (of English,
+    Russian or Kyrgyz) are left out, as ``websearch_to_tsquery`` leaves them out."""
+    groups = []
+    rows = _rows(READINGS_SQL, {"words": words}, using)
+    same_key: dict[str, list[str]] = {}
+    for typed, other in _rows(SAME_KEY_SQL, {"words": words}, using):
+        same_key.setdefault(typed, []).append(other)
+    for word, english, russian, simple in rows:
+        if not english or not russian or not simple or word in KYRGYZ_STOP_WORDS:
+            continue
+        operands = list(dict.fromkeys(f"({reading})" for reading in (english, russian, simple)))
+        if _CYRILLIC.search(word) and len(word) >= KYRGYZ_MIN_STEM:
+            operands.append(_literal(kyrgyz_stem(word)) + ":*")
+        operands += [_literal(other) for other in sorted(same_key.get(word, []))]
+        groups.append((word, operands))
+    return groups
+
+
+def _typo_variants(words: list[str], known: set[str], using: str) -> dict[str, list[str]]:
+    """Up to SIMILAR_WORDS vocabulary words per typed word whose sound key is within
+    ``allowed_edits`` of the typed word's: nearest first, then the most common."""
+    found: dict[str, list[tuple[int, int, str]]] = {word: [] for word in words}
+    params = {"words": words, "shortest": FUZZY_MIN_KEY_LENGTH, "candidates": SIMILAR_CANDIDATES}
+    for typed, typed_key, word, key, documents in _rows(NEAR_KEY_SQL, params, using):
+        if word in known or word == typed:
+            continue
+        distance = osa_distance(typed_key, key)
+        if 0 < distance <= allowed_edits(typed_key):
+            found[typed].append((distance, -documents, word))
+    return {typed: [word for *_order, word in sorted(near)[:SIMILAR_WORDS]]
+            for typed, near in found.items()}  # fmt: skip
+
+
+def _hits(query: str, using: str) -> int:
+    return _rows(HITS_SQL, {"query": query, "limit": FUZZY_BELOW}, using)[0][0]
+
+
+def search_plan(text: str, *, using: str = DEFAULT_DB_ALIAS) -> Plan | None:
+    """What ``text`` looks for, or None when it has no word search can use (remembered
+    ten minutes: the same query on the next page or from another employer)."""
+    text = clean_query(text)
+    if not _WORD.search(text):
+        return None
+    key = "search-plan:v1:" + hashlib.sha256(text.encode()).hexdigest()
+    plan = cache.get(key)
+    if plan is None:
+        plan = _build_plan(text, using) or False
+        cache.set(key, plan, PLAN_CACHE_SECONDS)
+    return plan or None
+
+
+def _build_plan(text: str, using: str) -> Plan | None:
     if _OPERATORS.search(text):
-        return None
-    tokens = list(dict.fromkeys(re.findall(r"\w+", text.casefold())))
-    words = [token for token in tokens if len(token) >= FUZZY_MIN_WORD_LENGTH]
-    if not words or len(words) > FUZZY_MAX_WORDS:
-        return None
-    variants = similar_words(words, using=using)
-    if not any(variants.values()):
-        return None
-    return [[token, *variants.get(token, [])] for token in tokens]
+        exact = _rows(WEBSEARCH_SQL, {"text": text}, using)[0][0]
+        if not exact:
+            return None
+        return Plan(exact=exact, hits=_hits(exact, using), highlight=_lexemes(exact))
 
-
-def _fuzzy_query(groups: list[list[str]]) -> SearchQuery:
-    """Every word or one of its similar words, in any of the configurations."""
-    readings = []
-    for config in CONFIGS:
-        reading = None
-        for group in groups:
-            part = SearchQuery(" or ".join(group), search_type="websearch", config=config)
-            reading = part if reading is None else reading & part
-        readings.append(reading)
-    query = readings[0]
-    for reading in readings[1:]:
-        query |= reading
-    return query
+    words = list(dict.fromkeys(token.casefold() for token in _TOKEN.findall(text)))[:MAX_WORDS]
+    groups = _word_groups(words, using)
+    if not groups:
+        return None
+    exact = " & ".join("(" + " | ".join(operands) + ")" for _word, operands in groups)
+    plan = Plan(exact=exact, hits=_hits(exact, using))
+    highlight = [lexeme for _word, operands in groups for op in operands
+                 for lexeme in _lexemes(op)]  # fmt: skip
+    if plan.hits < FUZZY_BELOW:
+        known = set(highlight)
+        variants = _typo_variants([word for word, _operands in groups], known, using)
+        if any(variants.values()):
+            plan.fuzzy = " & ".join(
+                "(" + " | ".join(operands + [_literal(v) for v in variants.get(word, [])]) + ")"
+                for word, operands in groups
+            )
+            highlight += [variant for found in variants.values() for variant in found]
+    plan.highlight = list(dict.fromkeys(highlight))
+    return plan
 
 
 def listed_portfolios() -> QuerySet[Portfolio]:
     """Portfolios that search may show: ``is_listed`` (the page visible to signed-in users,
-    open to work, an active account; search/derived.py keeps it current). The page
-    visibility and "open to work" are checked again at no cost (the portfolio row is read
-    anyway), so that a refresh still on its way cannot show a page its student just hid."""
+    an active account; search/derived.py keeps it current). The page visibility is checked
+    again at no cost (the portfolio row is read anyway), so that a refresh still on its
+    way cannot show a page its student just hid."""
     return (
         Portfolio.objects.filter(
-            search_document__is_listed=True,
-            visibility__gte=Visibility.SIGNED_IN,
-            open_to_work=True,
+            search_document__is_listed=True, visibility__gte=Visibility.SIGNED_IN
         )
         .select_related("student__program__faculty", "student__cohort")
         .defer("about", "about_html")
@@ -187,9 +332,9 @@ def listed_portfolios() -> QuerySet[Portfolio]:
 
 
 def _rank(query: SearchQuery):
-    """Cover density with the A > B > C weights, normalised (rank / (rank + 1)): 0–1."""
+    """Cover density over the strong part, A > B, normalised (rank / (rank + 1)): 0–1."""
     return SearchRank(
-        F("search_document__document"), query, cover_density=True, normalization=Value(32)
+        F("search_document__rank_document"), query, cover_density=True, normalization=Value(32)
     )
 
 
@@ -201,13 +346,14 @@ def portfolio_search(
     graduation_year: int | None = None,
     skills: Iterable[str] = (),
     verified_only: bool = False,
+    open_to_work: bool = False,
 ) -> QuerySet[Portfolio]:
     """Listed portfolios matching ``query`` and the filters, best match first, each
     annotated with ``rank`` and ``listed_verified_count`` (verified items signed-in users
-    may see): ``rank`` 1–2 for portfolios that match the words as typed (cover density,
-    ties to the most recently updated), 0–1 for those that match only through similar words.
-    An empty query, or one without a word search can use, lists every match of the filters,
-    most recently updated first."""
+    may see): ``rank`` 1–2 for portfolios that match without typo variants (cover density,
+    ties to the most recently updated), 0–1 for those that match only through them.
+    An empty query lists every match of the filters, most recently updated first; a query
+    without a word search can use (only operators, emoji, stop words) finds nothing."""
     portfolios = listed_portfolios()
     if program_id:
         portfolios = portfolios.filter(student__program_id=program_id)
@@ -220,28 +366,27 @@ def portfolio_search(
         portfolios = portfolios.filter(search_document__skill_keys__contains=keys)
     if verified_only:
         portfolios = portfolios.filter(search_document__verified_count__gt=0)
+    if open_to_work:
+        portfolios = portfolios.filter(open_to_work=True)
 
     recent_first = (F("content_updated_at").desc(nulls_last=True), "-pk")
-    text = clean_query(query)
-    using = portfolios.db
-    parsed, hits = _parse(text, using) if _WORD.search(text) else (None, 0)
-    if parsed is None:
+    plan = search_plan(query, using=portfolios.db)
+    if plan is None:
+        if clean_query(query):
+            # Only operators, punctuation, emoji or stop words: nothing to look for.
+            portfolios = portfolios.none()
         return portfolios.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
             *recent_first
         )
-
-    exact = ParsedQuery(parsed)
-    groups = None
-    if hits < FUZZY_BELOW:
-        groups = _fuzzy_groups(text, using)
-    if groups is None:
+    exact = ParsedQuery(plan.exact)
+    if plan.fuzzy is None:
         matches, rank = exact, Value(1.0) + _rank(exact)
     else:
-        # The few portfolios that match as typed first, then those matching through
-        # similar words. The first are known by id: matching each row's whole document
-        # against the typed words again would read every document.
-        fuzzy = _fuzzy_query(groups)
-        matches = exact | fuzzy
+        # The few portfolios that match without typo variants first, then the others.
+        # The first are known by id: matching each row's whole document against the
+        # exact query again would read every document.
+        fuzzy = ParsedQuery(plan.fuzzy)
+        matches = fuzzy
         rank = Case(
             When(pk__in=portfolios.filter(search_document__document=exact).values("pk"),
                  then=Value(1.0) + _rank(exact)),
@@ -252,3 +397,49 @@ def portfolio_search(
         .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
         .order_by("-rank", *recent_first)
     )
+
+
+# Snippets: up to two passages of the document's text around the words found.
+_OPEN, _CLOSE = "\x02", "\x03"
+SNIPPETS_SQL = """
+SELECT portfolio_id,
+       ts_headline('simple', replace(replace(text, chr(2), ' '), chr(3), ' '),
+                   %(query)s::tsquery,
+                   'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", '
+                   || 'StartSel=' || chr(2) || ', StopSel=' || chr(3))
+FROM portfolios_searchdocument
+WHERE portfolio_id = ANY(%(ids)s) AND is_listed AND text <> ''
+"""
+
+
+def search_snippets(
+    portfolio_ids: Iterable[int], query: str, *, using: str = DEFAULT_DB_ALIAS
+) -> dict[int, SafeString]:
+    """For each of these portfolios, the passages of its searchable text where the words
+    of ``query`` (or their stems, other spellings and typo variants) occur, those words
+    in ``<mark>``; portfolios where none occur in the text get none."""
+    ids = [int(pk) for pk in portfolio_ids]
+    plan = search_plan(query, using=using)
+    if not ids or plan is None or not plan.highlight:
+        return {}
+    highlight = " | ".join(
+        _literal(lexeme) + (":*" if len(lexeme) >= 3 else "") for lexeme in plan.highlight
+    )
+    snippets = {}
+    for portfolio_id, headline in _rows(SNIPPETS_SQL, {"query": highlight, "ids": ids}, using):
+        if _OPEN in headline:
+            snippets[portfolio_id] = _marked(headline)
+    return snippets
+
+
+def _marked(headline: str) -> SafeString:
+    """The server's headline as HTML: the text escaped, the markers made ``<mark>``."""
+    parts = []
+    for piece in re.split(f"([{_OPEN}{_CLOSE}])", headline):
+        if piece == _OPEN:
+            parts.append("<mark>")
+        elif piece == _CLOSE:
+            parts.append("</mark>")
+        else:
+            parts.append(escape(piece))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above

@@ -25,8 +25,9 @@ class EmployerSearchForm(forms.Form):
         label=_("Search"),
         required=False,
         help_text=_(
-            "Names, skills, achievements, organisations — in English, Russian or Kyrgyz. "
-            'Use "quotes" for a phrase and a minus to leave a word out.'
+            "Names, skills, programs, achievements, organisations — in English, Russian or "
+            'Kyrgyz, in either alphabet. Use "quotes" for a phrase, a minus to leave a word '
+            "out and or for either word."
         ),
         widget=forms.TextInput(attrs={"type": "search", "maxlength": 200, "autocomplete": "off"}),
     )
@@ -49,6 +50,7 @@ class EmployerSearchForm(forms.Form):
     verified_only = forms.BooleanField(
         label=_("Only portfolios with verified achievements"), required=False
     )
+    open_to_work = forms.BooleanField(label=_("Only students open to work"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +79,7 @@ class EmployerSearchForm(forms.Form):
             "graduation_year": data.get("graduation_year"),
             "skills": data.get("skills") or [],
             "verified_only": bool(data.get("verified_only")),
+            "open_to_work": bool(data.get("open_to_work")),
         }
 
 

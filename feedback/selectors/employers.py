@@ -13,6 +13,7 @@ from django.db.models import Count, F, Prefetch, QuerySet, prefetch_related_obje
 from feedback.models import EmployerFeedback, ShortlistEntry
 from portfolios.access import audience_for
 from portfolios.models import Portfolio, Skill
+from search.query import search_snippets
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,19 @@ def _skills_prefetch() -> Prefetch:
     return Prefetch("skills", queryset=Skill.objects.order_by("name"))
 
 
-def portfolio_cards(portfolios: Sequence[Portfolio], *, employer) -> list[Portfolio]:
-    """One page of search results made ready for cards: skills loaded and ``on_shortlist``
-    set on each (two queries, whatever the page's length)."""
+def portfolio_cards(
+    portfolios: Sequence[Portfolio], *, employer, query: str = ""
+) -> list[Portfolio]:
+    """One page of search results made ready for cards: skills loaded, ``on_shortlist``
+    set on each and, for a query, ``snippet``: where its words occur, marked (three
+    queries, whatever the page's length)."""
     portfolios = list(portfolios)
     if not portfolios:
         return portfolios
     prefetch_related_objects(portfolios, _skills_prefetch())
+    snippets = search_snippets([p.pk for p in portfolios], query) if query else {}
+    for portfolio in portfolios:
+        portfolio.snippet = snippets.get(portfolio.pk, "")
     shortlisted = set(
         ShortlistEntry.objects.filter(
             employer=employer, portfolio__in=[p.pk for p in portfolios]

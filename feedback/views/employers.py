@@ -42,7 +42,9 @@ def search(request):
         {
             "form": form,
             "page": page,
-            "portfolios": selectors.portfolio_cards(page.object_list, employer=request.user),
+            "portfolios": selectors.portfolio_cards(
+                page.object_list, employer=request.user, query=criteria["query"]
+            ),
             "searched": any(criteria.values()),
             "skill_suggestions": selectors.search_skill_suggestions(),
         },
@@ -166,6 +168,6 @@ def received(request):
             "portfolio": portfolio,
             "feedback_list": list(selectors.employer_feedback_for_portfolio(portfolio)),
             # Employers' search lists it (search/derived.py decides the same way).
-            "findable": portfolio.visibility >= Visibility.SIGNED_IN and portfolio.open_to_work,
+            "findable": portfolio.visibility >= Visibility.SIGNED_IN,
         },
     )

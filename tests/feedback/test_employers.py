@@ -574,7 +574,7 @@ def test_students_see_only_feedback_on_their_own_portfolio(client, employer, por
 
     assert "For Aigerim only" not in page and "Bilim Tech LLC" not in page
     assert "No employer has left feedback yet." in page
-    assert "open to work" in page  # a hint how employers find them
+    assert "visible to signed-in users" in page  # a hint how employers find them
 
 
 def test_the_feedback_page_query_count_does_not_grow(client, portfolio,
