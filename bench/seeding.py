@@ -720,9 +720,8 @@ WHERE p.slug LIKE %(like)s AND a.id %% 2 = 0""", after="ON CONFLICT DO NOTHING",
     }, source="""FROM portfolios_portfolio p
 CROSS JOIN LATERAL generate_series(1, p.id %% 7) AS k
 CROSS JOIN LATERAL (SELECT random() + 0 * k AS t, random() AS g, random() AS v, random() AS age,
-    (SELECT string_agg((%(sentences)s::text[])[1 + floor(random() * cardinality(%(sentences)s::text[]))::int]
-                       || ' ' || (%(words)s::text[])[1 + floor(random() * cardinality(%(words)s::text[]))::int],
-                       ' ')
+    (SELECT string_agg(""" + pick.format("sentences", "text", "random()") + """
+                       || ' ' || """ + pick.format("words", "text", "random()") + """, ' ')
        FROM generate_series(1, 18 + 0 * k)) AS body) AS r
 WHERE p.slug LIKE %(like)s""", params={
         "like": like, "titles": item_titles(), "sentences": sentences(),
@@ -734,7 +733,8 @@ WHERE p.slug LIKE %(like)s""", params={
 
 
 SEARCH_TABLES = ("accounts_user", "portfolios_portfolio", "portfolios_searchdocument",
-                 "achievements_achievement", "portfolios_portfolio_skills", "journal_post")  # fmt: skip
+                 "achievements_achievement", "portfolios_portfolio_skills",
+                 "journal_post")  # fmt: skip
 
 
 # --- bench/comments.py: a long comment thread --------------------------------------------
