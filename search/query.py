@@ -64,7 +64,30 @@ _LEXEME = re.compile(r"(!?)'((?:[^']|'')+)'")
 # Kyrgyz words that join or point rather than say (the simple reading keeps them, so a
 # query "англис тили жана адабияты" would require "жана" of every match).
 KYRGYZ_STOP_WORDS = frozenset(
-    ["жана", "менен", "үчүн", "боюнча", "жөнүндө", "дагы", "деле", "бул", "ал", "мен", "сен", "биз", "силер", "алар", "ошол", "же", "эле", "деген", "болуп", "катары", "ушул", "тууралуу"]
+    [
+        "жана",
+        "менен",
+        "үчүн",
+        "боюнча",
+        "жөнүндө",
+        "дагы",
+        "деле",
+        "бул",
+        "ал",
+        "мен",
+        "сен",
+        "биз",
+        "силер",
+        "алар",
+        "ошол",
+        "же",
+        "эле",
+        "деген",
+        "болуп",
+        "катары",
+        "ушул",
+        "тууралуу",
+    ]
 )
 
 # Kyrgyz endings by slot, each in its vowel-harmony forms. A Kyrgyz word is a stem, then
