@@ -312,6 +312,11 @@ class SearchDocument(models.Model):
                 condition=Q(is_listed=True),
             ),
             GinIndex(
+                fields=["rank_document"],
+                name="searchdoc_rank_gin",
+                condition=Q(is_listed=True),
+            ),
+            GinIndex(
                 fields=["skill_keys"],
                 name="searchdoc_skills_gin",
                 condition=Q(is_listed=True),

@@ -25,6 +25,8 @@ class SearchWord(models.Model):
         verbose_name_plural = _("search words")
         indexes = [
             models.Index(fields=["key"], name="searchword_key"),
+            # The words that begin with a stem (LIKE 'stem%' in any collation).
+            models.Index(OpClass("word", name="text_pattern_ops"), name="searchword_prefix"),
             GistIndex(OpClass("key", name="gist_trgm_ops"), name="searchword_key_trgm"),
         ]
 

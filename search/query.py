@@ -39,7 +39,7 @@ from django.db.models import Case, ExpressionWrapper, F, FloatField, QuerySet, V
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from portfolios.models import Portfolio, Skill, Visibility
+from portfolios.models import Portfolio, SearchDocument, Skill
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # of a query without operators; the rest is left out
@@ -50,8 +50,13 @@ FUZZY_MIN_KEY_LENGTH = 4
 SIMILAR_WORDS = 3  # per word typed
 SIMILAR_CANDIDATES = 40  # nearest keys read from the trigram index, then measured exactly
 PLAN_CACHE_SECONDS = 600
-# Kyrgyz prefixes: a stem shorter than this is too common a beginning to look for.
+# Ranking: at most this many matches are ranked (see ``_ranked``); the rest follow, most
+# recently updated first.
+RANK_CANDIDATES = 500
+# Kyrgyz stems: a stem shorter than this is too common a beginning to look for; at most
+# STEM_WORDS forms of one stem are looked for.
 KYRGYZ_MIN_STEM = 4
+STEM_WORDS = 24
 
 _WORD = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -230,6 +235,20 @@ FROM unnest(%(words)s::text[]) AS typed(word)
 JOIN search_searchword w ON w.key = search_key(typed.word) AND w.word <> typed.word
 """
 
+# The vocabulary's words that begin with each Kyrgyz stem, the most common first: the
+# forms of the word the documents hold (a tsquery prefix, 'олимпиад':*, would do the same
+# but makes the planner give up the index and read every document).
+STEM_WORDS_SQL = """
+SELECT typed.stem, w.word
+FROM unnest(%(stems)s::text[]) AS typed(stem)
+CROSS JOIN LATERAL (
+  SELECT word FROM search_searchword
+  WHERE word LIKE replace(replace(replace(typed.stem, '\\', '\\\\'), '%%', '\\%%'),
+                          '_', '\\_') || '%%'
+  ORDER BY documents DESC, word LIMIT %(limit)s
+) AS w
+"""
+
 # The vocabulary words whose keys are nearest each typed word's key (the trigram index
 # answers in order of distance); ``_typo_variants`` measures them exactly.
 NEAR_KEY_SQL = """
@@ -267,13 +286,19 @@ def _word_groups(words: list[str], using: str) -> list[tuple[str, list[str]]]:
     same_key: dict[str, list[str]] = {}
     for typed, other in _rows(SAME_KEY_SQL, {"words": words}, using):
         same_key.setdefault(typed, []).append(other)
+    stems = {word: kyrgyz_stem(word) for word in words
+             if _CYRILLIC.search(word) and len(word) >= KYRGYZ_MIN_STEM}  # fmt: skip
+    stem_words: dict[str, list[str]] = {}
+    if stems:
+        params = {"stems": sorted(set(stems.values())), "limit": STEM_WORDS}
+        for stem, other in _rows(STEM_WORDS_SQL, params, using):
+            stem_words.setdefault(stem, []).append(other)
     for word, english, russian, simple in rows:
         if not english or not russian or not simple or word in KYRGYZ_STOP_WORDS:
             continue
         operands = list(dict.fromkeys(f"({reading})" for reading in (english, russian, simple)))
-        if _CYRILLIC.search(word) and len(word) >= KYRGYZ_MIN_STEM:
-            operands.append(_literal(kyrgyz_stem(word)) + ":*")
-        operands += [_literal(other) for other in sorted(same_key.get(word, []))]
+        others = set(same_key.get(word, [])) | set(stem_words.get(stems.get(word, ""), []))
+        operands += [_literal(other) for other in sorted(others - {word})]
         groups.append((word, operands))
     return groups
 
@@ -297,13 +322,17 @@ def _hits(query: str, using: str) -> int:
     return _rows(HITS_SQL, {"query": query, "limit": FUZZY_BELOW}, using)[0][0]
 
 
+def plan_cache_key(text: str) -> str:
+    return "search-plan:v1:" + hashlib.sha256(clean_query(text).encode()).hexdigest()
+
+
 def search_plan(text: str, *, using: str = DEFAULT_DB_ALIAS) -> Plan | None:
     """What ``text`` looks for, or None when it has no word search can use (remembered
     ten minutes: the same query on the next page or from another employer)."""
     text = clean_query(text)
     if not _WORD.search(text):
         return None
-    key = "search-plan:v1:" + hashlib.sha256(text.encode()).hexdigest()
+    key = plan_cache_key(text)
     plan = cache.get(key)
     if plan is None:
         plan = _build_plan(text, using) or False
@@ -341,13 +370,10 @@ def _build_plan(text: str, using: str) -> Plan | None:
 
 def listed_portfolios() -> QuerySet[Portfolio]:
     """Portfolios that search may show: ``is_listed`` (the page visible to signed-in users,
-    an active account; search/derived.py keeps it current). The page visibility is checked
-    again at no cost (the portfolio row is read anyway), so that a refresh still on its
-    way cannot show a page its student just hid."""
+    an active account). search/derived.py keeps it current in the very transaction that
+    changes the page's visibility or the account, so it is never behind them."""
     return (
-        Portfolio.objects.filter(
-            search_document__is_listed=True, visibility__gte=Visibility.SIGNED_IN
-        )
+        Portfolio.objects.filter(search_document__is_listed=True)
         .select_related("student__program__faculty", "student__cohort")
         .defer("about", "about_html")
         .annotate(listed_verified_count=F("search_document__verified_count"))
@@ -358,6 +384,25 @@ def _rank(query: SearchQuery):
     """Cover density over the strong part, A > B, normalised (rank / (rank + 1)): 0–1."""
     return SearchRank(
         F("search_document__rank_document"), query, cover_density=True, normalization=Value(32)
+    )
+
+
+def _ranked(query: SearchQuery, *, base: float):
+    """``base`` + the rank for the RANK_CANDIDATES most recently refreshed portfolios
+    whose strong part matches (found through its own index); ``base`` for the others.
+    Ranking reads each ranked portfolio's vector: for a common word's tens of thousands of
+    matches that would be most of the search's time (bench/search.py), so only the
+    candidates are ranked: a portfolio whose names, headline, skills, program or item
+    titles match, and which is among the most recently updated of those."""
+    candidates = (
+        SearchDocument.objects.filter(is_listed=True, rank_document=query)
+        .order_by("-updated_at")
+        .values("pk")[:RANK_CANDIDATES]
+    )
+    return Case(
+        When(search_document__pk__in=candidates, then=Value(base) + _rank(query)),
+        default=Value(base),
+        output_field=FloatField(),
     )
 
 
@@ -374,7 +419,7 @@ def portfolio_search(
     """Listed portfolios matching ``query`` and the filters, best match first, each
     annotated with ``rank`` and ``listed_verified_count`` (verified items signed-in users
     may see): ``rank`` 1–2 for portfolios that match without typo variants (cover density,
-    ties to the most recently updated), 0–1 for those that match only through them.
+    ties to the most recently changed), 0–1 for those that match only through them.
     An empty query lists every match of the filters, most recently updated first; a query
     without a word search can use (only operators, emoji, stop words) finds nothing."""
     portfolios = listed_portfolios()
@@ -403,7 +448,7 @@ def portfolio_search(
         )
     exact = ParsedQuery(plan.exact)
     if plan.fuzzy is None:
-        matches, rank = exact, Value(1.0) + _rank(exact)
+        matches, rank = exact, _ranked(exact, base=1.0)
     else:
         # The few portfolios that match without typo variants first, then the others.
         # The first are known by id: matching each row's whole document against the
@@ -413,12 +458,14 @@ def portfolio_search(
         rank = Case(
             When(pk__in=portfolios.filter(search_document__document=exact).values("pk"),
                  then=Value(1.0) + _rank(exact)),
-            default=_rank(fuzzy),
+            default=_ranked(fuzzy, base=0.0),
         )  # fmt: skip
+    # Ties go to the most recently refreshed document, a column of the same table as the
+    # rank: the server sorts the matches before it reads any portfolio, then reads 20.
     return (
         portfolios.filter(search_document__document=matches)
         .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
-        .order_by("-rank", *recent_first)
+        .order_by("-rank", F("search_document__updated_at").desc(), "-pk")
     )
 
 

@@ -81,6 +81,10 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "search words",
                 "indexes": [
                     models.Index(fields=["key"], name="searchword_key"),
+                    models.Index(
+                        django.contrib.postgres.indexes.OpClass("word", name="text_pattern_ops"),
+                        name="searchword_prefix",
+                    ),
                     django.contrib.postgres.indexes.GistIndex(
                         django.contrib.postgres.indexes.OpClass("key", name="gist_trgm_ops"),
                         name="searchword_key_trgm",
