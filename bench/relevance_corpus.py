@@ -38,6 +38,7 @@ from achievements.models import Achievement
 from core import markdown
 from demo import accounts as demo
 from journal.models import Post, Status
+from journal.services import tags_normalise
 from portfolios.models import Category, Portfolio, Visibility
 from portfolios.services import skills_resolve
 from search.derived import portfolio_refresh_all
@@ -430,6 +431,16 @@ class Corpus:
         return {s.username for s in self.students}
 
 
+def _valid(instances: list, *, exclude: tuple[str, ...] = ()) -> list:
+    """The rows as the models accept them (field validation; the database checks the
+    foreign keys, unique and other constraints when they are written)."""
+    for instance in instances:
+        keys = [f.name for f in instance._meta.concrete_fields if f.is_relation]
+        instance.full_clean(exclude=[*exclude, *keys], validate_unique=False,
+                            validate_constraints=False)  # fmt: skip
+    return instances
+
+
 def corpus_exists() -> bool:
     return User.objects.filter(username=PLANTED[0].username).exists()
 
@@ -449,19 +460,19 @@ def build_corpus(*, filler: int = FILLER, seed: int = SEED) -> Corpus:
             username="relevance-supervisor",
             defaults={"role": Role.SUPERVISOR, "first_name": "Гульнара", "last_name": "Ажыбаева"},
         )  # fmt: skip
-        users = User.objects.bulk_create([
+        users = User.objects.bulk_create(_valid([
             User(username=s.username, email=f"{s.username}@example.edu", role=Role.STUDENT,
                  first_name=s.first_name, last_name=s.last_name, program=programs[s.program],
                  cohort=cohorts[s.cohort], password="!")
             for s in students
-        ])  # fmt: skip
-        portfolios = Portfolio.objects.bulk_create([
+        ], exclude=("password",)))  # fmt: skip
+        portfolios = Portfolio.objects.bulk_create(_valid([
             Portfolio(student=user, slug=s.username, headline=s.headline, about=s.about,
                       about_html=str(markdown.render(s.about)), open_to_work=s.open_to_work,
                       visibility=s.visibility, default_visibility=Visibility.SIGNED_IN,
                       content_updated_at=now - timedelta(days=rng.randint(0, 400)))
             for user, s in zip(users, students, strict=True)
-        ])  # fmt: skip
+        ]))  # fmt: skip
         skill_names = {name for s in students for name in s.skills}
         skill_names |= {name for s in students for item in s.items for name in item.skills}
         skills = {name: skill for name in sorted(skill_names) for skill in skills_resolve([name])}
@@ -483,20 +494,20 @@ def build_corpus(*, filler: int = FILLER, seed: int = SEED) -> Corpus:
                     verified_at=now if item.verified else None,
                     verified_by=supervisor if item.verified else None,
                 )))  # fmt: skip
-        achievements = Achievement.objects.bulk_create([a for _item, a in pairs])
+        achievements = Achievement.objects.bulk_create(_valid([a for _item, a in pairs]))
         Achievement.skills.through.objects.bulk_create([
             Achievement.skills.through(achievement_id=a.pk, skill_id=skills[name].pk)
             for (item, _a), a in zip(pairs, achievements, strict=True)
             for name in dict.fromkeys(item.skills)
         ])  # fmt: skip
-        Post.objects.bulk_create([
+        Post.objects.bulk_create(_valid([
             Post(portfolio=portfolio, title=title, body=body,
-                 body_html=str(markdown.render(body)), tags=tags,
+                 body_html=str(markdown.render(body)), tags=tags_normalise(tags),
                  visibility=Visibility.SIGNED_IN, status=Status.PUBLISHED,
                  published_at=now - timedelta(days=number + 1))
             for portfolio, student in zip(portfolios, students, strict=True)
             for number, (title, body, tags) in enumerate(student.posts)
-        ])  # fmt: skip
+        ]))  # fmt: skip
     portfolio_refresh_all()
     return Corpus(students=students, programs=programs, cohorts=cohorts)
 
