@@ -46,7 +46,7 @@ test-fast: setup
 ## bench-smoke: every benchmark at its small size, each in a fresh database of its own on
 ## DATABASE_URL's server (dropped at the end); fails on any error (a schema change that
 ## breaks a benchmark's seeding fails the build)
-BENCHES := public_page write_paths comments journal_search search analytics experiments recommendations redis_outage transfer_jobs backup cv_pdf leap2a
+BENCHES := public_page write_paths comments journal_search search search_relevance analytics experiments recommendations redis_outage transfer_jobs backup cv_pdf leap2a
 bench-smoke: setup
 	@set -e; for bench in $(BENCHES); do \
 	  echo "==> bench/$$bench.py --smoke"; \
