@@ -271,11 +271,12 @@ PLANTED: list[Student] = [
     # Public speaking, Russian skill.
     S("denis-egorov", "Денис", "Егоров", "chemistry", 1, "Химик-аналитик", "",
       ["Публичные выступления"]),
-    # Not shown to employers: private page, not open to work, a private item.
+    # Not shown to employers: a page for supervisors only, a private page, a private item.
+    # (Not being open to work hides no one: it is a filter employers choose.)
     S("nurbek-bakirov", "Нурбек", "Бакиров", "history", 2, "Teacher, olympiad coach", "",
       ["Python"], visibility=Visibility.SUPERVISORS),
     S("timur-ismailov", "Тимур", "Исмаилов", "history", 2, "Music teacher", "", ["Figma"],
-      open_to_work=False),
+      visibility=Visibility.PRIVATE),
     S("asel-kenzhebaeva", "Асель", "Кенжебаева", "biology", 2, "Ботаника", "", [],
       [I("certificates", "Олимпиада по биологии: 1 место", "Университет",
          visibility=Visibility.PRIVATE)]),
@@ -555,11 +556,16 @@ class Outcome:
 
 
 def evaluate(queries: list[dict], corpus: Corpus) -> list[Outcome]:
-    """Every query through ``portfolio_search`` as the employers' page runs it."""
-    from search.query import portfolio_search
+    """Every query through ``portfolio_search`` as the employers' page runs it, each
+    read anew (a plan remembered from before the corpus or the code changed would not
+    say what the search does now)."""
+    from django.core.cache import cache
+
+    from search.query import plan_cache_key, portfolio_search
 
     outcomes = []
     for query in queries:
+        cache.delete(plan_cache_key(query["query"]))
         arguments = resolve_filters(query.get("filters") or {}, corpus)
         results = portfolio_search(query=query["query"], **arguments)
         usernames = list(results.values_list("student__username", flat=True)[:100])

@@ -61,8 +61,6 @@ STEM_WORDS = 24
 _WORD = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-# websearch syntax typed on purpose: "a phrase", -exclusion, or. Read as typed.
-_OPERATORS = re.compile(r"\"|(?:^|\s)-\w|\sor\s", re.IGNORECASE)
 # A lexeme in a tsquery's text, and whether it is negated.
 _LEXEME = re.compile(r"(!?)'((?:[^']|'')+)'")
 
@@ -213,13 +211,16 @@ SELECT typed.word,
 FROM unnest(%(words)s::text[]) WITH ORDINALITY AS typed(word, n) ORDER BY typed.n
 """
 
-# The whole query read as typed (web-search syntax), duplicates removed.
-WEBSEARCH_SQL = """
-SELECT string_agg(DISTINCT '(' || reading::text || ')', ' | ')
-FROM unnest(ARRAY[websearch_to_tsquery('english', %(text)s),
-                  websearch_to_tsquery('russian', %(text)s),
-                  websearch_to_tsquery('simple', %(text)s)]) AS reading
+# Each "phrase" in the three configurations, duplicates removed.
+PHRASE_SQL = """
+SELECT typed.phrase, string_agg(DISTINCT '(' || reading::text || ')', ' | ')
+FROM unnest(%(phrases)s::text[]) AS typed(phrase)
+CROSS JOIN LATERAL unnest(ARRAY[
+  websearch_to_tsquery('english', '"' || typed.phrase || '"'),
+  websearch_to_tsquery('russian', '"' || typed.phrase || '"'),
+  websearch_to_tsquery('simple', '"' || typed.phrase || '"')]) AS reading
 WHERE numnode(reading) > 0
+GROUP BY typed.phrase
 """
 
 HITS_SQL = """
@@ -277,30 +278,58 @@ def _lexemes(tsquery_text: str) -> list[str]:
     ]
 
 
-def _word_groups(words: list[str], using: str) -> list[tuple[str, list[str]]]:
-    """Each word that counts with the tsquery operands it may match as: its readings,
-    the Kyrgyz stem as a prefix and the other alphabet's spelling. Stop words (of English,
-    Russian or Kyrgyz) are left out, as ``websearch_to_tsquery`` leaves them out."""
-    groups = []
-    rows = _rows(READINGS_SQL, {"words": words}, using)
+def _word_operands(
+    words: list[str], using: str
+) -> tuple[dict[str, list[str]], dict[str, tuple[str, str, str]]]:
+    """Each word with the tsquery operands it may match as: its three readings, the
+    forms the documents hold of its Kyrgyz and Russian stems and the other alphabet's
+    spelling. A stop word (of English, Russian or Kyrgyz) gets none, as
+    ``websearch_to_tsquery`` leaves stop words out."""
+    readings = {word: (english, russian, simple)
+                for word, english, russian, simple in _rows(READINGS_SQL, {"words": words}, using)}  # fmt: skip
     same_key: dict[str, list[str]] = {}
     for typed, other in _rows(SAME_KEY_SQL, {"words": words}, using):
         same_key.setdefault(typed, []).append(other)
-    stems = {word: kyrgyz_stem(word) for word in words
-             if _CYRILLIC.search(word) and len(word) >= KYRGYZ_MIN_STEM}  # fmt: skip
-    stem_words: dict[str, list[str]] = {}
-    if stems:
-        params = {"stems": sorted(set(stems.values())), "limit": STEM_WORDS}
-        for stem, other in _rows(STEM_WORDS_SQL, params, using):
-            stem_words.setdefault(stem, []).append(other)
-    for word, english, russian, simple in rows:
+    stems = {word: _stems(word, readings.get(word, ("", "", ""))[1]) for word in words}
+    forms = _stem_forms({stem for found in stems.values() for stem in found}, using)
+    operands = {}
+    for word in words:
+        english, russian, simple = readings.get(word, ("", "", ""))
         if not english or not russian or not simple or word in KYRGYZ_STOP_WORDS:
+            operands[word] = []
             continue
-        operands = list(dict.fromkeys(f"({reading})" for reading in (english, russian, simple)))
-        others = set(same_key.get(word, [])) | set(stem_words.get(stems.get(word, ""), []))
-        operands += [_literal(other) for other in sorted(others - {word})]
-        groups.append((word, operands))
-    return groups
+        found = list(dict.fromkeys(f"({reading})" for reading in (english, russian, simple)))
+        others = set(same_key.get(word, []))
+        for stem in stems[word]:
+            others |= set(forms.get(stem, []))
+        found += [_literal(other) for other in sorted(others - {word})]
+        operands[word] = found
+    return operands, readings
+
+
+def _stems(word: str, russian: str) -> list[str]:
+    """The stems whose forms a Cyrillic word also looks for: its Kyrgyz stem (and that
+    without a last vowel: олимпиада → олимпиад) and its Russian one (the Russian
+    reading's lexeme), each at least KYRGYZ_MIN_STEM letters."""
+    if not _CYRILLIC.search(word) or len(word) < KYRGYZ_MIN_STEM:
+        return []
+    stem = kyrgyz_stem(word)
+    found = [stem]
+    if stem[-1] in "аеёиоөуүыэюя" and len(stem) > KYRGYZ_MIN_STEM + 1:
+        found.append(stem[:-1])
+    lexemes = _lexemes(russian)
+    if len(lexemes) == 1 and len(lexemes[0]) >= KYRGYZ_MIN_STEM:
+        found.append(lexemes[0])
+    return list(dict.fromkeys(found))
+
+
+def _stem_forms(stems: set[str], using: str) -> dict[str, list[str]]:
+    forms: dict[str, list[str]] = {}
+    if stems:
+        params = {"stems": sorted(stems), "limit": STEM_WORDS}
+        for stem, other in _rows(STEM_WORDS_SQL, params, using):
+            forms.setdefault(stem, []).append(other)
+    return forms
 
 
 def _typo_variants(words: list[str], known: set[str], using: str) -> dict[str, list[str]]:
@@ -322,8 +351,11 @@ def _hits(query: str, using: str) -> int:
     return _rows(HITS_SQL, {"query": query, "limit": FUZZY_BELOW}, using)[0][0]
 
 
-def plan_cache_key(text: str) -> str:
-    return "search-plan:v1:" + hashlib.sha256(clean_query(text).encode()).hexdigest()
+def plan_cache_key(text: str, using: str = DEFAULT_DB_ALIAS) -> str:
+    """The cache key of ``text``'s plan: per database (benchmarks share one Redis)."""
+    database = connections[using].settings_dict["NAME"]
+    digest = hashlib.sha256(f"{database}\x1f{clean_query(text)}".encode()).hexdigest()
+    return f"search-plan:v2:{digest}"
 
 
 def search_plan(text: str, *, using: str = DEFAULT_DB_ALIAS) -> Plan | None:
@@ -332,7 +364,7 @@ def search_plan(text: str, *, using: str = DEFAULT_DB_ALIAS) -> Plan | None:
     text = clean_query(text)
     if not _WORD.search(text):
         return None
-    key = plan_cache_key(text)
+    key = plan_cache_key(text, using)
     plan = cache.get(key)
     if plan is None:
         plan = _build_plan(text, using) or False
@@ -340,30 +372,96 @@ def search_plan(text: str, *, using: str = DEFAULT_DB_ALIAS) -> Plan | None:
     return plan or None
 
 
-def _build_plan(text: str, using: str) -> Plan | None:
-    if _OPERATORS.search(text):
-        exact = _rows(WEBSEARCH_SQL, {"text": text}, using)[0][0]
-        if not exact:
-            return None
-        return Plan(exact=exact, hits=_hits(exact, using), highlight=_lexemes(exact))
+# The query's parts: "a phrase" (to the end if the quote is not closed), -word, or, word.
+_PARTS = re.compile(r'"([^"]*)"?|(?:(?<=\s)|^)-(\w+)|(\w+)')
 
-    words = list(dict.fromkeys(token.casefold() for token in _TOKEN.findall(text)))[:MAX_WORDS]
-    groups = _word_groups(words, using)
-    if not groups:
+
+def _parse(text: str) -> list[list[tuple[str, str]]]:
+    """Web-search syntax as ``websearch_to_tsquery`` reads it: clauses that must all
+    match, each a list of (kind, text) alternatives joined by "or"; kind is "word",
+    "phrase" or "not" (a -word is a clause of its own)."""
+    clauses: list[list[tuple[str, str]]] = []
+    join_next = False
+    for match in _PARTS.finditer(text):
+        phrase, negated, word = match.groups()
+        if word is not None and word.casefold() == "or":
+            join_next = bool(clauses) and clauses[-1][0][0] != "not"
+            continue
+        if negated is not None:
+            clauses.append([("not", negated.casefold())])
+            join_next = False
+            continue
+        part = ("phrase", phrase) if phrase is not None else ("word", word.casefold())
+        if part[1].strip():
+            if join_next:
+                clauses[-1].append(part)
+            else:
+                clauses.append([part])
+        join_next = False
+    return clauses[: MAX_WORDS * 2]
+
+
+def _build_plan(text: str, using: str) -> Plan | None:
+    clauses = _parse(text)
+    words = list(dict.fromkeys(
+        part for clause in clauses for kind, part in clause if kind in ("word", "not")
+    ))[: MAX_WORDS * 2]  # fmt: skip
+    operands, readings = _word_operands(words, using) if words else ({}, {})
+    phrases = [part for clause in clauses for kind, part in clause if kind == "phrase"]
+    phrase_readings = dict(_rows(PHRASE_SQL, {"phrases": phrases}, using)) if phrases else {}
+
+    def build(extra: dict[str, list[str]]) -> str:
+        made = []
+        for clause in clauses:
+            alternatives = []
+            for kind, part in clause:
+                if kind == "phrase":
+                    reading = phrase_readings.get(part)
+                    if reading:
+                        alternatives.append(f"({reading})")
+                    continue
+                found = operands.get(part, []) + [_literal(v) for v in extra.get(part, [])]
+                if found:
+                    group = "(" + " | ".join(found) + ")"
+                    alternatives.append("!" + group if kind == "not" else group)
+            if alternatives:
+                made.append("(" + " | ".join(alternatives) + ")")
+        if not any(not item.startswith("(!") for item in made):
+            return ""  # only exclusions: nothing to look for
+        return " & ".join(made)
+
+    exact = build({})
+    if not exact:
         return None
-    exact = " & ".join("(" + " | ".join(operands) + ")" for _word, operands in groups)
     plan = Plan(exact=exact, hits=_hits(exact, using))
-    highlight = [lexeme for _word, operands in groups for op in operands
+    positive = [part for clause in clauses for kind, part in clause if kind == "word"]
+    highlight = [lexeme for word in positive for op in operands.get(word, [])
                  for lexeme in _lexemes(op)]  # fmt: skip
-    if plan.hits < FUZZY_BELOW:
-        known = set(highlight)
-        variants = _typo_variants([word for word, _operands in groups], known, using)
-        if any(variants.values()):
-            plan.fuzzy = " & ".join(
-                "(" + " | ".join(operands + [_literal(v) for v in variants.get(word, [])]) + ")"
-                for word, operands in groups
-            )
-            highlight += [variant for found in variants.values() for variant in found]
+    highlight += [lexeme for reading in phrase_readings.values() for lexeme in _lexemes(reading)]
+    typed_as_is = any(
+        kind != "word" or len(clause) > 1 for clause in clauses for kind, _p in clause
+    )
+    if plan.hits < FUZZY_BELOW and not typed_as_is:
+        # Typos: each word, and each word's Russian stem, against the vocabulary; the
+        # Cyrillic words found bring their stems' forms too.
+        searched = [word for word in positive if operands.get(word)]
+        russian_stems = {word: stem for word in searched
+                         for stem in _stems(word, readings[word][1])[-1:]
+                         if stem != word}  # fmt: skip
+        variants = _typo_variants(
+            list(dict.fromkeys(searched + list(russian_stems.values()))), set(highlight), using
+        )
+        extra = {word: variants.get(word, []) + variants.get(russian_stems.get(word, ""), [])
+                 for word in searched}  # fmt: skip
+        forms = _stem_forms({stem for found in extra.values() for variant in found
+                             for stem in _stems(variant, "")}, using)  # fmt: skip
+        for word, found in extra.items():
+            more = [form for variant in found for stem in _stems(variant, "")
+                    for form in forms.get(stem, [])]  # fmt: skip
+            extra[word] = list(dict.fromkeys(found + more))[:STEM_WORDS]
+        if any(extra.values()):
+            plan.fuzzy = build(extra)
+            highlight += [variant for found in extra.values() for variant in found]
     plan.highlight = list(dict.fromkeys(highlight))
     return plan
 

@@ -2,7 +2,8 @@
 makes one spelling of a word typed in Latin or Cyrillic letters: Kyrgyz and Russian
 letters are written the usual Latin way (ж zh, ч ch, ш sh, ң n, ө o, ү u, ы y, й y,
 ю yu, я ya), then the Latin spellings are made one (sh/sch, ch/tch, zh/j/dj, kh/h, ph/f,
-th/t, x/ks, c/k/s, y/i, w/v, q/k), marks dropped (ö, ü, é...), doubled letters single.
+th/t, x/ks, c/k/s, y/i, w/v, q/k), marks dropped (ö, ü, é...), h dropped inside a word,
+doubled letters single.
 "Нурбек", "Nurbek" → nurbek; "Айгерим", "Aigerim" → aigerim; "эксель", "Excel" → eksel;
 "python" → piton, "пайтон" → paiton (one letter apart: close enough for a typo).
 
@@ -55,6 +56,8 @@ BEGIN
   s := regexp_replace(s, 'c([eiy])', 's\1', 'g');
   s := translate(s, 'cqwy', 'kkvi');
   s := regexp_replace(s, '[^a-z0-9]', '', 'g');
+  -- h is written or left out freely inside a word (John, Джон; Ahmed, Ахмед)
+  s := left(s, 1) || replace(substr(s, 2), 'h', '');
   RETURN regexp_replace(s, '(.)\1+', '\1', 'g');
 END
 $$;
