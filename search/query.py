@@ -285,8 +285,8 @@ def _word_operands(
     forms the documents hold of its Kyrgyz and Russian stems and the other alphabet's
     spelling. A stop word (of English, Russian or Kyrgyz) gets none, as
     ``websearch_to_tsquery`` leaves stop words out."""
-    readings = {word: (english, russian, simple)
-                for word, english, russian, simple in _rows(READINGS_SQL, {"words": words}, using)}  # fmt: skip
+    rows = _rows(READINGS_SQL, {"words": words}, using)
+    readings = {word: (english, russian, simple) for word, english, russian, simple in rows}
     same_key: dict[str, list[str]] = {}
     for typed, other in _rows(SAME_KEY_SQL, {"words": words}, using):
         same_key.setdefault(typed, []).append(other)
