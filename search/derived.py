@@ -121,11 +121,14 @@ CROSS JOIN LATERAL (
   SELECT concat_ws(' ', b.text, pr.name_en, pr.name_ru, pr.name_ky,
                    fa.name_en, fa.name_ru, fa.name_ky) AS text
 ) AS b2
--- clock_timestamp(), not now(): a post published by this very transaction counts.
+-- clock_timestamp(), not now(): a post published by this very transaction counts. A post is
+-- cut at a space: a word cut in two would enter the vocabulary.
 CROSS JOIN LATERAL (
   SELECT COALESCE(string_agg(concat_ws(' ', jp.title, array_to_string(jp.tags, ' '),
-           left(regexp_replace(left(jp.body_html, 4 * %(post_chars)s), '<[^>]*>', ' ', 'g'),
-                %(post_chars)s)), ' '), '') AS text
+           regexp_replace(
+             left(regexp_replace(left(jp.body_html, 4 * %(post_chars)s), '<[^>]*>', ' ', 'g'),
+                  %(post_chars)s),
+             '\s\S*$', '')), ' '), '') AS text
     FROM (SELECT title, tags, body_html FROM journal_post
            WHERE portfolio_id = p.id AND status = 'published' AND published_at <= clock_timestamp()
              AND visibility >= %(level)s

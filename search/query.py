@@ -30,11 +30,12 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Case, ExpressionWrapper, F, FloatField, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -466,6 +467,53 @@ def _build_plan(text: str, using: str) -> Plan | None:
     return plan
 
 
+@contextmanager
+def _through_indexes(using: str):
+    """Within: the server reads search documents through their indexes, never one by
+    one. Its planner counts a sequential scan by the narrow rows it reads, not by the
+    documents it must unpack beside them to test each: for a word half the portfolios
+    hold it would choose that scan, 20 times slower than the index (bench/search.py).
+    ``SET LOCAL``: in a transaction of its own it ends with it; inside a caller's
+    transaction it is put back after the search's statement."""
+    connection = connections[using]
+    outer = connection.in_atomic_block
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true)"
+        )
+        (before, _off) = cursor.fetchone()
+        yield
+        if outer:  # after an error the caller's transaction rolls back, and the setting
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+
+
+class SearchResults(QuerySet):
+    """The matches of a search: evaluated and counted through the indexes."""
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            with _through_indexes(self.db):
+                super()._fetch_all()
+        else:
+            super()._fetch_all()
+
+    def count(self):
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        with _through_indexes(self.db):
+            return super().count()
+
+    def exists(self):
+        with _through_indexes(self.db):
+            return super().exists()
+
+
+def _as_results(queryset: QuerySet[Portfolio]) -> SearchResults:
+    results = queryset._chain()
+    results.__class__ = SearchResults
+    return results
+
+
 def listed_portfolios() -> QuerySet[Portfolio]:
     """Portfolios that search may show: ``is_listed`` (the page visible to signed-in users,
     an active account). search/derived.py keeps it current in the very transaction that
@@ -554,13 +602,14 @@ def portfolio_search(
         fuzzy = ParsedQuery(plan.fuzzy)
         matches = fuzzy
         rank = Case(
-            When(pk__in=portfolios.filter(search_document__document=exact).values("pk"),
+            When(search_document__pk__in=SearchDocument.objects.filter(
+                     is_listed=True, document=exact).values("pk"),
                  then=Value(1.0) + _rank(exact)),
             default=_ranked(fuzzy, base=0.0),
         )  # fmt: skip
     # Ties go to the most recently refreshed document, a column of the same table as the
     # rank: the server sorts the matches before it reads any portfolio, then reads 20.
-    return (
+    return _as_results(
         portfolios.filter(search_document__document=matches)
         .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
         .order_by("-rank", F("search_document__updated_at").desc(), "-pk")

@@ -495,3 +495,26 @@ def test_renaming_a_program_faculty_or_section_reaches_the_search():
     category.name_en = "Tournaments"
     category.save()
     assert found("tournaments") == [portfolio.slug]
+
+
+def test_search_reads_documents_through_their_index_and_puts_the_setting_back():
+    listed(headline="Python developer")
+    results = portfolio_search(query="python")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)
+        assert results.count() == 1 and len(list(results)) == 1
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone() == ("on",)  # only the search's own statements are bound
+
+
+def test_the_search_page_plan_reads_documents_through_the_index():
+    for number in range(30):
+        listed(f"Student{number}", "Python", headline="Python developer")
+    queryset = portfolio_search(query="python")[:20]
+    sql, params = queryset.query.sql_with_params()
+    with search._through_indexes("default"), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "searchdoc_document_gin" in plan
+    assert "Seq Scan on portfolios_searchdocument" not in plan
