@@ -50,9 +50,7 @@ def open_page(client, portfolio, *, agent=BROWSER, address="198.51.100.7", url=N
 
 
 def counts(portfolio) -> dict[str, int]:
-    return dict(
-        PortfolioViewDay.objects.filter(portfolio=portfolio).values_list("kind", "count")
-    )
+    return dict(PortfolioViewDay.objects.filter(portfolio=portfolio).values_list("kind", "count"))
 
 
 def at(moment: datetime, monkeypatch):
@@ -220,9 +218,7 @@ def test_each_kind_of_viewer_counts_in_its_own_column(client, portfolio):
     }
     # Only the approved employer's organisation is named.
     organisation = approved.employer_profile.organisation
-    assert list(EmployerViewDay.objects.values_list("organisation", "count")) == [
-        (organisation, 1)
-    ]
+    assert list(EmployerViewDay.objects.values_list("organisation", "count")) == [(organisation, 1)]
 
 
 def test_an_employer_counts_once_a_day_and_the_count_outlives_the_account(client, portfolio):
@@ -280,8 +276,7 @@ def test_no_address_or_browser_is_stored_anywhere(client, portfolio):
         tables = [row[0] for row in cursor.fetchall()]
         for table in tables:
             cursor.execute(
-                f'SELECT count(*) FROM "{table}" t '
-                "WHERE t::text LIKE %s OR t::text LIKE %s",
+                f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s OR t::text LIKE %s',
                 ["%203.0.113.177%", "%UniqueMarker%"],
             )
             assert cursor.fetchone()[0] == 0, table
