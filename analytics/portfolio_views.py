@@ -72,15 +72,22 @@ def is_reader(request) -> bool:
 
 def viewer_kind(user, portfolio) -> ViewerKind | None:
     """Which count a view by ``user`` goes to; None: not counted (the owner, staff)."""
-    if user is None or not user.is_authenticated:
-        return ViewerKind.VISITOR
-    if user.pk == portfolio.student_id or user.is_staff_member:
+    if not is_counted_viewer(user, portfolio):
         return None
+    if not user.is_authenticated:
+        return ViewerKind.VISITOR
     if user.role == Role.SUPERVISOR:
         return ViewerKind.SUPERVISOR
-    if user.role == Role.EMPLOYER and user.is_approved_employer:
+    if user.role == Role.EMPLOYER and user.is_approved_employer:  # loads the profile
         return ViewerKind.EMPLOYER
     return ViewerKind.SIGNED_IN
+
+
+def is_counted_viewer(user, portfolio) -> bool:
+    """Anyone but the owner and staff; asks the database nothing."""
+    if user is None or not user.is_authenticated:
+        return True
+    return user.pk != portfolio.student_id and not user.is_staff_member
 
 
 def _client_address(request) -> str:
@@ -112,13 +119,12 @@ def portfolio_view_record(*, request, portfolio) -> bool:
     if not is_reader(request):
         return False
     user = request.user
-    kind = viewer_kind(user, portfolio)
-    if kind is None:
+    if not is_counted_viewer(user, portfolio):
         return False
-    if kind == ViewerKind.VISITOR:
-        viewer = f"visitor\n{_client_address(request)}\n{request.headers['User-Agent']}"
-    else:
+    if user.is_authenticated:
         viewer = f"user\n{user.pk}"
+    else:
+        viewer = f"visitor\n{_client_address(request)}\n{request.headers['User-Agent']}"
     day = timezone.localdate()
     key = seen_key(day=day, portfolio_id=portfolio.pk, viewer=viewer)
     try:
@@ -127,6 +133,8 @@ def portfolio_view_record(*, request, portfolio) -> bool:
     except Exception:  # any other cache backend's failure: the page matters more
         logger.warning("Portfolio view not counted: the cache failed.", exc_info=True)
         return False
+    # Only now, for a viewer not yet counted today: an employer's approval is a query.
+    kind = viewer_kind(user, portfolio)
     profile = getattr(user, "employer_profile", None) if kind == ViewerKind.EMPLOYER else None
     try:
         portfolio_view_count(

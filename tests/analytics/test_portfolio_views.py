@@ -310,9 +310,9 @@ def test_the_mark_expires_after_the_day(client, portfolio, monkeypatch):
     assert timeout == 6 * 3600 + 3600  # to local midnight, and an hour to spare
 
 
-def _queries(client, portfolio, agent):
+def _queries(client, portfolio, agent, url=None):
     with CaptureQueriesContext(connection) as queries:
-        open_page(client, portfolio, agent=agent)
+        open_page(client, portfolio, agent=agent, url=url)
     return len(queries)
 
 
@@ -434,3 +434,27 @@ def test_counts_older_than_400_days_are_deleted(portfolio):
     assert purge_view_counts() == 2  # the nightly task
     assert PortfolioViewDay.objects.count() == EmployerViewDay.objects.count() == 2
     assert portfolio_view_counts_purge(today=today + timedelta(days=1)) == 2  # day 400 now
+
+
+@pytest.mark.parametrize("viewer", ["visitor", "student", "employer"])
+def test_the_journal_counts_for_one_statement_and_none_once_counted(client, portfolio, viewer):
+    """The employer's profile is loaded already (deciding what they may see)."""
+    if viewer == "student":
+        client.force_login(StudentFactory())
+    elif viewer == "employer":
+        client.force_login(EmployerFactory(approved=True))
+    url = reverse("journal:list", args=[portfolio.slug])
+    robot = "Googlebot/2.1"
+    open_page(client, portfolio, agent=robot, url=url)
+    baseline = _queries(client, portfolio, robot, url)
+    first = _queries(client, portfolio, BROWSER, url)
+    assert first == baseline + 1
+    assert _queries(client, portfolio, BROWSER, url) == baseline
+    assert (
+        counts(portfolio)
+        == {
+            "visitor": {ViewerKind.VISITOR: 1},
+            "student": {ViewerKind.SIGNED_IN: 1},
+            "employer": {ViewerKind.EMPLOYER: 1},
+        }[viewer]
+    )
