@@ -4,6 +4,8 @@ from analytics.models import (
     ActivityDay,
     ActivityEvent,
     AnalyticsState,
+    EmployerViewDay,
+    PortfolioViewDay,
     StudentActivity,
     StudentTermActivity,
     WeeklyActivity,
@@ -71,3 +73,27 @@ class AnalyticsStateAdmin(ReadOnlyAdmin):
 
     list_display = ("windows_on",)
     search_fields = ("windows_on",)
+
+
+@admin.register(PortfolioViewDay)
+class PortfolioViewDayAdmin(ReadOnlyAdmin):
+    """Viewers of each portfolio per day and kind, once each a day (who they were is never
+    stored): read only."""
+
+    list_display = ("day", "portfolio", "kind", "count")
+    list_filter = ("kind",)
+    search_fields = ("portfolio__slug", "portfolio__student__username")
+    list_select_related = ("portfolio",)
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+
+@admin.register(EmployerViewDay)
+class EmployerViewDayAdmin(ReadOnlyAdmin):
+    """Approved employers' views of each portfolio per day, by organisation: read only."""
+
+    list_display = ("day", "portfolio", "organisation", "count")
+    search_fields = ("organisation", "portfolio__slug", "portfolio__student__username")
+    list_select_related = ("portfolio",)
+    date_hierarchy = "day"
+    show_full_result_count = False

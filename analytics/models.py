@@ -230,3 +230,76 @@ class AnalyticsState(models.Model):
 
     def __str__(self) -> str:
         return f"windows on {self.windows_on}"
+
+
+# --- Who looked at a portfolio ----------------------------------------------------------
+# Counts per portfolio, day (local time) and kind of viewer, written by
+# analytics/portfolio_views.py once per viewer and day (the dedupe is a keyed hash in the
+# cache, never stored here): no address, browser or visitor is recorded, only the numbers.
+
+
+class ViewerKind(models.TextChoices):
+    VISITOR = "visitor", _("Visitors")
+    # Students, and employers staff have not approved yet (their organisation is unchecked).
+    SIGNED_IN = "signed_in", _("Signed-in users")
+    SUPERVISOR = "supervisor", _("Supervisors")
+    EMPLOYER = "employer", _("Employers")
+
+
+class PortfolioViewDay(models.Model):
+    """How many viewers of one kind opened a portfolio on one day."""
+
+    portfolio = models.ForeignKey(
+        "portfolios.Portfolio", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("portfolio"),
+    )  # fmt: skip
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("viewers"), max_length=12, choices=ViewerKind.choices)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("portfolio views on a day")
+        verbose_name_plural = _("portfolio views by day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "day", "kind"], name="portfolio_view_day_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ViewerKind.values), name="portfolio_view_day_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="portfolio_view_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.portfolio_id} {self.day} {self.kind}: {self.count}"
+
+
+class EmployerViewDay(models.Model):
+    """How often an approved employer's people opened a portfolio on one day (each person
+    once a day), with the organisation's name as it was: the count stays when the employer's
+    account goes."""
+
+    portfolio = models.ForeignKey(
+        "portfolios.Portfolio", on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("portfolio"),
+    )  # fmt: skip
+    day = models.DateField(_("day"))
+    employer_profile = models.ForeignKey(
+        "accounts.EmployerProfile", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("employer"),
+    )  # fmt: skip
+    organisation = models.CharField(_("organisation"), max_length=200)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("employer views on a day")
+        verbose_name_plural = _("employer views by day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "day", "employer_profile"], name="employer_view_day_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["day"], name="employer_view_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.portfolio_id} {self.day} {self.organisation}: {self.count}"

@@ -558,3 +558,57 @@ ORDER BY {{order}}
             columns = [c.name for c in cursor.description]
             out[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return out
+
+
+# --- Who looked at a portfolio (the student's own page) ---------------------------------
+
+
+@dataclass
+class WeekViews:
+    """One week (Monday to Sunday, local days) of a portfolio's viewers."""
+
+    starts_on: date
+    counts: dict[str, int] = field(default_factory=dict)  # by ViewerKind value
+    organisations: list[tuple[str, int]] = field(default_factory=list)  # most views first
+
+    @property
+    def ends_on(self) -> date:
+        return self.starts_on + timedelta(days=6)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def count_of(self, kind: str) -> int:
+        return self.counts.get(kind, 0)
+
+
+def portfolio_views_by_week(
+    portfolio_id: int, *, weeks: int = 12, today: date | None = None
+) -> list[WeekViews]:
+    """The last ``weeks`` weeks (this one included, oldest first) of a portfolio's daily
+    view counts, summed per week and kind, with the employers' organisations per week.
+    Two queries, whatever the number of days and organisations."""
+    from analytics.models import EmployerViewDay, PortfolioViewDay, ViewerKind
+
+    first = rollups.week_of(today or timezone.localdate()) - timedelta(weeks=weeks - 1)
+    by_week = {
+        first + timedelta(weeks=n): WeekViews(
+            starts_on=first + timedelta(weeks=n), counts=dict.fromkeys(ViewerKind.values, 0)
+        )
+        for n in range(weeks)
+    }
+    rows = PortfolioViewDay.objects.filter(portfolio_id=portfolio_id, day__gte=first)
+    for day, kind, count in rows.values_list("day", "kind", "count"):
+        week = by_week.get(rollups.week_of(day))
+        if week is not None:
+            week.counts[kind] = week.counts.get(kind, 0) + count
+    organisations: dict[date, dict[str, int]] = {}
+    rows = EmployerViewDay.objects.filter(portfolio_id=portfolio_id, day__gte=first)
+    for day, name, count in rows.values_list("day", "organisation", "count"):
+        week_names = organisations.setdefault(rollups.week_of(day), {})
+        week_names[name] = week_names.get(name, 0) + count
+    for monday, names in organisations.items():
+        if monday in by_week:
+            by_week[monday].organisations = sorted(names.items(), key=lambda n: (-n[1], n[0]))
+    return list(by_week.values())

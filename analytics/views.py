@@ -1,24 +1,35 @@
 """The analytics dashboard and its downloads: staff see every student, supervisors only
-their own (the filters carry the supervisor; selectors.py applies it in SQL)."""
+their own (the filters carry the supervisor; selectors.py applies it in SQL). And the
+student's own "Who looked at my portfolio" page."""
 
 from __future__ import annotations
 
 import io
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from accounts.access import role_required
 from accounts.models import Program, Role
 from analytics import charts, formatting, stats
 from analytics.exports import TABLES, table_rows, write_csv
 from analytics.forms import ALL_TERMS, AnalyticsFilterForm
-from analytics.selectors import GRID, METRICS, analytics_figures, monitoring_rows
+from analytics.models import ViewerKind
+from analytics.selectors import (
+    GRID,
+    METRICS,
+    analytics_figures,
+    monitoring_rows,
+    portfolio_views_by_week,
+)
+from portfolios.access import access_own_portfolio
 
 MONITORING_SHOWN = 20
 
@@ -173,4 +184,32 @@ def export_csv(request, table: str):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="analytics-{table}-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+VIEW_WEEKS = 12
+
+
+@login_required
+@require_safe
+def portfolio_views(request):
+    """Who looked at the student's portfolio, per week: the owner only (others: 404)."""
+    portfolio = access_own_portfolio(request.user)
+    weeks = portfolio_views_by_week(portfolio.pk, weeks=VIEW_WEEKS)
+    total = sum(week.total for week in weeks)
+    chart = charts.bar_chart(
+        id="chart-portfolio-views", title=_("Views per week"),
+        description=ngettext(
+            "%(total)s view of your portfolio in the last %(weeks)s weeks.",
+            "%(total)s views of your portfolio in the last %(weeks)s weeks.", total,
+        ) % {"total": total, "weeks": len(weeks)},
+        labels=[week.starts_on.strftime("%d.%m") for week in weeks],
+        values=[week.total for week in weeks],
+        x_label=_("Week starting"), y_label=_("Views"),
+    )  # fmt: skip
+    response = render(request, "analytics/portfolio_views.html", {
+        "portfolio": portfolio, "weeks": weeks[::-1], "total": total, "chart": chart,
+        "kinds": ViewerKind.choices, "week_count": len(weeks),
+    })  # fmt: skip
+    response["Cache-Control"] = "private, no-cache"
     return response

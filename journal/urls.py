@@ -15,7 +15,6 @@ urlpatterns = [
         views.attachment_delete,
         name="attachment-delete",
     ),
-    path("p/<str:slug>/journal/", views.post_list, name="list"),
     path("p/<str:slug>/journal/feed.atom", feeds.PostFeed(), name="feed"),
     path("files/journal/<uuid:public_id>/<slug:variant>/", views.attachment_file, name="file"),
     # The same posts through a secret link: what the link's holder may see, nothing more.

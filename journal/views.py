@@ -138,7 +138,9 @@ def _journal_context(portfolio, audience, share_token=None):
     }
 
 
-def _post_list(request, portfolio, audience, share_token=None):
+def post_list_response(request, portfolio, audience, share_token=None):
+    """The journal's list. ``pages.views.post_list`` serves it at /p/<slug>/journal/ (and
+    counts the view); ``shared_post_list`` through a secret link."""
     posts = selectors.posts_for_audience(portfolio, audience)
     tag = request.GET.get("tag", "")[:40]
     if tag:
@@ -159,16 +161,12 @@ def post_detail_response(
 
 
 @require_safe
-def post_list(request, slug):
-    portfolio, audience = portfolio_access.access_portfolio_page(request.user, slug)
-    return reader_headers(_post_list(request, portfolio, audience), portfolio, audience)
-
-
-@require_safe
 def shared_post_list(request, token):
     link = portfolio_access.access_share_link(token)
     audience = portfolio_access.share_link_audience(link)
-    return secret_page_headers(_post_list(request, link.portfolio, audience, share_token=token))
+    return secret_page_headers(
+        post_list_response(request, link.portfolio, audience, share_token=token)
+    )
 
 
 @require_safe

@@ -27,5 +27,6 @@ achievement_patterns = [
 ]
 
 journal_patterns = [
+    path("p/<str:slug>/journal/", views.post_list, name="list"),
     path("p/<str:slug>/journal/<int:pk>/", views.post_detail, name="detail"),
 ]

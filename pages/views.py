@@ -20,6 +20,7 @@ from achievements import services as achievement_services
 from achievements.forms import AchievementForm
 from achievements.selectors import portfolio_view, skill_suggestions
 from achievements.views import warn_if_verification_reset
+from analytics.portfolio_views import portfolio_view_record
 from core.files.quota import storage_quota, storage_used
 from core.files.uploads import UploadRejected
 from core.forms import save_with_uploads
@@ -222,7 +223,10 @@ def public_page(request, slug):
     portfolio, audience = portfolio_access.access_portfolio_page(
         request.user, slug, with_follow_state=True
     )
-    return _render_page(request, portfolio, audience)
+    response = _render_page(request, portfolio, audience)
+    # Counted on every request, whether or not the body came from the cache.
+    portfolio_view_record(request=request, portfolio=portfolio)
+    return response
 
 
 # A link this browser opened in this browsing session, kept in a signed session cookie
@@ -350,7 +354,16 @@ def achievement_edit(request, pk):
     )
 
 
-# --- A journal post's page, with its comments -----------------------------------------------
+# --- The journal at /p/<slug>/journal/ and a post's page, with its comments ----------------
+# Both count as a view of the portfolio (once a day with the page itself).
+
+
+@require_safe
+def post_list(request, slug):
+    portfolio, audience = portfolio_access.access_portfolio_page(request.user, slug)
+    response = journal_views.post_list_response(request, portfolio, audience)
+    portfolio_view_record(request=request, portfolio=portfolio)
+    return journal_views.reader_headers(response, portfolio, audience)
 
 
 @require_safe
@@ -359,4 +372,5 @@ def post_detail(request, slug, pk):
     response = journal_views.post_detail_response(
         request, portfolio, audience, post, template="pages/post_detail.html"
     )
+    portfolio_view_record(request=request, portfolio=portfolio)
     return journal_views.reader_headers(response, portfolio, audience)

@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE["analytics-refresh"] = {
     "schedule": crontab(hour=0, minute=5),
     "options": {"expires": 6 * 3600},
 }
+CELERY_BEAT_SCHEDULE["analytics-purge-view-counts"] = {
+    "task": "analytics.tasks.purge_view_counts",  # manage.py purge_view_counts
+    "schedule": crontab(hour=3, minute=45),
+    "options": {"expires": 6 * 3600},
+}
 CELERY_BEAT_SCHEDULE["notifications-digest"] = {
     "task": "notifications.tasks.send_digest",  # manage.py send_notification_digest
     "schedule": crontab(hour=8, minute=0),

@@ -124,6 +124,7 @@ RULES = {
     "comments:report": SIGNED_IN,  # any signed-in reader but the author
     "analytics:dashboard": SUPERVISOR_ROLE,
     "analytics:export": SUPERVISOR_ROLE,
+    "analytics:portfolio-views": STUDENT_ONLY,
     "experiments:list": STAFF_ONLY,
     "experiments:create": STAFF_ONLY,
     "experiments:detail": STAFF_ONLY,

@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 # task name: (what the task must call, the management command that calls the same)
 JOBS = {
     "analytics.tasks.refresh": ("analytics.rollups.windows_slide", "analytics_refresh"),
+    "analytics.tasks.purge_view_counts": ("analytics.services.portfolio_view_counts_purge",
+                                          "purge_view_counts"),
     "notifications.tasks.send_digest": ("notifications.tasks.digest_send",
                                         "send_notification_digest"),
     "notifications.tasks.purge": ("notifications.tasks.notifications_purge",

@@ -30,11 +30,13 @@ COMPOSED = [
     ),
     ("achievements:edit", [3], "/portfolio/achievements/3/edit/", "pages.views"),
     ("journal:detail", ["aida", 5], "/p/aida/journal/5/", "pages.views"),
+    # The journal's list counts as a view of the portfolio (analytics): composed here too.
+    ("journal:list", ["aida"], "/p/aida/journal/", "pages.views"),
     # Their neighbours in the same namespaces stay with their apps.
     ("portfolios:share-links", [], "/portfolio/share/", "portfolios.views"),
     ("portfolios:photo", ["aida", "thumb"], "/p/aida/photo/thumb/", "portfolios.views"),
     ("achievements:create", [], "/portfolio/achievements/new/", "achievements.views"),
-    ("journal:list", ["aida"], "/p/aida/journal/", "journal.views"),
+    ("journal:shared-list", ["tok"], "/s/tok/journal/", "journal.views"),
     ("journal:shared-detail", ["tok", 5], "/s/tok/journal/5/", "journal.views"),
     ("accounts:profile", [], "/accounts/profile/", "accounts.views"),
 ]

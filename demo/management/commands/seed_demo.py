@@ -12,6 +12,7 @@ from demo import experiments as experiments_demo
 from demo import feedback as feedback_demo
 from demo import journal as journal_demo
 from demo import notifications as notifications_demo
+from demo import portfolio_views as portfolio_views_demo
 from demo import portfolios as portfolio_demo
 from demo import recommendations as recommendations_demo
 from feedback.models import Review
@@ -76,6 +77,9 @@ class Command(BaseCommand):
         if follows:
             self.stdout.write(f"{follows} follows created (student1, employer1, supervisor1).")
         notifications = notifications_demo.seed()
+        # Idempotent by itself: nothing is added once any view count exists.
+        if portfolio_views_demo.seed():
+            self.stdout.write('Twelve weeks of view counts on student1\'s "Who looked" page.')
         # Idempotent by itself: nothing is added once the demo experiment exists.
         if experiments_demo.seed():
             self.stdout.write("A finished experiment is on the staff's experiments page.")
