@@ -51,6 +51,8 @@ FUZZY_MIN_KEY_LENGTH = 4
 SIMILAR_WORDS = 3  # per word typed
 SIMILAR_CANDIDATES = 40  # nearest keys read from the trigram index, then measured exactly
 PLAN_CACHE_SECONDS = 600
+# Counting: matches are counted up to this many and one more ("more than 1,000").
+COUNT_CAP = 1000
 # Ranking: at most this many matches are ranked (see ``_ranked``); the rest follow, most
 # recently updated first.
 RANK_CANDIDATES = 500
@@ -498,10 +500,13 @@ class SearchResults(QuerySet):
             super()._fetch_all()
 
     def count(self):
+        """How many match, counted up to COUNT_CAP + 1 (a page says "more than 1,000"):
+        counting every match of a common word would read them all."""
         if self._result_cache is not None:
             return len(self._result_cache)
+        capped = self.order_by().values("pk")[: COUNT_CAP + 1]
         with _through_indexes(self.db):
-            return super().count()
+            return QuerySet.count(capped)
 
     def exists(self):
         with _through_indexes(self.db):

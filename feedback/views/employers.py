@@ -22,7 +22,7 @@ from feedback.services import employers as services
 from feedback.views import next_url
 from portfolios.access import access_own_portfolio
 from portfolios.models import Visibility
-from search.query import portfolio_search
+from search.query import COUNT_CAP, portfolio_search
 
 RESULTS_PER_PAGE = 20
 SHORTLIST_PER_PAGE = 20
@@ -46,6 +46,9 @@ def search(request):
                 page.object_list, employer=request.user, query=criteria["query"]
             ),
             "searched": any(criteria.values()),
+            # A search counts its matches up to COUNT_CAP and one more.
+            "count_capped": criteria["query"] and page.paginator.count > COUNT_CAP,
+            "count_cap": COUNT_CAP,
             "skill_suggestions": selectors.search_skill_suggestions(),
         },
     )

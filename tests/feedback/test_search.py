@@ -518,3 +518,13 @@ def test_the_search_page_plan_reads_documents_through_the_index():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "searchdoc_document_gin" in plan
     assert "Seq Scan on portfolios_searchdocument" not in plan
+
+
+def test_matches_are_counted_up_to_the_cap(monkeypatch):
+    for number in range(4):
+        listed(f"Student{number}", "Counted", headline="Python developer")
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+
+    results = portfolio_search(query="python")
+    assert results.count() == 3  # the cap and one more: "more than 2"
+    assert len(list(results)) == 4
