@@ -354,6 +354,14 @@ def _journal_args(portfolio, token):
     }
 
 
+def _assert_waiting_page(client, people, url):
+    """An employer staff have not approved yet is told so on every page for employers."""
+    client.force_login(people["pending_employer"])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"waiting for approval" in response.content
+
+
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_access_rule_holds(client, people, name):
     rule = RULES[name]
@@ -401,9 +409,10 @@ def test_access_rule_holds(client, people, name):
     elif rule == READER:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "pending_employer"):
+        for key in ("student", "other_student"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
+        _assert_waiting_page(client, people, url)
         for key in ("supervisor", "other_supervisor", "employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
@@ -416,20 +425,20 @@ def test_access_rule_holds(client, people, name):
     elif rule == APPROVED_EMPLOYER:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "supervisor", "other_supervisor",
-                    "pending_employer"):  # fmt: skip
+        for key in ("student", "other_student", "supervisor", "other_supervisor"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
+        _assert_waiting_page(client, people, url)
         for key in ("employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
     elif rule == EMPLOYER_ONLY:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "supervisor", "other_supervisor",
-                    "pending_employer", "staff"):  # fmt: skip
+        for key in ("student", "other_student", "supervisor", "other_supervisor", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
+        _assert_waiting_page(client, people, url)
         client.force_login(people["employer"])
         assert client.get(url).status_code == 200
     elif rule == POST_ONLY:
@@ -475,7 +484,7 @@ def test_forms_refuse_posts_without_csrf_token(people, name, data):
     assert client.post(reverse(name), data).status_code == 403
 
 
-def test_employer_pages_treat_pending_employers_as_visitors(rf, people):
+def test_employer_pages_tell_pending_employers_they_wait(rf, people):
     from django.contrib.auth.models import AnonymousUser
     from django.http import Http404, HttpResponse
 
@@ -492,6 +501,30 @@ def test_employer_pages_treat_pending_employers_as_visitors(rf, people):
     assert call(people["employer"]).status_code == 200
     assert call(people["staff"]).status_code == 200
     assert call(AnonymousUser()).status_code == 302
-    for key in ("pending_employer", "student", "supervisor"):
+    waiting = call(people["pending_employer"])
+    waiting.render()
+    assert waiting.status_code == 403
+    assert b"Your account is waiting for approval" in waiting.content
+    assert b"Edit my profile" in waiting.content
+    for key in ("student", "supervisor"):
         with pytest.raises(Http404):
             call(people[key])
+
+
+def test_rejected_employers_are_told_they_were_not_approved(rf, people):
+    from django.http import HttpResponse
+
+    from accounts.access import role_required
+    from accounts.models import EmployerProfile, Role
+
+    employer = people["pending_employer"]
+    EmployerProfile.objects.filter(user=employer).update(status=EmployerProfile.Status.REJECTED)
+    employer.refresh_from_db()
+    view = role_required(Role.EMPLOYER)(lambda request: HttpResponse("employers only"))
+    request = rf.get("/employers-only/")
+    request.user = employer
+    response = view(request)
+    response.render()
+    assert response.status_code == 403
+    assert b"Your account was not approved" in response.content
+    assert b"waiting for approval" not in response.content
