@@ -108,8 +108,8 @@ def request_detail(request, pk):
     return _detail_response(request, contact_request)
 
 
-@login_required
 @require_POST
+@login_required
 def request_answer(request, pk):
     contact_request = access.access_received_request(request.user, pk)
     details = services.contact_details_for(request.user)
@@ -135,8 +135,8 @@ def request_answer(request, pk):
     return _detail_response(request, contact_request, answer_form=form, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def message_post(request, pk):
     contact_request = access.access_contact_request(request.user, pk)
     form = MessageForm(request.POST)
@@ -152,8 +152,8 @@ def message_post(request, pk):
     return _detail_response(request, contact_request, message_form=form, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def employer_block(request, pk):
     contact_request = access.access_received_request(request.user, pk)
     services.employer_block(student=request.user, employer=contact_request.employer)
@@ -206,8 +206,8 @@ def contact_settings(request):
     }))  # fmt: skip
 
 
-@login_required
 @require_POST
+@login_required
 def employer_unblock(request, pk):
     block = access.access_own_block(request.user, pk)
     services.employer_unblock(block=block)

@@ -27,6 +27,7 @@ SECRET_LINK = "secret link"  # anyone holding the token: 200
 APPROVED_EMPLOYER = "approved employer"
 EMPLOYER_ONLY = "employer only"  # approved employers 200; everyone else, staff too, 404
 SUPERVISOR_ROLE = "supervisor role"  # visitors go to the login page, supervisors and staff 200
+CONTACT_PARTIES = "contact parties"  # the request's student and employer 200; others 404
 STAFF_ONLY = "staff only"  # visitors go to the login page, staff 200, everyone else 404
 # visitors go to the login page; supervisors, approved employers and staff 200 on a page
 # they may open; students (the owner too) and pending employers 404
@@ -137,6 +138,16 @@ RULES = {
     "notifications:mark-all-read": POST_ONLY,
     "notifications:open": POST_ONLY,
     "recommendations:respond": POST_ONLY,
+    "contacts:new": EMPLOYER_ONLY,
+    "contacts:sent": EMPLOYER_ONLY,
+    "contacts:inbox": STUDENT_ONLY,
+    "contacts:settings": STUDENT_ONLY,
+    "contacts:detail": CONTACT_PARTIES,
+    "contacts:answer": POST_ONLY,
+    "contacts:message": POST_ONLY,
+    "contacts:block": POST_ONLY,
+    "contacts:report": OWNER_ONLY,  # the student who received the invitation
+    "contacts:unblock": POST_ONLY,
     # Public with a signed token from a notification e-mail (GET asks; POST stops e-mails).
     "notifications:unsubscribe": SECRET_LINK,
 }
@@ -296,6 +307,7 @@ def _url(name, people):
         **_journal_args(portfolio, token),
         **_comment_args(portfolio),
         **_experiment_args(name, term),
+        **_contact_args(name, people),
     }
     return reverse(name, args=args.get(name, []))
 
@@ -311,6 +323,23 @@ def _experiment_args(name, term):
         name="Access", hypothesis="-", term=term, primary_metric="updates_per_week"
     )
     return {name: [experiment.pk]}
+
+
+def _contact_args(name, people):
+    if not name.startswith("contacts:"):
+        return {}
+    from contacts import services as contact_services
+
+    student = people["student"]
+    if name == "contacts:new":
+        return {name: [student.portfolio.slug]}
+    made = contact_services.contact_request_create(
+        employer=people["employer"], portfolio=student.portfolio, purpose="Role", message="Hi"
+    )
+    block = contact_services.employer_block(student=student, employer=StaffFactory())
+    if name in ("contacts:sent", "contacts:inbox", "contacts:settings"):
+        return {}  # lists: the request and the block are on them
+    return {name: [block.pk if name == "contacts:unblock" else made.pk]}
 
 
 def _unsubscribe_token(user):
@@ -441,6 +470,13 @@ def test_access_rule_holds(client, people, name):
         _assert_waiting_page(client, people, url)
         client.force_login(people["employer"])
         assert client.get(url).status_code == 200
+    elif rule == CONTACT_PARTIES:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in people:
+            client.force_login(people[key])
+            expected = 200 if key in ("student", "employer") else 404
+            assert client.get(url).status_code == expected, key
     elif rule == POST_ONLY:
         assert anonymous.status_code == 405
     elif rule in (STUDENT_ONLY, OWNER_ONLY):

@@ -27,6 +27,8 @@ def test_defaults_per_kind(student):
         "verification_decided": Delivery.EMAIL_NOW,
         "employer_feedback": Delivery.DAILY_DIGEST,
         "share_link_opened": Delivery.IN_APP,
+        "contact_requested": Delivery.EMAIL_NOW,
+        "contact_answered": Delivery.EMAIL_NOW,
     }
 
 
