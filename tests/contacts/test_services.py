@@ -12,7 +12,7 @@ from contacts.models import (
     EmployerReport,
     Status,
 )
-from tests.factories import EmployerFactory, StudentFactory, StaffFactory, portfolio_for
+from tests.factories import EmployerFactory, StaffFactory, StudentFactory, portfolio_for
 
 pytestmark = pytest.mark.django_db
 

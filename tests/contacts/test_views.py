@@ -81,8 +81,8 @@ def test_the_student_accepts_sharing_what_they_tick(client, invite, details, stu
     client.force_login(student)
     page = client.get(reverse("contacts:detail", args=[made.pk])).content.decode()
     assert "aida.work@example.edu" in page  # offered as a choice
-    response = client.post(reverse("contacts:answer", args=[made.pk]),
-                           {"decision": "accept", "share": ["email"], "reply": "Glad to"})  # fmt: skip
+    answer = {"decision": "accept", "share": ["email"], "reply": "Glad to"}
+    response = client.post(reverse("contacts:answer", args=[made.pk]), answer)
     assert response.status_code == 302
     client.force_login(made.employer)
     page = client.get(reverse("contacts:detail", args=[made.pk])).content.decode()
