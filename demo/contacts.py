@@ -55,7 +55,7 @@ def seed() -> int:
         "Hello! We liked your **robotics** projects. Would you like to talk about a junior "
         "position in our backend team?", 72,
     )  # fmt: skip
-    services.contact_request_answer(
+    accepted = services.contact_request_answer(
         contact_request=accepted, accept=True, reply="Thank you, I would be glad to talk.",
         share=["email", "messenger"],
     )  # fmt: skip
