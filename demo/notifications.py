@@ -1,7 +1,8 @@
 """Demo notifications: student1 has read and unread ones of every kind that reaches a
 student, supervisor1 and employer1 a few replies, employer1 the answers to their
 invitations (from the demo's contact requests, demo/contacts.py). Built from the demo
-data that is there (student1's achievements, links, reviews) where it exists. Idempotent: skipped once student1 has notifications."""
+data that is there (student1's achievements, links, reviews) where it exists. Idempotent:
+skipped once student1 has notifications."""
 
 from __future__ import annotations
 
