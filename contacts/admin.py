@@ -1,4 +1,4 @@
-"""Contact requests in admin, and staff's queue of reports about employers (open first)."""
+"""Contact requests in admin, and staff's queue of reports about employers (filter: open / handled)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from contacts.models import (
     EmployerBlock,
     EmployerReport,
 )
+from core.admin import LabelledTabularInline
 
 
 class HandledFilter(admin.SimpleListFilter):
@@ -29,7 +30,7 @@ class HandledFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ContactMessageInline(admin.TabularInline):
+class ContactMessageInline(LabelledTabularInline):
     model = ContactMessage
     extra = 0
     raw_id_fields = ("author",)
