@@ -1,4 +1,4 @@
-"""Contact requests in admin, and staff's queue of reports about employers (filter: open / handled)."""
+"""Contact requests in admin, and staff's queue of reports about employers (open / handled)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
