@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.template.response import TemplateResponse
 
 from accounts.models import Role, SupervisorAssignment, User
 
@@ -40,9 +41,25 @@ def access_student(user, pk: int) -> User:
     return student
 
 
+def employer_waiting_page(request) -> TemplateResponse:
+    """What an employer whom staff have not approved (or have rejected) gets on a page for
+    employers: a 403 that says why and what they may already do."""
+    profile = getattr(request.user, "employer_profile", None)
+    return TemplateResponse(
+        request,
+        "accounts/employer_waiting.html",
+        {
+            "profile": profile,
+            "rejected": profile is not None and profile.status == profile.Status.REJECTED,
+        },
+        status=403,
+    )
+
+
 def role_required(*roles: str):
     """Anonymous visitors go to the login page; signed-in users of another role get a 404
-    (the page does not exist for them). Staff members pass every role check."""
+    (the page does not exist for them). Staff members pass every role check. An employer
+    staff have not approved gets the "waiting for approval" page (403) instead."""
 
     def decorator(view):
         @wraps(view)
@@ -53,7 +70,9 @@ def role_required(*roles: str):
             if user.role not in roles and not user.is_staff_member:
                 raise Http404
             if user.role == Role.EMPLOYER and not user.is_approved_employer:
-                raise Http404  # until staff approve them, employers see what visitors see
+                # Until staff approve them, employers see what visitors see; the page
+                # says so rather than pretending not to exist.
+                return employer_waiting_page(request)
             return view(request, *args, **kwargs)
 
         wrapper.allowed_roles = roles

@@ -1,6 +1,8 @@
-"""Demo notifications: student1 has read and unread ones of every kind, supervisor1 and
-employer1 a few replies. Built from the demo data that is there (student1's achievements,
-links, reviews) where it exists. Idempotent: skipped once student1 has notifications."""
+"""Demo notifications: student1 has read and unread ones of every kind that reaches a
+student, supervisor1 and employer1 a few replies, employer1 the answers to their
+invitations (from the demo's contact requests, demo/contacts.py). Built from the demo
+data that is there (student1's achievements, links, reviews) where it exists. Idempotent:
+skipped once student1 has notifications."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from contacts.models import ContactRequest
 from notifications.models import Kind, Notification
 
 
@@ -94,6 +97,35 @@ def _reply_rows(user, replier, target, url, now) -> list[Notification]:
     ]
 
 
+def _contact_rows(student, employer, now) -> list[Notification]:
+    """An invitation for student1 for each the demo sent them (the open one unread), and
+    employer1's news of each answer to theirs."""
+    rows = []
+    requests = ContactRequest.objects.select_related("employer__employer_profile", "student")
+    for hours, made in enumerate(requests.filter(student=student), start=1):
+        profile = getattr(made.employer, "employer_profile", None)
+        rows.append(Notification(
+            recipient=student, kind=Kind.CONTACT_REQUESTED, actor=made.employer,
+            url=reverse("contacts:detail", args=[made.pk]),
+            params={"contact_request_id": made.pk, "purpose": made.purpose,
+                    "organisation": getattr(profile, "organisation", "")},
+            created_at=now - timedelta(hours=hours),
+            read_at=None if made.is_open else now - timedelta(minutes=hours),
+        ))  # fmt: skip
+    if employer is None:
+        return rows
+    answered = requests.filter(employer=employer).exclude(answered_at=None).exclude(status="closed")
+    for hours, made in enumerate(answered, start=1):
+        rows.append(Notification(
+            recipient=employer, kind=Kind.CONTACT_ANSWERED, actor=made.student,
+            url=reverse("contacts:detail", args=[made.pk]),
+            params={"contact_request_id": made.pk, "purpose": made.purpose,
+                    "accepted": made.is_accepted, "reply": made.reply},
+            created_at=now - timedelta(hours=hours), read_at=None,
+        ))  # fmt: skip
+    return rows
+
+
 def seed() -> int:
     """Create the demo notifications; how many were created."""
     demo_users = User.objects.filter(username__in=["student1", "supervisor1", "employer1"])
@@ -111,4 +143,5 @@ def seed() -> int:
         rows += _reply_rows(supervisor, student, target, public_url, now)
     if employer is not None:
         rows += _reply_rows(employer, student, target, public_url, now)[:1]
+    rows += _contact_rows(student, employer, now)
     return len(Notification.objects.bulk_create(rows))

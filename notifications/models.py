@@ -18,6 +18,8 @@ class Kind(models.TextChoices):
     VERIFICATION_DECIDED = "verification_decided", _("Verification decisions on your achievements")
     EMPLOYER_FEEDBACK = "employer_feedback", _("Feedback from employers")
     SHARE_LINK_OPENED = "share_link_opened", _("Your secret links being opened")
+    CONTACT_REQUESTED = "contact_requested", _("Invitations to get in touch from employers")
+    CONTACT_ANSWERED = "contact_answered", _("Students' answers to your invitations")
 
 
 class Delivery(models.TextChoices):
@@ -36,6 +38,9 @@ DEFAULT_DELIVERY = {
     Kind.VERIFICATION_DECIDED: Delivery.EMAIL_NOW,
     Kind.EMPLOYER_FEEDBACK: Delivery.DAILY_DIGEST,
     Kind.SHARE_LINK_OPENED: Delivery.IN_APP,
+    # An invitation waits for an answer, and an answer may carry contact details.
+    Kind.CONTACT_REQUESTED: Delivery.EMAIL_NOW,
+    Kind.CONTACT_ANSWERED: Delivery.EMAIL_NOW,
 }
 
 

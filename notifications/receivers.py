@@ -8,6 +8,7 @@ from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
 from comments.signals import comment_posted
+from contacts.signals import contact_answered, contact_requested
 from feedback.signals import employer_feedback_saved, review_released, verification_decided
 from notifications.models import Kind
 from notifications.services import notify
@@ -135,3 +136,38 @@ def comment_posted_notify(sender, comment, **kwargs) -> None:
         notify(recipient=parent_author_id, kind=Kind.REPLY, actor=author_id, url=url, params=params)
     if owner_id != parent_author_id:
         notify(recipient=owner_id, kind=Kind.COMMENT, actor=author_id, url=url, params=params)
+
+
+@receiver(contact_requested, dispatch_uid="notify_contact_requested")
+def notify_contact_requested(sender, contact_request, **kwargs) -> None:
+    """The student hears that an employer invites them to get in touch."""
+    profile = getattr(contact_request.employer, "employer_profile", None)
+    notify(
+        recipient=contact_request.student_id,
+        kind=Kind.CONTACT_REQUESTED,
+        actor=contact_request.employer_id,
+        url=reverse("contacts:detail", args=[contact_request.pk]),
+        params={
+            "contact_request_id": contact_request.pk,
+            "organisation": getattr(profile, "organisation", ""),
+            "purpose": contact_request.purpose,
+        },
+    )
+
+
+@receiver(contact_answered, dispatch_uid="notify_contact_answered")
+def notify_contact_answered(sender, contact_request, **kwargs) -> None:
+    """The employer hears the student's answer (what was shared shows on the request's
+    page only, never in an e-mail)."""
+    notify(
+        recipient=contact_request.employer_id,
+        kind=Kind.CONTACT_ANSWERED,
+        actor=contact_request.student_id,
+        url=reverse("contacts:detail", args=[contact_request.pk]),
+        params={
+            "contact_request_id": contact_request.pk,
+            "purpose": contact_request.purpose,
+            "accepted": contact_request.is_accepted,
+            "reply": contact_request.reply,
+        },
+    )

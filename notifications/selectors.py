@@ -23,9 +23,12 @@ def notifications_page(user, page_number) -> Page:
 
 def kinds_for(user) -> list[Kind]:
     """The kinds that can reach this user: students own commented, reviewed, verified and
-    shared content; everyone else hears of replies to their comments."""
+    shared content and receive invitations; everyone else hears of replies to their
+    comments, and employers of the answers to their invitations."""
     if user.role == Role.STUDENT:
-        return list(Kind)
+        return [kind for kind in Kind if kind != Kind.CONTACT_ANSWERED]
+    if user.role == Role.EMPLOYER:
+        return [Kind.REPLY, Kind.CONTACT_ANSWERED]
     return [Kind.REPLY]
 
 

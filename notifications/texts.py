@@ -76,6 +76,16 @@ def notification_text(notification) -> str:
             "Your secret link “%(label)s” was opened %(count)s times",
             count,
         ) % {"label": label, "count": count}
+    if kind == Kind.CONTACT_REQUESTED:
+        return _("%(who)s invites you to get in touch: “%(purpose)s”") % {
+            "who": who,
+            "purpose": localized(params.get("purpose")),
+        }
+    if kind == Kind.CONTACT_ANSWERED:
+        values = {"who": who, "purpose": localized(params.get("purpose"))}
+        if params.get("accepted"):
+            return _("%(who)s accepted your invitation “%(purpose)s”") % values
+        return _("%(who)s declined your invitation “%(purpose)s”") % values
     return str(Kind(kind).label) if kind in Kind.values else kind
 
 
@@ -86,4 +96,6 @@ def notification_detail(notification) -> str:
         return localized(params.get("excerpt"))
     if notification.kind == Kind.VERIFICATION_DECIDED and not params.get("verified"):
         return localized(params.get("reason"))
+    if notification.kind == Kind.CONTACT_ANSWERED:
+        return localized(params.get("reply"))
     return ""

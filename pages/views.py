@@ -21,6 +21,7 @@ from achievements.forms import AchievementForm
 from achievements.selectors import portfolio_view, skill_suggestions
 from achievements.views import warn_if_verification_reset
 from analytics.portfolio_views import portfolio_view_record
+from contacts import selectors as contact_selectors
 from core.files.quota import storage_quota, storage_used
 from core.files.uploads import UploadRejected
 from core.forms import save_with_uploads
@@ -61,7 +62,11 @@ def dashboard(request):
         return render(
             request,
             "pages/dashboard_staff.html",
-            {**account_selectors.staff_overview(), "following_feed": following_feed(user)},
+            {
+                **account_selectors.staff_overview(),
+                "open_employer_report_count": contact_selectors.open_report_count(),
+                "following_feed": following_feed(user),
+            },
         )
     if user.role == Role.STUDENT:
         student = account_selectors.student_with_supervisors(user)
@@ -91,6 +96,7 @@ def dashboard(request):
                     if item.is_verification_pending
                 ),
                 "following_feed": following_feed(user),
+                "open_invitation_count": contact_selectors.open_invitation_count(user),
                 "recommendations": recommendation_cards(user),
                 "recommendations_next": request.get_full_path(),
             },

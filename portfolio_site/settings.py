@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "search",
     "feedback",
     "comments",
+    "contacts",
     "analytics",
     "notifications",
     "experiments",
@@ -352,6 +353,8 @@ CELERY_BEAT_SCHEDULE["transfer-cleanup"] = {
 ANALYTICS_CACHE_SECONDS = int(os.environ.get("ANALYTICS_CACHE_SECONDS", "300"))
 # Comments one user may post in a minute (comments/services.py); more get a form error.
 COMMENTS_PER_MINUTE = env_int("COMMENTS_PER_MINUTE", 10)
+# Invitations to get in touch one employer may send in 24 hours (contacts/services.py).
+CONTACT_REQUESTS_PER_DAY = env_int("CONTACT_REQUESTS_PER_DAY", 20)
 # PDF CVs one user may have made in ten minutes (pages/cv.py): each takes a second or two of
 # a web server's time, so more are refused with a translated "try again later".
 CV_PDFS_PER_10_MINUTES = env_int("CV_PDFS_PER_10_MINUTES", 20)

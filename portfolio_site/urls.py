@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("experiments.urls")),
     path("", namespace(journal_urls, pages_urls.journal_patterns)),
     path("", include("comments.urls")),
+    path("", include("contacts.urls")),
     path("", include("notifications.urls")),
     path("", include("recommendations.urls")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,7 @@ SECRET_LINK = "secret link"  # anyone holding the token: 200
 APPROVED_EMPLOYER = "approved employer"
 EMPLOYER_ONLY = "employer only"  # approved employers 200; everyone else, staff too, 404
 SUPERVISOR_ROLE = "supervisor role"  # visitors go to the login page, supervisors and staff 200
+CONTACT_PARTIES = "contact parties"  # the request's student and employer 200; others 404
 STAFF_ONLY = "staff only"  # visitors go to the login page, staff 200, everyone else 404
 # visitors go to the login page; supervisors, approved employers and staff 200 on a page
 # they may open; students (the owner too) and pending employers 404
@@ -138,6 +139,16 @@ RULES = {
     "notifications:mark-all-read": POST_ONLY,
     "notifications:open": POST_ONLY,
     "recommendations:respond": POST_ONLY,
+    "contacts:new": EMPLOYER_ONLY,
+    "contacts:sent": EMPLOYER_ONLY,
+    "contacts:inbox": STUDENT_ONLY,
+    "contacts:settings": STUDENT_ONLY,
+    "contacts:detail": CONTACT_PARTIES,
+    "contacts:answer": POST_ONLY,
+    "contacts:message": POST_ONLY,
+    "contacts:block": POST_ONLY,
+    "contacts:report": OWNER_ONLY,  # the student who received the invitation
+    "contacts:unblock": POST_ONLY,
     # Public with a signed token from a notification e-mail (GET asks; POST stops e-mails).
     "notifications:unsubscribe": SECRET_LINK,
 }
@@ -297,6 +308,7 @@ def _url(name, people):
         **_journal_args(portfolio, token),
         **_comment_args(portfolio),
         **_experiment_args(name, term),
+        **_contact_args(name, people),
     }
     return reverse(name, args=args.get(name, []))
 
@@ -312,6 +324,30 @@ def _experiment_args(name, term):
         name="Access", hypothesis="-", term=term, primary_metric="updates_per_week"
     )
     return {name: [experiment.pk]}
+
+
+def _contact_args(name, people):
+    if not name.startswith("contacts:"):
+        return {}
+    from contacts import services as contact_services
+
+    student = people["student"]
+    if name == "contacts:new":
+        return {name: [student.portfolio.slug]}
+    from contacts.models import ContactRequest, EmployerBlock
+
+    # Made once per test: pages that walk every name (the CSP test) ask again.
+    made = ContactRequest.objects.filter(student=student).first()
+    if made is None:
+        made = contact_services.contact_request_create(
+            employer=people["employer"], portfolio=student.portfolio, purpose="Role", message="Hi"
+        )
+    block = EmployerBlock.objects.filter(student=student).first()
+    if block is None:
+        block = contact_services.employer_block(student=student, employer=StaffFactory())
+    if name in ("contacts:sent", "contacts:inbox", "contacts:settings"):
+        return {}  # lists: the request and the block are on them
+    return {name: [block.pk if name == "contacts:unblock" else made.pk]}
 
 
 def _unsubscribe_token(user):
@@ -353,6 +389,14 @@ def _journal_args(portfolio, token):
         "journal:shared-detail": [token, post.pk],
         "journal:shared-file": [token, attachment.public_id, "thumb"],
     }
+
+
+def _assert_waiting_page(client, people, url):
+    """An employer staff have not approved yet is told so on every page for employers."""
+    client.force_login(people["pending_employer"])
+    response = client.get(url)
+    assert response.status_code == 403
+    assert b"waiting for approval" in response.content
 
 
 @pytest.mark.parametrize("name", sorted(RULES))
@@ -402,9 +446,10 @@ def test_access_rule_holds(client, people, name):
     elif rule == READER:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "pending_employer"):
+        for key in ("student", "other_student"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
+        _assert_waiting_page(client, people, url)
         for key in ("supervisor", "other_supervisor", "employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
@@ -417,22 +462,29 @@ def test_access_rule_holds(client, people, name):
     elif rule == APPROVED_EMPLOYER:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "supervisor", "other_supervisor",
-                    "pending_employer"):  # fmt: skip
+        for key in ("student", "other_student", "supervisor", "other_supervisor"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
+        _assert_waiting_page(client, people, url)
         for key in ("employer", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 200, key
     elif rule == EMPLOYER_ONLY:
         assert anonymous.status_code == 302
         assert anonymous.url.startswith(login_url)
-        for key in ("student", "other_student", "supervisor", "other_supervisor",
-                    "pending_employer", "staff"):  # fmt: skip
+        for key in ("student", "other_student", "supervisor", "other_supervisor", "staff"):
             client.force_login(people[key])
             assert client.get(url).status_code == 404, key
+        _assert_waiting_page(client, people, url)
         client.force_login(people["employer"])
         assert client.get(url).status_code == 200
+    elif rule == CONTACT_PARTIES:
+        assert anonymous.status_code == 302
+        assert anonymous.url.startswith(login_url)
+        for key in people:
+            client.force_login(people[key])
+            expected = 200 if key in ("student", "employer") else 404
+            assert client.get(url).status_code == expected, key
     elif rule == POST_ONLY:
         assert anonymous.status_code == 405
     elif rule in (STUDENT_ONLY, OWNER_ONLY):
@@ -476,7 +528,7 @@ def test_forms_refuse_posts_without_csrf_token(people, name, data):
     assert client.post(reverse(name), data).status_code == 403
 
 
-def test_employer_pages_treat_pending_employers_as_visitors(rf, people):
+def test_employer_pages_tell_pending_employers_they_wait(rf, people):
     from django.contrib.auth.models import AnonymousUser
     from django.http import Http404, HttpResponse
 
@@ -493,6 +545,30 @@ def test_employer_pages_treat_pending_employers_as_visitors(rf, people):
     assert call(people["employer"]).status_code == 200
     assert call(people["staff"]).status_code == 200
     assert call(AnonymousUser()).status_code == 302
-    for key in ("pending_employer", "student", "supervisor"):
+    waiting = call(people["pending_employer"])
+    waiting.render()
+    assert waiting.status_code == 403
+    assert b"Your account is waiting for approval" in waiting.content
+    assert b"Edit my profile" in waiting.content
+    for key in ("student", "supervisor"):
         with pytest.raises(Http404):
             call(people[key])
+
+
+def test_rejected_employers_are_told_they_were_not_approved(rf, people):
+    from django.http import HttpResponse
+
+    from accounts.access import role_required
+    from accounts.models import EmployerProfile, Role
+
+    employer = people["pending_employer"]
+    EmployerProfile.objects.filter(user=employer).update(status=EmployerProfile.Status.REJECTED)
+    employer.refresh_from_db()
+    view = role_required(Role.EMPLOYER)(lambda request: HttpResponse("employers only"))
+    request = rf.get("/employers-only/")
+    request.user = employer
+    response = view(request)
+    response.render()
+    assert response.status_code == 403
+    assert b"Your account was not approved" in response.content
+    assert b"waiting for approval" not in response.content

@@ -34,7 +34,7 @@ FULL_MENU_FROM = 1200
 PAGES_PER_ROLE = 80  # a safety net: a crawl that finds more has found an endless family of URLs
 PROJECT_APPS = {
     "accounts", "portfolios", "achievements", "journal", "search", "feedback", "comments",
-    "analytics", "notifications",
+    "contacts", "analytics", "notifications",
 }  # fmt: skip
 # Links the crawl never follows: the admin (listed separately), files, and the language switch.
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/")

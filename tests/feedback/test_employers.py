@@ -263,7 +263,8 @@ def test_the_service_refuses_a_portfolio_the_employer_cannot_see(employer, hidde
 def test_pending_employers_cannot_shortlist(client, portfolio):
     client.force_login(EmployerFactory())
 
-    assert post(client, "feedback:shortlist-add", portfolio).status_code == 404
+    # The "waiting for approval" page (accounts/employer_waiting.html), not a shortlist.
+    assert post(client, "feedback:shortlist-add", portfolio).status_code == 403
     assert not ShortlistEntry.objects.exists()
 
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.db import transaction
 
 from notifications.models import Delivery, Kind, Notification, NotificationPreference
-from notifications.selectors import deliveries_for
+from notifications.selectors import deliveries_for, kinds_for
 from notifications.services import notify
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,8 @@ def test_defaults_per_kind(student):
         "verification_decided": Delivery.EMAIL_NOW,
         "employer_feedback": Delivery.DAILY_DIGEST,
         "share_link_opened": Delivery.IN_APP,
+        "contact_requested": Delivery.EMAIL_NOW,
+        "contact_answered": Delivery.EMAIL_NOW,
     }
 
 
@@ -108,8 +110,9 @@ def test_settings_page_saves_a_choice_per_kind(client, student):
     page = client.get("/notifications/settings/")
     assert page.status_code == 200
     html = page.content.decode()
-    for kind in Kind:
+    for kind in kinds_for(student):  # all but the answers to an employer's invitations
         assert f'name="{kind.value}"' in html
+    assert f'name="{Kind.CONTACT_ANSWERED.value}"' not in html
     form = page.context["form"]
     assert form[Kind.REVIEW_RELEASED].initial == Delivery.EMAIL_NOW
     assert form[Kind.SHARE_LINK_OPENED].initial == Delivery.IN_APP
@@ -122,7 +125,7 @@ def test_settings_page_saves_a_choice_per_kind(client, student):
     chosen = deliveries_for(student)
     assert chosen[Kind.COMMENT] == Delivery.EMAIL_NOW
     assert chosen[Kind.REVIEW_RELEASED] == Delivery.IN_APP
-    assert NotificationPreference.objects.filter(user=student).count() == len(Kind)
+    assert NotificationPreference.objects.filter(user=student).count() == len(kinds_for(student))
 
 
 def test_settings_page_refuses_an_unknown_choice(client, student):

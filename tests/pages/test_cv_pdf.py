@@ -417,8 +417,10 @@ def test_readers_who_may_not_have_it_get_404_or_the_login_page(client, student, 
     anonymous = client.get(url)
     assert anonymous.status_code == 302
     assert anonymous.url.startswith(reverse("accounts:login"))
-    for user in (StudentFactory(), EmployerFactory(), student):  # pending employer, the owner
+    for user in (StudentFactory(), student):  # another student, the owner
         assert _reader_pdf(client, user).status_code == 404
+    # An employer staff have not approved yet is told so (accounts/employer_waiting.html).
+    assert _reader_pdf(client, EmployerFactory()).status_code == 403
     assert _reader_pdf(client, EmployerFactory(approved=True), slug="nobody").status_code == 404
 
     portfolio = student.portfolio

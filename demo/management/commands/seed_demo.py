@@ -8,6 +8,7 @@ from accounts.models import User
 from achievements.models import Achievement
 from demo import accounts as accounts_demo
 from demo import comments as comments_demo
+from demo import contacts as contacts_demo
 from demo import experiments as experiments_demo
 from demo import feedback as feedback_demo
 from demo import journal as journal_demo
@@ -72,6 +73,13 @@ class Command(BaseCommand):
         comments = comments_demo.seed()
         if comments:
             self.stdout.write(f"{comments} comments created (threads on student1's page).")
+        # Idempotent by itself: nothing is added once any contact request exists.
+        contacts = contacts_demo.seed()
+        if contacts:
+            self.stdout.write(
+                f"{contacts} contact requests created (employer1/2 and student1–4; "
+                "student4 blocked and reported employer2)."
+            )
         # Idempotent by itself: a demo user who follows anything already is left alone.
         follows = portfolio_demo.seed_following()
         if follows:
