@@ -568,7 +568,7 @@ def evaluate(queries: list[dict], corpus: Corpus) -> list[Outcome]:
         cache.delete(plan_cache_key(query["query"]))
         arguments = resolve_filters(query.get("filters") or {}, corpus)
         results = portfolio_search(query=query["query"], **arguments)
-        usernames = list(results.values_list("student__username", flat=True)[:100])
+        usernames = [portfolio.student.username for portfolio in results[:100]]
         top = usernames[:CUTOFF]
         relevant = query["relevant"]
         hits = sum(1 for name in relevant if name in top)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Case, ExpressionWrapper, F, FloatField, QuerySet, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -436,14 +436,16 @@ def _build_plan(text: str, using: str) -> Plan | None:
     exact = build({})
     if not exact:
         return None
-    plan = Plan(exact=exact, hits=_hits(exact, using))
+    # Web-search syntax typed on purpose is matched as typed: no typo variants, and so no
+    # need to count what the words find (for a phrase that count reads documents).
+    typed_as_is = any(
+        kind != "word" or len(clause) > 1 for clause in clauses for kind, _p in clause
+    )
+    plan = Plan(exact=exact, hits=FUZZY_BELOW if typed_as_is else _hits(exact, using))
     positive = [part for clause in clauses for kind, part in clause if kind == "word"]
     highlight = [lexeme for word in positive for op in operands.get(word, [])
                  for lexeme in _lexemes(op)]  # fmt: skip
     highlight += [lexeme for reading in phrase_readings.values() for lexeme in _lexemes(reading)]
-    typed_as_is = any(
-        kind != "word" or len(clause) > 1 for clause in clauses for kind, _p in clause
-    )
     if plan.hits < FUZZY_BELOW and not typed_as_is:
         # Typos: each word, and each word's Russian stem, against the vocabulary; the
         # Cyrillic words found bring their stems' forms too.
@@ -489,34 +491,63 @@ def _through_indexes(using: str):
             cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
 
-class SearchResults(QuerySet):
-    """The matches of a search: evaluated and counted through the indexes."""
+class SearchResults:
+    """The matches of a search, best first, as the paginator and templates use them:
+    ``count()``, slices and iteration give portfolios (with ``rank`` and
+    ``listed_verified_count``).
 
-    def _fetch_all(self):
-        if self._result_cache is None:
-            with _through_indexes(self.db):
-                super()._fetch_all()
-        else:
-            super()._fetch_all()
+    A slice is two statements: the page's ids and ranks from the search documents alone
+    (matched and sorted without reading any portfolio, through the indexes), then those
+    portfolios with what the cards show. One statement joining portfolios, accounts and
+    programs to every match would make the server join tens of thousands of rows for a
+    common word before it sorts (bench/search.py)."""
 
-    def count(self):
+    def __init__(self, documents: QuerySet[SearchDocument], portfolios: QuerySet[Portfolio]):
+        self._documents = documents
+        self._portfolios = portfolios
+        self._count: int | None = None
+
+    @property
+    def db(self) -> str:
+        return self._documents.db
+
+    def count(self) -> int:
         """How many match, counted up to COUNT_CAP + 1 (a page says "more than 1,000"):
         counting every match of a common word would read them all."""
-        if self._result_cache is not None:
-            return len(self._result_cache)
-        capped = self.order_by().values("pk")[: COUNT_CAP + 1]
+        if self._count is None:
+            capped = self._documents.order_by().values("pk")[: COUNT_CAP + 1]
+            with _through_indexes(self.db):
+                self._count = capped.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return len(self._slice(0, None))
+
+    def __iter__(self):
+        return iter(self._slice(0, None))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise ValueError("Search results are sliced without a step.")
+            return self._slice(key.start or 0, key.stop)
+        found = self._slice(key, key + 1)
+        if not found:
+            raise IndexError(key)
+        return found[0]
+
+    def _slice(self, start: int, stop: int | None) -> list[Portfolio]:
+        rows = self._documents.values_list("pk", "rank")[start:stop]
         with _through_indexes(self.db):
-            return QuerySet.count(capped)
-
-    def exists(self):
-        with _through_indexes(self.db):
-            return super().exists()
-
-
-def _as_results(queryset: QuerySet[Portfolio]) -> SearchResults:
-    results = queryset._chain()
-    results.__class__ = SearchResults
-    return results
+            ranked = list(rows)
+        portfolios = self._portfolios.in_bulk([pk for pk, _rank in ranked])
+        page = []
+        for pk, rank in ranked:
+            portfolio = portfolios.get(pk)
+            if portfolio is not None:  # (a student hidden between the two statements)
+                portfolio.rank = rank
+                page.append(portfolio)
+        return page
 
 
 def listed_portfolios() -> QuerySet[Portfolio]:
@@ -533,28 +564,56 @@ def listed_portfolios() -> QuerySet[Portfolio]:
 
 def _rank(query: SearchQuery):
     """Cover density over the strong part, A > B, normalised (rank / (rank + 1)): 0–1."""
-    return SearchRank(
-        F("search_document__rank_document"), query, cover_density=True, normalization=Value(32)
-    )
+    return SearchRank(F("rank_document"), query, cover_density=True, normalization=Value(32))
 
 
 def _ranked(query: SearchQuery, *, base: float):
-    """``base`` + the rank for the RANK_CANDIDATES most recently refreshed portfolios
-    whose strong part matches (found through its own index); ``base`` for the others.
-    Ranking reads each ranked portfolio's vector: for a common word's tens of thousands of
+    """``base`` + the rank for the RANK_CANDIDATES most recently refreshed documents whose
+    strong part matches (found through its own index); ``base`` for the others.
+    Ranking reads each ranked document's vector: for a common word's tens of thousands of
     matches that would be most of the search's time (bench/search.py), so only the
-    candidates are ranked: a portfolio whose names, headline, skills, program or item
-    titles match, and which is among the most recently updated of those."""
+    candidates are ranked: portfolios whose names, headline, skills, program or item
+    titles match, and which are among the most recently updated of those."""
     candidates = (
         SearchDocument.objects.filter(is_listed=True, rank_document=query)
         .order_by("-updated_at")
         .values("pk")[:RANK_CANDIDATES]
     )
     return Case(
-        When(search_document__pk__in=candidates, then=Value(base) + _rank(query)),
+        When(pk__in=candidates, then=Value(base) + _rank(query)),
         default=Value(base),
         output_field=FloatField(),
     )
+
+
+def _filters(
+    *,
+    to_portfolio: str,
+    to_document: str,
+    program_id: int | None,
+    cohort_year: int | None,
+    graduation_year: int | None,
+    skills: Iterable[str],
+    verified_only: bool,
+    open_to_work: bool,
+) -> Q:
+    """The filters as one condition, from portfolios (``to_document`` =
+    "search_document__") or from search documents (``to_portfolio`` = "portfolio__")."""
+    condition = Q(**{f"{to_document}is_listed": True})
+    if program_id:
+        condition &= Q(**{f"{to_portfolio}student__program_id": program_id})
+    if cohort_year:
+        condition &= Q(**{f"{to_portfolio}student__cohort__entry_year": cohort_year})
+    if graduation_year:
+        condition &= Q(**{f"{to_portfolio}student__cohort__graduation_year": graduation_year})
+    keys = skill_keys(skills)
+    if keys:
+        condition &= Q(**{f"{to_document}skill_keys__contains": keys})
+    if verified_only:
+        condition &= Q(**{f"{to_document}verified_count__gt": 0})
+    if open_to_work:
+        condition &= Q(**{f"{to_portfolio}open_to_work": True})
+    return condition
 
 
 def portfolio_search(
@@ -566,36 +625,29 @@ def portfolio_search(
     skills: Iterable[str] = (),
     verified_only: bool = False,
     open_to_work: bool = False,
-) -> QuerySet[Portfolio]:
-    """Listed portfolios matching ``query`` and the filters, best match first, each
-    annotated with ``rank`` and ``listed_verified_count`` (verified items signed-in users
-    may see): ``rank`` 1–2 for portfolios that match without typo variants (cover density,
-    ties to the most recently changed), 0–1 for those that match only through them.
+) -> SearchResults | QuerySet[Portfolio]:
+    """Listed portfolios matching ``query`` and the filters, best match first, each with
+    ``rank`` and ``listed_verified_count`` (verified items signed-in users may see):
+    ``rank`` 1–2 for portfolios that match without typo variants (cover density, ties to
+    the most recently changed), 0–1 for those that match only through them.
     An empty query lists every match of the filters, most recently updated first; a query
     without a word search can use (only operators, emoji, stop words) finds nothing."""
+    criteria = {
+        "program_id": program_id, "cohort_year": cohort_year,
+        "graduation_year": graduation_year, "skills": skills,
+        "verified_only": verified_only, "open_to_work": open_to_work,
+    }  # fmt: skip
     portfolios = listed_portfolios()
-    if program_id:
-        portfolios = portfolios.filter(student__program_id=program_id)
-    if cohort_year:
-        portfolios = portfolios.filter(student__cohort__entry_year=cohort_year)
-    if graduation_year:
-        portfolios = portfolios.filter(student__cohort__graduation_year=graduation_year)
-    keys = skill_keys(skills)
-    if keys:
-        portfolios = portfolios.filter(search_document__skill_keys__contains=keys)
-    if verified_only:
-        portfolios = portfolios.filter(search_document__verified_count__gt=0)
-    if open_to_work:
-        portfolios = portfolios.filter(open_to_work=True)
-
-    recent_first = (F("content_updated_at").desc(nulls_last=True), "-pk")
     plan = search_plan(query, using=portfolios.db)
     if plan is None:
+        portfolios = portfolios.filter(
+            _filters(to_portfolio="", to_document="search_document__", **criteria)
+        )
         if clean_query(query):
             # Only operators, punctuation, emoji or stop words: nothing to look for.
             portfolios = portfolios.none()
         return portfolios.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
-            *recent_first
+            F("content_updated_at").desc(nulls_last=True), "-pk"
         )
     exact = ParsedQuery(plan.exact)
     if plan.fuzzy is None:
@@ -606,19 +658,20 @@ def portfolio_search(
         # exact query again would read every document.
         fuzzy = ParsedQuery(plan.fuzzy)
         matches = fuzzy
+        exact_ids = SearchDocument.objects.filter(is_listed=True, document=exact).values("pk")
         rank = Case(
-            When(search_document__pk__in=SearchDocument.objects.filter(
-                     is_listed=True, document=exact).values("pk"),
-                 then=Value(1.0) + _rank(exact)),
+            When(pk__in=exact_ids, then=Value(1.0) + _rank(exact)),
             default=_ranked(fuzzy, base=0.0),
-        )  # fmt: skip
-    # Ties go to the most recently refreshed document, a column of the same table as the
-    # rank: the server sorts the matches before it reads any portfolio, then reads 20.
-    return _as_results(
-        portfolios.filter(search_document__document=matches)
+        )
+    # Ties go to the most recently refreshed document.
+    documents = (
+        SearchDocument.objects.filter(
+            _filters(to_portfolio="portfolio__", to_document="", **criteria), document=matches
+        )
         .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
-        .order_by("-rank", F("search_document__updated_at").desc(), "-pk")
+        .order_by("-rank", "-updated_at", "-pk")
     )
+    return SearchResults(documents, portfolios)
 
 
 # Snippets: up to two passages of the document's text around the words found.

@@ -195,10 +195,11 @@ def test_the_search_page_query_count_does_not_grow_with_results(
     many = _search_queries(employer_client, django_assert_max_num_queries, {"q": "teacher"})
 
     assert many == few
-    # 15: one of them is the unread-notification count on the bell (every signed-in page);
-    # the count and the page each set the index-only reading first (search/query.py,
-    # ``_through_indexes``, two statements); the snippets of the page are one.
-    with django_assert_max_num_queries(15):
+    # 16: one of them is the unread-notification count on the bell (every signed-in page);
+    # the count and the page's ids each set the index-only reading first (search/query.py,
+    # ``_through_indexes``, two statements); the page's portfolios (one, by id); the
+    # snippets of the page (one).
+    with django_assert_max_num_queries(16):
         employer_client.get(reverse("feedback:search"), {"q": "teacher", "skills": "python"})
 
 
