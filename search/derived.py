@@ -232,11 +232,14 @@ def portfolio_refresh_all(*, using=None, batch_size: int = 2000, search: bool = 
         portfolio_refresh(ids[start : start + batch_size], touch=False, search=search, using=using)
 
 
-def vocabulary_rebuild(*, using=None) -> None:
+def vocabulary_rebuild(*, using=None) -> int:
     """The vocabulary anew from the listed documents (nightly, and once by search/0004):
     words of deleted or hidden portfolios leave it, and each word's document count is
-    brought up to date. One transaction; searches go on reading the old rows meanwhile."""
+    brought up to date. One transaction; searches go on reading the old rows meanwhile.
+    The number of words it holds."""
     conn = connection if using is None else using
     shortest, longest = VOCABULARY_WORD_LENGTH
     with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
         cursor.execute(VOCABULARY_REBUILD_SQL, {"shortest": shortest, "longest": longest})
+        cursor.execute("SELECT count(*) FROM search_searchword")
+        return cursor.fetchone()[0]

@@ -529,3 +529,17 @@ def test_matches_are_counted_up_to_the_cap(monkeypatch):
     results = portfolio_search(query="python")
     assert results.count() == 3  # the cap and one more: "more than 2"
     assert len(list(results)) == 4
+
+
+def test_the_vocabulary_rebuild_drops_the_words_of_hidden_portfolios():
+    from search.derived import vocabulary_rebuild
+    from search.models import SearchWord
+
+    portfolio = listed(headline="Xylophonist")
+    assert SearchWord.objects.filter(word="xylophonist").exists()
+    portfolio_update(portfolio=portfolio, skills=[], visibility=Visibility.SUPERVISORS)
+    assert SearchWord.objects.filter(word="xylophonist").exists()  # until the nightly rebuild
+
+    assert vocabulary_rebuild() == SearchWord.objects.count()
+    assert not SearchWord.objects.filter(word="xylophonist").exists()
+    assert found("xylophonist") == []

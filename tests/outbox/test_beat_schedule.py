@@ -23,6 +23,8 @@ JOBS = {
     "journal.tasks.publish_due_posts": ("journal.tasks.due_posts_publish", "publish_due_posts"),
     "outbox.tasks.send_pending": ("outbox.sending.emails_send_pending", "send_queued_email"),
     "outbox.tasks.purge": ("outbox.services.emails_purge", None),
+    "search.tasks.rebuild_vocabulary": ("search.derived.vocabulary_rebuild",
+                                        "search_rebuild_vocabulary"),
 }  # fmt: skip
 # Scheduled work with no command of its own among the cron lines it replaced.
 OTHER_JOBS = {

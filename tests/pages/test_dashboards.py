@@ -59,8 +59,9 @@ def test_student_dashboard_lists_supervisors_and_next_steps(client, django_asser
     # next steps on a cold cache — the student's features, their answers and items, the
     # program's figures and similar students' skills, the cards recorded as shown; 43:
     # whether any controlled experiment runs, cached afterwards; 44: the invitations
-    # waiting for the student's answer).
-    with django_assert_max_num_queries(44):
+    # waiting for the student's answer; 45: the new document's words join the search
+    # vocabulary).
+    with django_assert_max_num_queries(45):
         response = client.get(reverse("accounts:dashboard"))
     html = response.content.decode()
     assert "Гульнара Мамбетова" in html
