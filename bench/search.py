@@ -129,7 +129,13 @@ QUERIES = [
 ]
 
 INDEXES = ("searchdoc_document_gin", "searchword_key_trgm", "searchdoc_skills_gin")
-PLANS = [("one word", "teacher"), ("Russian", "учитель математики"), ("typo", "pythn")]
+PLANS = [
+    ("one word", "teacher"),
+    ("Russian", "учитель математики"),
+    ("typo", "pythn"),
+    ("program", "Информатика"),
+    ("phrase", '"teacher of history"'),
+]
 
 
 def resolve(params: dict) -> dict:
@@ -286,11 +292,13 @@ SSD_SETTING = "random_page_cost = 1.1"
 
 
 def show_plans(setting: str) -> None:
-    print(f"\nquery plans (EXPLAIN ANALYZE, page 1), {setting}")
+    print(f"\nquery plans (EXPLAIN ANALYZE, page 1's ids and ranks, as the search runs it), "
+          f"{setting}")  # fmt: skip
     for kind, text in PLANS:
-        queryset = search.portfolio_search(query=text)[:20]
+        results = search.portfolio_search(query=text)
+        queryset = results._documents.values_list("pk", "rank")[:20]
         sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
+        with search._through_indexes(results.db), connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
             plan = [row[0] for row in cursor.fetchall()]
         indexes = sorted({name for name in INDEXES for line in plan if name in line})

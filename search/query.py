@@ -502,9 +502,16 @@ class SearchResults:
     programs to every match would make the server join tens of thousands of rows for a
     common word before it sorts (bench/search.py)."""
 
-    def __init__(self, documents: QuerySet[SearchDocument], portfolios: QuerySet[Portfolio]):
+    def __init__(
+        self,
+        documents: QuerySet[SearchDocument],
+        portfolios: QuerySet[Portfolio],
+        *,
+        ranked_first: QuerySet[SearchDocument] | None = None,
+    ):
         self._documents = documents
         self._portfolios = portfolios
+        self._ranked_first = ranked_first  # the first matches, when they are known apart
         self._count: int | None = None
 
     @property
@@ -537,9 +544,14 @@ class SearchResults:
         return found[0]
 
     def _slice(self, start: int, stop: int | None) -> list[Portfolio]:
-        rows = self._documents.values_list("pk", "rank")[start:stop]
+        ranked = None
         with _through_indexes(self.db):
-            ranked = list(rows)
+            if self._ranked_first is not None and stop is not None and stop <= RANK_CANDIDATES:
+                ranked = list(self._ranked_first.values_list("pk", "rank")[start:stop])
+                if len(ranked) < stop - start:
+                    ranked = None  # the page reaches past them: read every match
+            if ranked is None:
+                ranked = list(self._documents.values_list("pk", "rank")[start:stop])
         portfolios = self._portfolios.in_bulk([pk for pk, _rank in ranked])
         page = []
         for pk, rank in ranked:
@@ -574,15 +586,20 @@ def _ranked(query: SearchQuery, *, base: float):
     matches that would be most of the search's time (bench/search.py), so only the
     candidates are ranked: portfolios whose names, headline, skills, program or item
     titles match, and which are among the most recently updated of those."""
-    candidates = (
+    return Case(
+        When(pk__in=_candidates(query), then=Value(base) + _rank(query)),
+        default=Value(base),
+        output_field=FloatField(),
+    )
+
+
+def _candidates(query: SearchQuery) -> QuerySet[SearchDocument]:
+    """The ids of the RANK_CANDIDATES most recently refreshed documents whose strong part
+    matches ``query``."""
+    return (
         SearchDocument.objects.filter(is_listed=True, rank_document=query)
         .order_by("-updated_at")
         .values("pk")[:RANK_CANDIDATES]
-    )
-    return Case(
-        When(pk__in=candidates, then=Value(base) + _rank(query)),
-        default=Value(base),
-        output_field=FloatField(),
     )
 
 
@@ -664,14 +681,22 @@ def portfolio_search(
             default=_ranked(fuzzy, base=0.0),
         )
     # Ties go to the most recently refreshed document.
+    condition = _filters(to_portfolio="portfolio__", to_document="", **criteria)
     documents = (
-        SearchDocument.objects.filter(
-            _filters(to_portfolio="portfolio__", to_document="", **criteria), document=matches
-        )
+        SearchDocument.objects.filter(condition, document=matches)
         .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
         .order_by("-rank", "-updated_at", "-pk")
     )
-    return SearchResults(documents, portfolios)
+    ranked_first = None
+    if plan.fuzzy is None:
+        # The ranked candidates come before every other match: a page among them is
+        # found among them alone, without reading the other matches.
+        ranked_first = (
+            SearchDocument.objects.filter(condition, pk__in=_candidates(exact))
+            .annotate(rank=ExpressionWrapper(Value(1.0) + _rank(exact), output_field=FloatField()))
+            .order_by("-rank", "-updated_at", "-pk")
+        )
+    return SearchResults(documents, portfolios, ranked_first=ranked_first)
 
 
 # Snippets: up to two passages of the document's text around the words found.

@@ -543,3 +543,20 @@ def test_the_vocabulary_rebuild_drops_the_words_of_hidden_portfolios():
     assert vocabulary_rebuild() == SearchWord.objects.count()
     assert not SearchWord.objects.filter(word="xylophonist").exists()
     assert found("xylophonist") == []
+
+
+def test_a_page_among_the_ranked_candidates_is_the_same_page_as_among_all(monkeypatch):
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 5)
+    for number in range(8):
+        listed(f"Strong{number}", "One", headline="Chess " * (number % 3 + 1) + "coach")
+    for number in range(3):
+        item(listed(f"Weak{number}", "One"), "Club", description="I also played chess.")
+
+    results = portfolio_search(query="chess")
+    everything = [p.slug for p in results]  # all matches, read in one statement
+    assert len(everything) == 11
+    assert [p.slug for p in results[0:3]] == everything[0:3]  # among the candidates
+    assert [p.slug for p in results[3:5]] == everything[3:5]
+    assert [p.slug for p in results[4:7]] == everything[4:7]  # past them
+    assert [p.slug for p in results[:20]] == everything
+    assert all(p.rank > 1 for p in results[0:5]) and all(p.rank == 1 for p in results[5:])
