@@ -10,7 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -181,8 +181,13 @@ class Portfolio(models.Model):
             models.UniqueConstraint(Lower("slug"), name="portfolio_slug_unique_ci"),
         ]
         indexes = [
-            # The employers' search without a query and the "no update in N days" lists.
-            models.Index(fields=["-content_updated_at"], name="portfolio_last_update_idx"),
+            # The employers' search without a query (most recently updated first, never
+            # updated last) and the "no update in N days" lists.
+            models.Index(
+                F("content_updated_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="portfolio_recent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,7 +70,7 @@ WHERE p.id = s.portfolio_id AND p.id = i.portfolio_id
 # snippets are cut from (headline, items, then the long texts), at most SNIPPET_TEXT_CHARS.
 POSTS_INDEXED = 10
 POST_CHARS_INDEXED = 1000
-SNIPPET_TEXT_CHARS = 6000
+SNIPPET_TEXT_CHARS = 3000
 SEARCH_SQL = """
 INSERT INTO portfolios_searchdocument
   (portfolio_id, is_listed, document, rank_document, text, skill_keys, verified_count,

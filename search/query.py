@@ -41,6 +41,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portfolios.models import Portfolio, SearchDocument, Skill
+from search.derived import SNIPPET_TEXT_CHARS
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # of a query without operators; the rest is left out
@@ -51,8 +52,8 @@ FUZZY_MIN_KEY_LENGTH = 4
 SIMILAR_WORDS = 3  # per word typed
 SIMILAR_CANDIDATES = 40  # nearest keys read from the trigram index, then measured exactly
 PLAN_CACHE_SECONDS = 600
-# Counting: matches are counted up to this many and one more ("more than 1,000").
-COUNT_CAP = 1000
+# Counting: matches are counted up to this many and one more ("more than 500").
+COUNT_CAP = 500
 # Ranking: at most this many matches are ranked (see ``_ranked``); the rest follow, most
 # recently updated first.
 RANK_CANDIDATES = 500
@@ -519,7 +520,7 @@ class SearchResults:
         return self._documents.db
 
     def count(self) -> int:
-        """How many match, counted up to COUNT_CAP + 1 (a page says "more than 1,000"):
+        """How many match, counted up to COUNT_CAP + 1 (a page says "more than 500"):
         counting every match of a common word would read them all."""
         if self._count is None:
             capped = self._documents.order_by().values("pk")[: COUNT_CAP + 1]
@@ -560,6 +561,29 @@ class SearchResults:
                 portfolio.rank = rank
                 page.append(portfolio)
         return page
+
+
+class BrowseResults:
+    """Every listed portfolio the filters keep, most recently updated first (the search
+    without a query), counted like a search's matches: up to COUNT_CAP + 1."""
+
+    def __init__(self, portfolios: QuerySet[Portfolio]):
+        self._portfolios = portfolios
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._portfolios.order_by().values("pk")[: COUNT_CAP + 1].count()
+        return self._count
+
+    def __len__(self) -> int:
+        return len(self._portfolios)
+
+    def __iter__(self):
+        return iter(self._portfolios)
+
+    def __getitem__(self, key):
+        return self._portfolios[key]
 
 
 def listed_portfolios() -> QuerySet[Portfolio]:
@@ -642,7 +666,7 @@ def portfolio_search(
     skills: Iterable[str] = (),
     verified_only: bool = False,
     open_to_work: bool = False,
-) -> SearchResults | QuerySet[Portfolio]:
+) -> SearchResults | BrowseResults:
     """Listed portfolios matching ``query`` and the filters, best match first, each with
     ``rank`` and ``listed_verified_count`` (verified items signed-in users may see):
     ``rank`` 1–2 for portfolios that match without typo variants (cover density, ties to
@@ -663,8 +687,10 @@ def portfolio_search(
         if clean_query(query):
             # Only operators, punctuation, emoji or stop words: nothing to look for.
             portfolios = portfolios.none()
-        return portfolios.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
-            F("content_updated_at").desc(nulls_last=True), "-pk"
+        return BrowseResults(
+            portfolios.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
+                F("content_updated_at").desc(nulls_last=True), "-pk"
+            )
         )
     exact = ParsedQuery(plan.exact)
     if plan.fuzzy is None:
@@ -703,7 +729,7 @@ def portfolio_search(
 _OPEN, _CLOSE = "\x02", "\x03"
 SNIPPETS_SQL = """
 SELECT portfolio_id,
-       ts_headline('simple', replace(replace(text, chr(2), ' '), chr(3), ' '),
+       ts_headline('simple', replace(replace(left(text, %(chars)s), chr(2), ' '), chr(3), ' '),
                    %(query)s::tsquery,
                    'MaxFragments=2, MinWords=6, MaxWords=18, FragmentDelimiter=" … ", '
                    || 'StartSel=' || chr(2) || ', StopSel=' || chr(3))
@@ -726,7 +752,8 @@ def search_snippets(
         _literal(lexeme) + (":*" if len(lexeme) >= 3 else "") for lexeme in plan.highlight
     )
     snippets = {}
-    for portfolio_id, headline in _rows(SNIPPETS_SQL, {"query": highlight, "ids": ids}, using):
+    params = {"query": highlight, "ids": ids, "chars": SNIPPET_TEXT_CHARS}
+    for portfolio_id, headline in _rows(SNIPPETS_SQL, params, using):
         if _OPEN in headline:
             snippets[portfolio_id] = _marked(headline)
     return snippets

@@ -46,8 +46,8 @@ def search(request):
                 page.object_list, employer=request.user, query=criteria["query"]
             ),
             "searched": any(criteria.values()),
-            # A search counts its matches up to COUNT_CAP and one more.
-            "count_capped": criteria["query"] and page.paginator.count > COUNT_CAP,
+            # Search counts its matches up to COUNT_CAP and one more.
+            "count_capped": page.paginator.count > COUNT_CAP,
             "count_cap": COUNT_CAP,
             "skill_suggestions": selectors.search_skill_suggestions(),
         },
