@@ -128,7 +128,7 @@ CROSS JOIN LATERAL (
            regexp_replace(
              left(regexp_replace(left(jp.body_html, 4 * %(post_chars)s), '<[^>]*>', ' ', 'g'),
                   %(post_chars)s),
-             '\s\S*$', '')), ' '), '') AS text
+             '\\s\\S*$', '')), ' '), '') AS text
     FROM (SELECT title, tags, body_html FROM journal_post
            WHERE portfolio_id = p.id AND status = 'published' AND published_at <= clock_timestamp()
              AND visibility >= %(level)s
